@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { ConnectionsModule } from '../connections/connections.module';
+import { ConnectorsModule } from '../connector-registry/connectors.module';
+import { DatabaseModule } from '../database/database.module';
+import { LoggingModule } from '../logging/logging.module';
+import { QueuesModule } from '../queues/queues.module';
+import { RedisModule } from '../redis/redis.module';
+
+/** What both processes share: infrastructure plus the feature services. */
+@Module({
+  imports: [
+    LoggingModule,
+    DatabaseModule,
+    RedisModule,
+    QueuesModule,
+    ConnectorsModule,
+    AuthModule,
+    ConnectionsModule,
+  ],
+})
+export class CoreModule {}

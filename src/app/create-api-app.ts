@@ -1,0 +1,48 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Queue } from 'bullmq';
+import { Logger } from 'nestjs-pino';
+import { isAdminRequest } from '../auth/admin-request-auth';
+import { TokensService } from '../auth/tokens.service';
+import { HttpExceptionFilter } from '../common/errors/http-exception.filter';
+import { createValidationPipe } from '../common/validation.pipe';
+import { AppConfig } from '../config/app-config';
+import { mountApiDocs } from '../docs/openapi';
+import { registerHttpMetrics } from '../metrics/http-metrics.hook';
+import { MetricsService } from '../metrics/metrics.service';
+import { mountQueueBoard } from '../queues/board/queue-board';
+import { ALL_QUEUES } from '../queues/queue-names';
+import { AppModule } from './app.module';
+
+/** Inbound webhooks larger than this are refused with 413. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Builds the HTTP application (role `api`, or `all` with the workers in-process), fully
+ * initialised but not yet listening. Used by `main.ts`, the demo and the end-to-end tests,
+ * so tests exercise exactly what production runs.
+ */
+export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRole(config),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true }),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  registerHttpMetrics(fastify, app.get(MetricsService).httpDuration);
+  const tokens = app.get(TokensService);
+  await mountQueueBoard(
+    fastify,
+    ALL_QUEUES.map((name) => app.get<Queue>(getQueueToken(name))),
+    (authorization) => isAdminRequest(tokens, authorization),
+  );
+  mountApiDocs(app);
+  await app.init();
+  return app;
+}

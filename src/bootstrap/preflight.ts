@@ -1,0 +1,15 @@
+import { AppConfig } from '../config/app-config';
+import { ensureDatabase } from '../database/ensure-database';
+import { runMigrations } from '../database/migrations';
+import { assertRedisReachable } from '../redis/redis-connection';
+
+/**
+ * Everything that must hold before Nest starts: both stores answer, the database exists
+ * and its schema is current. Each failure is a `StartupError` naming what to fix.
+ */
+export async function preflight(config: AppConfig): Promise<{ appliedMigrations: string[] }> {
+  await ensureDatabase(config.databaseUrl);
+  await assertRedisReachable(config.redisUrl);
+  const appliedMigrations = config.runMigrations ? await runMigrations(config.databaseUrl) : [];
+  return { appliedMigrations };
+}

@@ -1,0 +1,28 @@
+/** The validated, typed settings the whole service reads. Built once by `loadConfig`. */
+export const SYNCLINE_ROLES = ['all', 'api', 'worker'] as const;
+export type SynclineRole = (typeof SYNCLINE_ROLES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface AppConfig {
+  role: SynclineRole;
+  databaseUrl: string;
+  redisUrl: string;
+  host: string;
+  port: number;
+  /** Current AES-256-GCM key for credentials. */
+  secretsKey: Buffer;
+  /** Older keys still accepted for decryption while values are rotated to the current one. */
+  previousSecretsKeys: Buffer[];
+  adminToken: string;
+  publicUrl: string | undefined;
+  logLevel: LogLevel;
+  queuePrefix: string;
+  runMigrations: boolean;
+  connectorsDir: string | undefined;
+  defaultPhoneRegion: string;
+}
+
+/** Injection token for `AppConfig`. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

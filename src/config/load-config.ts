@@ -1,0 +1,146 @@
+import { bool, cleanEnv, makeValidator, str, url, EnvError, EnvMissingError } from 'envalid';
+import { AppConfig, LOG_LEVELS, SYNCLINE_ROLES } from './app-config';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const KEY_HINT = 'a base64-encoded 32-byte key (generate one with `openssl rand -base64 32`)';
+
+function decodeKey(input: string): Buffer {
+  const trimmed = input.trim();
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) throw new EnvError(`expected ${KEY_HINT}`);
+  const key = Buffer.from(trimmed, 'base64');
+  if (key.length !== 32) {
+    throw new EnvError(`expected ${KEY_HINT}, got ${key.length} bytes`);
+  }
+  return key;
+}
+
+const secretsKey = makeValidator<Buffer>(decodeKey);
+
+const previousKeys = makeValidator<Buffer[]>((input) =>
+  input
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map(decodeKey),
+);
+
+const adminToken = makeValidator<string>((input) => {
+  if (input.length < 24) throw new EnvError('expected at least 24 characters');
+  if (/\s/.test(input)) throw new EnvError('expected no whitespace');
+  return input;
+});
+
+const postgresUrl = makeValidator<string>((input) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(input);
+  } catch {
+    throw new EnvError('expected a URL like postgres://user@host:5432/database');
+  }
+  if (!['postgres:', 'postgresql:'].includes(parsed.protocol) || parsed.pathname.length < 2) {
+    throw new EnvError('expected a URL like postgres://user@host:5432/database');
+  }
+  return input;
+});
+
+const redisUrl = makeValidator<string>((input) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(input);
+  } catch {
+    throw new EnvError('expected a URL like redis://host:6379');
+  }
+  if (!['redis:', 'rediss:'].includes(parsed.protocol)) {
+    throw new EnvError('expected a URL like redis://host:6379');
+  }
+  return input;
+});
+
+const queuePrefix = makeValidator<string>((input) => {
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(input)) {
+    throw new EnvError('expected 1-40 letters, digits, "_" or "-"');
+  }
+  return input;
+});
+
+/** 0 asks the OS for a free port (tests, demo). */
+const port = makeValidator<number>((input) => {
+  const value = Number(input);
+  if (!/^\d+$/.test(input) || value > 65535) throw new EnvError('expected a port number 0-65535');
+  return value;
+});
+
+const region = makeValidator<string>((input) => {
+  if (!/^[A-Z]{2}$/.test(input)) throw new EnvError('expected an ISO-3166 alpha-2 code like US');
+  return input;
+});
+
+/**
+ * Reads and validates the environment. Every problem is collected and reported at once,
+ * one line per variable, so an operator fixes them in one go.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const clean = cleanEnv(
+    env,
+    {
+      SYNCLINE_ROLE: str({ choices: SYNCLINE_ROLES, default: 'all' }),
+      DATABASE_URL: postgresUrl({ default: 'postgres://postgres@127.0.0.1:5432/syncline' }),
+      REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
+      HOST: str({ default: '0.0.0.0' }),
+      PORT: port({ default: 3000 }),
+      SECRETS_KEY: secretsKey(),
+      SECRETS_KEYS_PREVIOUS: previousKeys({ default: [] }),
+      ADMIN_TOKEN: adminToken(),
+      PUBLIC_URL: url({ default: undefined }),
+      LOG_LEVEL: str({ choices: LOG_LEVELS, default: 'info' }),
+      QUEUE_PREFIX: queuePrefix({ default: 'syncline' }),
+      RUN_MIGRATIONS: bool({ default: true }),
+      CONNECTORS_DIR: str({ default: undefined }),
+      DEFAULT_PHONE_REGION: region({ default: 'US' }),
+    },
+    {
+      reporter: ({ errors }) => {
+        const problems = Object.entries(errors).map(([name, error]) =>
+          error instanceof EnvMissingError
+            ? `${name} is required: ${describeMissing(name)}`
+            : `${name} is invalid: ${error?.message ?? 'bad value'}`,
+        );
+        if (problems.length > 0) throw new ConfigError(problems);
+      },
+    },
+  );
+
+  return {
+    role: clean.SYNCLINE_ROLE,
+    databaseUrl: clean.DATABASE_URL,
+    redisUrl: clean.REDIS_URL,
+    host: clean.HOST,
+    port: clean.PORT,
+    secretsKey: clean.SECRETS_KEY,
+    previousSecretsKeys: clean.SECRETS_KEYS_PREVIOUS,
+    adminToken: clean.ADMIN_TOKEN,
+    publicUrl: clean.PUBLIC_URL?.replace(/\/+$/, ''),
+    logLevel: clean.LOG_LEVEL,
+    queuePrefix: clean.QUEUE_PREFIX,
+    runMigrations: clean.RUN_MIGRATIONS,
+    connectorsDir: clean.CONNECTORS_DIR,
+    defaultPhoneRegion: clean.DEFAULT_PHONE_REGION,
+  };
+}
+
+function describeMissing(name: string): string {
+  switch (name) {
+    case 'SECRETS_KEY':
+      return `expected ${KEY_HINT}`;
+    case 'ADMIN_TOKEN':
+      return 'expected the bootstrap admin token, at least 24 characters';
+    default:
+      return 'no value set';
+  }
+}

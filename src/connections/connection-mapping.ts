@@ -1,0 +1,43 @@
+import { CANONICAL_TRAIT_NAMES } from '../profiles/canonical/canonical-traits';
+import type { FieldProblem } from '../common/errors/domain-error';
+import type { JsonValue } from '../connector-sdk/connector.types';
+
+/**
+ * Per-connection overrides of a connector's default field mapping, keyed by vendor field:
+ *  - `"phone"` / `"address.city"` / `"custom.shopify.note"`: take that canonical field;
+ *  - `null`: never send this vendor field;
+ *  - `{ "const": value }`: always send this value.
+ */
+export type MappingRule = string | null | { const: JsonValue };
+export type ConnectionMapping = Record<string, MappingRule>;
+
+const CANONICAL_ROOTS = new Set<string>(CANONICAL_TRAIT_NAMES);
+const FIELD_PATH = /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/;
+
+export function validateMapping(mapping: unknown): FieldProblem[] {
+  if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) {
+    return [{ field: 'mapping', message: 'must be an object keyed by vendor field' }];
+  }
+  return Object.entries(mapping).flatMap(([vendorField, rule]): FieldProblem[] => {
+    const field = `mapping.${vendorField}`;
+    if (vendorField.length === 0 || vendorField.length > 200) {
+      return [{ field, message: 'vendor field names are 1-200 characters' }];
+    }
+    if (rule === null) return [];
+    if (typeof rule === 'string') {
+      if (!FIELD_PATH.test(rule) || !CANONICAL_ROOTS.has(rule.split('.')[0])) {
+        return [
+          {
+            field,
+            message: `"${rule}" is not a canonical field (one of ${[...CANONICAL_ROOTS].join(', ')}, or a path below one)`,
+          },
+        ];
+      }
+      return [];
+    }
+    if (typeof rule === 'object' && !Array.isArray(rule) && Object.keys(rule).join() === 'const') {
+      return [];
+    }
+    return [{ field, message: 'must be a canonical field name, null, or {"const": value}' }];
+  });
+}

@@ -1,0 +1,26 @@
+import { parseSchedule, ScheduleFormatError } from './connection-schedule';
+
+describe('parseSchedule', () => {
+  it.each([
+    ['30s', 30_000],
+    ['15m', 900_000],
+    ['2h', 7_200_000],
+    ['1d', 86_400_000],
+  ])('reads the interval %s', (input, everyMs) => {
+    expect(parseSchedule(input)).toEqual({ kind: 'interval', everyMs });
+  });
+
+  it('reads a five-field cron expression', () => {
+    expect(parseSchedule(' */15 * * * * ')).toEqual({ kind: 'cron', pattern: '*/15 * * * *' });
+  });
+
+  it.each([
+    ['5s', /at least 10s/],
+    ['every day', /5-field cron/],
+    ['61 * * * *', /invalid cron/],
+    ['* * * * * *', /5-field cron/],
+  ])('rejects %s', (input, message) => {
+    expect(() => parseSchedule(input)).toThrow(ScheduleFormatError);
+    expect(() => parseSchedule(input)).toThrow(message);
+  });
+});

@@ -1,0 +1,37 @@
+import { CronExpressionParser } from 'cron-parser';
+
+/**
+ * A connection's sync schedule: a five-field cron expression (`*\/15 * * * *`, UTC) or an
+ * interval (`30s`, `15m`, `2h`, `1d`). Both become a BullMQ job scheduler.
+ */
+export type ParsedSchedule = { kind: 'cron'; pattern: string } | { kind: 'interval'; everyMs: number };
+
+const INTERVAL = /^(\d+)\s*(s|m|h|d)$/;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** Shorter intervals would hammer vendors' APIs and queue syncs behind each other. */
+export const MIN_INTERVAL_MS = 10_000;
+
+export class ScheduleFormatError extends Error {}
+
+export function parseSchedule(input: string): ParsedSchedule {
+  const text = input.trim();
+  const interval = INTERVAL.exec(text);
+  if (interval) {
+    const everyMs = Number(interval[1]) * UNIT_MS[interval[2] as keyof typeof UNIT_MS];
+    if (everyMs < MIN_INTERVAL_MS) {
+      throw new ScheduleFormatError(`interval must be at least ${MIN_INTERVAL_MS / 1000}s`);
+    }
+    return { kind: 'interval', everyMs };
+  }
+  if (text.split(/\s+/).length !== 5) {
+    throw new ScheduleFormatError(
+      'expected a 5-field cron expression like "*/15 * * * *" or an interval like "15m"',
+    );
+  }
+  try {
+    CronExpressionParser.parse(text, { tz: 'UTC' });
+  } catch (error) {
+    throw new ScheduleFormatError(`invalid cron expression: ${(error as Error).message}`);
+  }
+  return { kind: 'cron', pattern: text };
+}

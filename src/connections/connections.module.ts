@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConnectionEntity } from './connection.entity';
+import { ConnectionRepository } from './connection.repository';
+import { ConnectionSecrets } from './connection-secrets';
+import { ConnectionsController } from './connections.controller';
+import { ConnectionsService } from './connections.service';
+import { ConnectorsController } from './connectors.controller';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ConnectionEntity])],
+  controllers: [ConnectionsController, ConnectorsController],
+  providers: [ConnectionRepository, ConnectionSecrets, ConnectionsService],
+  exports: [ConnectionsService],
+})
+export class ConnectionsModule {}

@@ -1,0 +1,204 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { FieldProblem, InvalidInputError, NotFoundError } from '../common/errors/domain-error';
+import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import { ConnectorRegistry } from '../connector-registry/connector-registry';
+import { ConnectorRuntime } from '../connector-registry/connector-runtime';
+import type { CheckResult, ConnectorContext } from '../connector-sdk/connector.types';
+import { ConnectionEntity } from './connection.entity';
+import { validateMapping } from './connection-mapping';
+import { ConnectionRepository } from './connection.repository';
+import { parseSchedule, ScheduleFormatError } from './connection-schedule';
+import { ConnectionSecrets } from './connection-secrets';
+import type { ConnectionDto } from './dto/connection.dto';
+import type { CreateConnectionDto, UpdateConnectionDto } from './dto/connection-input.dto';
+
+/** A connection with its credentials opened, for the runtime only: never serialise it. */
+export interface OpenedConnection {
+  connection: ConnectionEntity;
+  credentials: Record<string, string>;
+}
+
+@Injectable()
+export class ConnectionsService {
+  constructor(
+    private readonly connections: ConnectionRepository,
+    private readonly secrets: ConnectionSecrets,
+    private readonly registry: ConnectorRegistry,
+    private readonly runtime: ConnectorRuntime,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(input: CreateConnectionDto): Promise<ConnectionDto> {
+    if (!this.registry.has(input.connector)) {
+      throw new InvalidInputError([
+        { field: 'connector', message: `unknown connector "${input.connector}" (see GET /v1/connectors)` },
+      ]);
+    }
+    this.validate(input.connector, {
+      config: input.config,
+      credentials: input.credentials,
+      schedule: input.schedule,
+      mapping: input.mapping,
+    });
+    const id = randomUUID();
+    const entity = Object.assign(new ConnectionEntity(), {
+      id,
+      connector: input.connector,
+      name: input.name,
+      config: input.config,
+      credentials: this.secrets.seal(id, input.credentials),
+      direction: input.direction,
+      schedule: input.schedule?.trim() || null,
+      enabled: input.enabled ?? true,
+      priority: input.priority ?? null,
+      mapping: input.mapping ?? {},
+    });
+    return this.present(await this.connections.save(entity));
+  }
+
+  async list(limit: number, cursor?: string, connector?: string): Promise<Page<ConnectionDto>> {
+    const rows = await this.connections.list(limit + 1, decodeCursor(cursor), connector);
+    return toPage(rows, limit, (row) => this.present(row));
+  }
+
+  async get(id: string): Promise<ConnectionDto> {
+    return this.present(await this.require(id));
+  }
+
+  async update(id: string, patch: UpdateConnectionDto): Promise<ConnectionDto> {
+    const current = await this.require(id);
+    const credentials = patch.credentials
+      ? mergeCredentials(this.secrets.open(id, current.credentials), patch.credentials)
+      : undefined;
+    this.validate(current.connector, {
+      config: patch.config,
+      credentials,
+      schedule: patch.schedule,
+      mapping: patch.mapping,
+    });
+    if (patch.name !== undefined) current.name = patch.name;
+    if (patch.config !== undefined) current.config = patch.config;
+    if (credentials) current.credentials = this.secrets.seal(id, credentials);
+    if (patch.direction !== undefined) current.direction = patch.direction;
+    if (patch.schedule !== undefined) current.schedule = patch.schedule?.trim() || null;
+    if (patch.enabled !== undefined) current.enabled = patch.enabled;
+    if (patch.priority !== undefined) current.priority = patch.priority;
+    if (patch.mapping !== undefined) current.mapping = patch.mapping;
+    return this.present(await this.connections.save(current));
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!(await this.connections.delete(id))) throw new NotFoundError(`No connection with id ${id}`);
+  }
+
+  /** Asks the vendor whether the stored credentials work. */
+  async check(id: string): Promise<CheckResult> {
+    const opened = await this.open(id);
+    const connector = this.registry.get(opened.connection.connector);
+    if (!connector.check) {
+      return { ok: true, message: `${connector.manifest.displayName} has no credential check` };
+    }
+    try {
+      return await connector.check(this.context(opened));
+    } catch (error) {
+      return { ok: false, message: `Check failed: ${(error as Error).message}` };
+    }
+  }
+
+  /** Loads a connection with opened credentials for the sync and outbound runtimes. */
+  async open(id: string): Promise<OpenedConnection> {
+    const connection = await this.require(id);
+    return { connection, credentials: this.secrets.open(id, connection.credentials) };
+  }
+
+  context(opened: OpenedConnection): ConnectorContext {
+    return this.runtime.context({
+      id: opened.connection.id,
+      connector: opened.connection.connector,
+      config: opened.connection.config,
+      credentials: opened.credentials,
+    });
+  }
+
+  private async require(id: string): Promise<ConnectionEntity> {
+    const connection = await this.connections.findById(id);
+    if (!connection) throw new NotFoundError(`No connection with id ${id}`);
+    return connection;
+  }
+
+  /** Collects every problem of a create or update, so the admin fixes them in one go. */
+  private validate(
+    connector: string,
+    input: {
+      config?: Record<string, unknown>;
+      credentials?: Record<string, string>;
+      schedule?: string | null;
+      mapping?: unknown;
+    },
+  ): void {
+    const problems: FieldProblem[] = [];
+    if (input.config !== undefined) {
+      problems.push(...prefixed('config', this.registry.validateConfig(connector, input.config)));
+    }
+    if (input.credentials !== undefined) {
+      problems.push(
+        ...prefixed('credentials', this.registry.validateCredentials(connector, input.credentials)),
+      );
+    }
+    if (input.schedule) {
+      try {
+        parseSchedule(input.schedule);
+      } catch (error) {
+        if (!(error instanceof ScheduleFormatError)) throw error;
+        problems.push({ field: 'schedule', message: error.message });
+      }
+    }
+    if (input.mapping !== undefined) problems.push(...validateMapping(input.mapping));
+    if (problems.length > 0) throw new InvalidInputError(problems);
+  }
+
+  private present(connection: ConnectionEntity): ConnectionDto {
+    const manifest = this.registry.get(connection.connector).manifest;
+    const credentialFields = new Set([
+      ...Object.keys(manifest.credentialsSchema.properties),
+      ...Object.keys(connection.credentials),
+    ]);
+    return {
+      id: connection.id,
+      connector: connection.connector,
+      name: connection.name,
+      config: connection.config,
+      credentials: Object.fromEntries(
+        [...credentialFields].map((field) => [field, { set: field in connection.credentials }]),
+      ),
+      direction: connection.direction,
+      schedule: connection.schedule,
+      enabled: connection.enabled,
+      priority: connection.priority,
+      mapping: connection.mapping,
+      webhookUrl: manifest.capabilities.includes('webhooks')
+        ? `${this.config.publicUrl ?? ''}/webhooks/${connection.id}`
+        : null,
+      createdAt: connection.createdAt.toISOString(),
+      updatedAt: connection.updatedAt.toISOString(),
+    };
+  }
+}
+
+function mergeCredentials(
+  current: Record<string, string>,
+  patch: Record<string, string | null>,
+): Record<string, string> {
+  const merged: Record<string, string> = { ...current };
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === null) delete merged[field];
+    else merged[field] = value;
+  }
+  return merged;
+}
+
+function prefixed(prefix: string, problems: FieldProblem[]): FieldProblem[] {
+  return problems.map((p) => ({ field: p.field ? `${prefix}.${p.field}` : prefix, message: p.message }));
+}

@@ -1,0 +1,215 @@
+/**
+ * The connector contract. A connector is a folder under `connectors/` whose `index.ts`
+ * default-exports a `Connector`: plain data (the manifest) plus functions. Connectors never
+ * import NestJS; everything they need from the runtime arrives in the `ConnectorContext`.
+ */
+import type { CanonicalTraits } from '../profiles/canonical/canonical-traits';
+import type { HttpClient } from './http-client.types';
+
+export const CONNECTOR_CATEGORIES = ['crm', 'email', 'ecommerce', 'helpdesk', 'other'] as const;
+export type ConnectorCategory = (typeof CONNECTOR_CATEGORIES)[number];
+
+export const CONNECTOR_CAPABILITIES = [
+  'read',
+  'incremental',
+  'webhooks',
+  'write',
+  'deletes',
+] as const;
+export type ConnectorCapability = (typeof CONNECTOR_CAPABILITIES)[number];
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** The subset of JSON Schema (draft 2020-12) that connector manifests use. */
+export interface JsonSchemaProperty {
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array';
+  title?: string;
+  description?: string;
+  format?: string;
+  pattern?: string;
+  enum?: readonly JsonValue[];
+  default?: JsonValue;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  items?: JsonSchemaProperty;
+  properties?: Record<string, JsonSchemaProperty>;
+  additionalProperties?: boolean;
+  /** Marks a secret: encrypted at rest, never logged, never returned by the API. */
+  'x-secret'?: boolean;
+}
+
+export interface JsonObjectSchema {
+  type: 'object';
+  properties: Record<string, JsonSchemaProperty>;
+  required?: string[];
+  additionalProperties?: boolean;
+}
+
+export interface ConnectorManifest {
+  /** Unique slug, `^[a-z][a-z0-9-]*$`; also the folder name under `connectors/`. */
+  name: string;
+  displayName: string;
+  description: string;
+  category: ConnectorCategory;
+  capabilities: ConnectorCapability[];
+  /** Non-secret settings (base URL, list id, …). */
+  configSchema: JsonObjectSchema;
+  /** Secret settings; every property must carry `'x-secret': true`. */
+  credentialsSchema: JsonObjectSchema;
+  /** Default request budget shared by every worker using one connection. */
+  rateLimit?: RateLimit;
+}
+
+export interface RateLimit {
+  /** Requests allowed per `intervalMs`. */
+  requests: number;
+  intervalMs: number;
+}
+
+/** How the runtime should build the HTTP client for one connection. */
+export interface ConnectorHttpSetup {
+  /** The vendor's base URL, path prefix included; connectors append only resource paths. */
+  baseUrl: string;
+  headers?: Record<string, string>;
+  /** HTTP Basic credentials (Mailchimp, Zendesk token auth). */
+  basicAuth?: { username: string; password: string };
+  /** Overrides the manifest's default budget (e.g. a plan with a higher limit). */
+  rateLimit?: RateLimit;
+  /**
+   * Vendor-specific back-off hint for a retryable response that carries no `Retry-After`
+   * (e.g. HubSpot's 10-second window, Intercom's `X-RateLimit-Reset`). Milliseconds, or
+   * undefined to fall back to exponential backoff.
+   */
+  retryDelayMs?: (response: { status: number; headers: Record<string, string>; data: unknown }) =>
+    | number
+    | undefined;
+}
+
+export interface ConnectorLogger {
+  debug(message: string, context?: Record<string, unknown>): void;
+  info(message: string, context?: Record<string, unknown>): void;
+  warn(message: string, context?: Record<string, unknown>): void;
+  error(message: string, context?: Record<string, unknown>): void;
+}
+
+export interface ConnectorContext<Config = Record<string, unknown>, Credentials = Record<string, unknown>> {
+  connectionId: string;
+  config: Config;
+  credentials: Credentials;
+  /** Pre-configured for this connection: base URL, auth, timeouts, retries, shared rate limit. */
+  http: HttpClient;
+  logger: ConnectorLogger;
+  /** Aborted when the sync is cancelled or the worker shuts down. */
+  signal?: AbortSignal;
+}
+
+export interface CheckResult {
+  ok: boolean;
+  /** Human-readable outcome, safe to show an admin (never contains secrets). */
+  message: string;
+  details?: Record<string, JsonValue>;
+}
+
+/** Opaque, JSON-serialisable position in a vendor's change stream. */
+export type SyncCursor = { [key: string]: JsonValue };
+
+export interface ReadRequest {
+  mode: 'full' | 'incremental';
+  /** Where the previous run (or the last checkpoint of this run) stopped; null for a fresh start. */
+  cursor: SyncCursor | null;
+  /** Incremental only: re-read records changed within this window before the cursor. */
+  lookBackMs?: number;
+}
+
+export interface ReadPage<Raw = unknown> {
+  records: Raw[];
+  /** Checkpoint that resumes reading right after this page. */
+  cursor: SyncCursor | null;
+}
+
+export type IdentifierType = 'email' | 'phone';
+
+/** What `mapIn` makes of one vendor record. */
+export interface MappedRecord {
+  /** The vendor's id for the record; with the connection id it forms the `external` identifier. */
+  externalId: string;
+  /** The vendor's last-modified time, ISO 8601; decides survivorship and ordering. */
+  updatedAt: string;
+  deleted?: boolean;
+  traits: CanonicalTraits;
+  /** Extra identifiers beyond `traits.email` / `traits.phone` (e.g. secondary emails). */
+  identifiers?: { type: IdentifierType; value: string }[];
+}
+
+export interface WriteItem<VendorPayload = unknown> {
+  profileId: string;
+  /** The vendor id last seen for this profile on this connection, when known. */
+  externalId?: string;
+  payload: VendorPayload;
+}
+
+export interface WriteResult {
+  profileId: string;
+  ok: boolean;
+  externalId?: string;
+  /** For a failed item: why, in the vendor's words. */
+  error?: string;
+  /** True when retrying could help (429/5xx); false for a rejected record (4xx). */
+  retryable?: boolean;
+}
+
+export interface WebhookRequest {
+  method: string;
+  /** The full URL as the vendor called it (PUBLIC_URL + path when configured). */
+  url: string;
+  headers: Record<string, string>;
+  rawBody: Buffer;
+  /** Receive time in ms since the epoch, for replay windows. */
+  receivedAt: number;
+}
+
+export type WebhookVerification = { ok: true } | { ok: false; reason: string };
+
+export interface WebhookEvent<Raw = unknown> {
+  /** The vendor's delivery or event id, used to drop duplicate deliveries. */
+  dedupeKey: string;
+  kind: 'upsert' | 'delete' | 'fetch';
+  externalId: string;
+  /** The full vendor record when the delivery carries it (`upsert`). */
+  record?: Raw;
+  occurredAt?: string;
+}
+
+export interface Connector<
+  Config = Record<string, unknown>,
+  Credentials = Record<string, unknown>,
+  Raw = unknown,
+  VendorPayload = unknown,
+> {
+  manifest: ConnectorManifest;
+  http(config: Config, credentials: Credentials): ConnectorHttpSetup;
+  check?(ctx: ConnectorContext<Config, Credentials>): Promise<CheckResult>;
+  read?(ctx: ConnectorContext<Config, Credentials>, request: ReadRequest): AsyncIterable<ReadPage<Raw>>;
+  /** Fetches full records by vendor id (webhooks that carry only ids). */
+  fetch?(ctx: ConnectorContext<Config, Credentials>, externalIds: string[]): Promise<Raw[]>;
+  mapIn?(raw: Raw): MappedRecord;
+  mapOut?(traits: CanonicalTraits): VendorPayload;
+  write?(
+    ctx: ConnectorContext<Config, Credentials>,
+    batch: WriteItem<VendorPayload>[],
+  ): Promise<WriteResult[]>;
+  verifyWebhook?(
+    request: WebhookRequest,
+    ctx: Pick<ConnectorContext<Config, Credentials>, 'config' | 'credentials'>,
+  ): WebhookVerification;
+  parseWebhook?(request: WebhookRequest): WebhookEvent<Raw>[];
+}
+
+/** Identity helper that keeps a connector's generic types inferred at its definition. */
+export function defineConnector<Config, Credentials, Raw, VendorPayload = unknown>(
+  connector: Connector<Config, Credentials, Raw, VendorPayload>,
+): Connector<Config, Credentials, Raw, VendorPayload> {
+  return connector;
+}

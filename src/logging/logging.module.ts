@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { REDACTED_PATHS } from './redaction';
+
+const REQUEST_ID_HEADER = 'x-request-id';
+
+/**
+ * Structured JSON logs. Every HTTP log line carries the request id (taken from
+ * `X-Request-Id` when a proxy set one, echoed back in the response); job lines carry the
+ * job id (see `runWithJobLogger`). Secret fields are redacted before they are written.
+ */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.logLevel,
+          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+          base: { service: 'syncline', role: config.role },
+          genReqId: (req: IncomingMessage, res: ServerResponse) => {
+            const incoming = req.headers[REQUEST_ID_HEADER];
+            const id =
+              typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+            res.setHeader(REQUEST_ID_HEADER, id);
+            return id;
+          },
+          customProps: (req: IncomingMessage) => ({ requestId: (req as { id?: unknown }).id }),
+          serializers: {
+            req: (req: { id: unknown; method: string; url: string }) => ({
+              id: req.id,
+              method: req.method,
+              // Query strings can carry tokens (Mailchimp webhook URLs): log the path only.
+              path: req.url?.split('?')[0],
+            }),
+          },
+          autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' },
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}

@@ -1,0 +1,32 @@
+/**
+ * Syncline entry point. `SYNCLINE_ROLE` picks the process: `api` (HTTP), `worker` (queue
+ * consumers and schedulers, no HTTP server) or `all` (both, for development).
+ */
+import 'reflect-metadata';
+import { createApiApp } from './app/create-api-app';
+import { createWorkerApp } from './app/create-worker-app';
+import { preflight } from './bootstrap/preflight';
+import { StartupError } from './bootstrap/startup-error';
+import { ConfigError, loadConfig } from './config/load-config';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await preflight(config);
+  if (config.role === 'worker') {
+    await createWorkerApp(config);
+    return;
+  }
+  const app = await createApiApp(config);
+  await app.listen(config.port, config.host);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) console.error(`syncline: ${problem}`);
+  } else if (error instanceof StartupError) {
+    console.error(`syncline: ${error.message}`);
+  } else {
+    console.error('syncline: start-up failed', error);
+  }
+  process.exit(1);
+});
