@@ -1,0 +1,38 @@
+/**
+ * HubSpot CRM connector (contacts v3). Plain data plus functions; no NestJS.
+ */
+import { defineConnector } from '../../src/connector-sdk';
+import { checkHubspot } from './check';
+import { fetchContacts } from './fetch';
+import { hubspotHttp } from './http';
+import { hubspotManifest } from './manifest';
+import { mapContact } from './map-in';
+import { readContacts } from './read';
+import type { SearchLimits } from './read-search';
+import type { HubspotConfig, HubspotContact, HubspotCredentials } from './types';
+
+export interface HubspotConnectorOptions {
+  /** Results one search query can page through. HubSpot: 10,000; tests use a small value. */
+  searchResultCap?: number;
+  /** Search page size. HubSpot's maximum is 200. */
+  searchPageSize?: number;
+}
+
+export function createHubspotConnector(options: HubspotConnectorOptions = {}) {
+  const limits: SearchLimits = {
+    resultCap: options.searchResultCap ?? 10_000,
+    pageSize: options.searchPageSize ?? 200,
+  };
+  return defineConnector<HubspotConfig, HubspotCredentials, HubspotContact>({
+    manifest: hubspotManifest,
+    http: hubspotHttp,
+    check: checkHubspot,
+    read: (ctx, request) => readContacts(ctx, request, limits),
+    fetch: fetchContacts,
+    mapIn: mapContact,
+  });
+}
+
+export const connector = createHubspotConnector();
+export default connector;
+export type { HubspotConfig, HubspotContact, HubspotCredentials } from './types';

@@ -1,0 +1,27 @@
+/**
+ * Every contact property this connector maps. Always requested explicitly: without a
+ * `properties` list HubSpot returns a small default set that leaves out phone and address.
+ */
+export const CONTACT_PROPERTIES = [
+  'email',
+  'phone',
+  'firstname',
+  'lastname',
+  'company',
+  'jobtitle',
+  'address',
+  'city',
+  'state',
+  'zip',
+  'country',
+  'lifecyclestage',
+  'createdate',
+  'lastmodifieddate',
+  'hs_object_id',
+] as const;
+
+export type ContactProperty = (typeof CONTACT_PROPERTIES)[number];
+
+export const CONTACTS_PATH = '/crm/v3/objects/contacts';
+export const CONTACTS_SEARCH_PATH = '/crm/v3/objects/contacts/search';
+export const CONTACTS_BATCH_READ_PATH = '/crm/v3/objects/contacts/batch/read';

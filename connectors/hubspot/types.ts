@@ -1,0 +1,54 @@
+/** HubSpot CRM v3 shapes used by this connector (contacts only). */
+
+export type HubspotConfig = {
+  /** Default `https://api.hubapi.com`. */
+  baseUrl?: string;
+  /** The app's per-10-second budget on the customer's plan (100 on Free/Starter, 190 Pro/Enterprise). */
+  requestsPer10Seconds?: number;
+};
+
+export type HubspotCredentials = {
+  /** Private app or OAuth access token. */
+  accessToken: string;
+  /** App client secret; verifies webhook signatures (not used yet). */
+  clientSecret?: string;
+};
+
+/** HubSpot property values are always strings, or null when the property has no value. */
+export type HubspotProperties = Record<string, string | null>;
+
+export interface HubspotContact {
+  id: string;
+  properties: HubspotProperties;
+  createdAt?: string;
+  updatedAt?: string;
+  archived?: boolean;
+  archivedAt?: string;
+}
+
+export interface HubspotListResponse {
+  results: HubspotContact[];
+  paging?: { next?: { after: string; link?: string } };
+}
+
+export interface HubspotSearchResponse {
+  total: number;
+  results: HubspotContact[];
+  paging?: { next?: { after: string } };
+}
+
+export interface HubspotBatchReadResponse {
+  status: string;
+  results: HubspotContact[];
+  numErrors?: number;
+}
+
+/** The documented 429 / error body. */
+export interface HubspotErrorBody {
+  status?: string;
+  message?: string;
+  errorType?: string;
+  category?: string;
+  policyName?: string;
+  correlationId?: string;
+}

@@ -1,0 +1,127 @@
+/**
+ * HubSpot's contact state: ids ascending from 1 (HubSpot ids are numeric strings), every
+ * property a string, `lastmodifieddate` bumped on each change.
+ */
+export interface StoredContact {
+  id: string;
+  properties: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+  archived: boolean;
+  archivedAt?: number;
+}
+
+/** Properties the emulated portal knows; requesting another one returns nothing for it. */
+export const KNOWN_PROPERTIES = new Set([
+  'email',
+  'phone',
+  'mobilephone',
+  'firstname',
+  'lastname',
+  'company',
+  'jobtitle',
+  'website',
+  'address',
+  'city',
+  'state',
+  'zip',
+  'country',
+  'lifecyclestage',
+  'hs_lead_status',
+  'createdate',
+  'lastmodifieddate',
+  'hs_object_id',
+]);
+
+/** What HubSpot returns for contacts when no `properties` are named (list and search). */
+export const DEFAULT_PROPERTIES = [
+  'createdate',
+  'email',
+  'firstname',
+  'hs_object_id',
+  'lastmodifieddate',
+  'lastname',
+];
+
+export class ContactStore {
+  private readonly contacts = new Map<string, StoredContact>();
+  private nextId = 1;
+
+  create(properties: Record<string, string>, at: number = Date.now()): StoredContact {
+    const id = String(this.nextId++);
+    const contact: StoredContact = {
+      id,
+      properties: {
+        ...properties,
+        hs_object_id: id,
+        createdate: new Date(at).toISOString(),
+        lastmodifieddate: new Date(at).toISOString(),
+      },
+      createdAt: at,
+      updatedAt: at,
+      archived: false,
+    };
+    this.contacts.set(id, contact);
+    return contact;
+  }
+
+  /** Sets properties (an empty string clears one, as in HubSpot) and bumps lastmodifieddate. */
+  update(id: string, properties: Record<string, string>, at: number = Date.now()): StoredContact {
+    const contact = this.require(id);
+    for (const [name, value] of Object.entries(properties)) {
+      if (value === '') delete contact.properties[name];
+      else contact.properties[name] = value;
+    }
+    contact.updatedAt = at;
+    contact.properties.lastmodifieddate = new Date(at).toISOString();
+    return contact;
+  }
+
+  archive(id: string, at: number = Date.now()): StoredContact {
+    const contact = this.require(id);
+    contact.archived = true;
+    contact.archivedAt = at;
+    contact.updatedAt = at;
+    contact.properties.lastmodifieddate = new Date(at).toISOString();
+    return contact;
+  }
+
+  get(id: string): StoredContact | undefined {
+    return this.contacts.get(id);
+  }
+
+  /** All contacts ordered by numeric id. */
+  all(): StoredContact[] {
+    return [...this.contacts.values()].sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  clear(): void {
+    this.contacts.clear();
+    this.nextId = 1;
+  }
+
+  private require(id: string): StoredContact {
+    const contact = this.contacts.get(id);
+    if (!contact) throw new Error(`No contact ${id}`);
+    return contact;
+  }
+}
+
+/** HubSpot's wire shape: requested properties, `null` for known ones without a value. */
+export function toWire(contact: StoredContact, requested: readonly string[]) {
+  const properties: Record<string, string | null> = {};
+  for (const name of requested) {
+    if (!KNOWN_PROPERTIES.has(name)) continue;
+    properties[name] = contact.properties[name] ?? null;
+  }
+  return {
+    id: contact.id,
+    properties,
+    createdAt: new Date(contact.createdAt).toISOString(),
+    updatedAt: new Date(contact.updatedAt).toISOString(),
+    archived: contact.archived,
+    ...(contact.archivedAt !== undefined
+      ? { archivedAt: new Date(contact.archivedAt).toISOString() }
+      : {}),
+  };
+}

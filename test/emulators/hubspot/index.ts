@@ -1,0 +1,7 @@
+export * from './hubspot-emulator';
+export {
+  ContactStore,
+  DEFAULT_PROPERTIES,
+  KNOWN_PROPERTIES,
+  type StoredContact,
+} from './contact-store';
