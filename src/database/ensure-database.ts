@@ -23,14 +23,24 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
       client.query(`CREATE DATABASE ${quoteIdentifier(target.database)}`),
     );
   } catch (error) {
-    // Another replica created it between our check and our CREATE: that is fine.
-    if (pgCode(error) === DUPLICATE_DATABASE) return;
+    // Another replica created it between our check and our CREATE: that is fine. Two
+    // concurrent CREATEs can also collide on the catalog's unique index (23505).
+    if (pgCode(error) === DUPLICATE_DATABASE || (await databaseAnswers(databaseUrl))) return;
     if (pgCode(error)) {
       throw new StartupError(
         `PostgreSQL at ${target.host}:${target.port} refused to create database "${target.database}": ${(error as Error).message}`,
       );
     }
     throw unreachable(target, error);
+  }
+}
+
+async function databaseAnswers(databaseUrl: string): Promise<boolean> {
+  try {
+    await withClient(databaseUrl, async () => undefined);
+    return true;
+  } catch {
+    return false;
   }
 }
 

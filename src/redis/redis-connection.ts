@@ -24,13 +24,15 @@ export async function assertRedisReachable(redisUrl: string): Promise<void> {
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  probe.on('error', () => undefined);
+  let lastError: NodeJS.ErrnoException | undefined;
+  probe.on('error', (error: NodeJS.ErrnoException) => (lastError = error));
   try {
     await probe.connect();
     await probe.ping();
   } catch (error) {
     const url = new URL(redisUrl);
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    const cause = lastError ?? (error as NodeJS.ErrnoException);
+    const reason = cause.code ?? cause.message;
     throw new StartupError(
       `Cannot reach Redis at ${url.hostname}:${url.port || 6379} (${reason}). ` +
         'Check REDIS_URL, or start Redis: `redis-server --daemonize yes --bind 127.0.0.1 --port 6379` ' +

@@ -1,5 +1,6 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { withTimeout } from '../common/time/with-timeout';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { createRedisClient } from './redis-connection';
 import { REDIS_CLIENT } from './redis.constants';
@@ -20,6 +21,11 @@ export class RedisModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    // QUIT waits for an answer; during an outage there is none, so just drop the socket.
+    if (this.redis.status !== 'ready') {
+      this.redis.disconnect();
+      return;
+    }
+    await withTimeout(this.redis.quit(), 2000, 'Redis QUIT').catch(() => this.redis.disconnect());
   }
 }

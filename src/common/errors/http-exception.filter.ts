@@ -43,7 +43,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
         typeof response === 'string'
           ? response
           : ((response as { message?: unknown }).message ?? exception.message);
+      const extra = typeof response === 'object' && response !== null ? response : {};
       return {
+        ...extra,
         statusCode: status,
         error: reason(status),
         message: Array.isArray(message) ? message.join('; ') : String(message),

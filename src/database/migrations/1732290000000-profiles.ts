@@ -74,8 +74,12 @@ export class Profiles1732290000000 implements MigrationInterface {
         split_at timestamptz,
         split_by text
       )`);
-    await queryRunner.query(`CREATE INDEX profile_merge_survivor_idx ON profile_merge (survivor_id)`);
-    await queryRunner.query(`CREATE INDEX profile_merge_merged_idx ON profile_merge USING gin (merged_ids)`);
+    await queryRunner.query(
+      `CREATE INDEX profile_merge_survivor_idx ON profile_merge (survivor_id)`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX profile_merge_merged_idx ON profile_merge USING gin (merged_ids)`,
+    );
 
     await queryRunner.query(`
       CREATE TABLE identity_conflict (

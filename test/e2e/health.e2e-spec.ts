@@ -1,0 +1,61 @@
+import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
+import { startTcpProxy, TcpProxy } from '../support/tcp-proxy';
+import { startTestApp, TestApp } from '../support/test-app';
+import { loadConfig } from '../../src/config/load-config';
+
+describe('health and metrics', () => {
+  let env: TestEnvironment;
+  let redisProxy: TcpProxy;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    env = await createTestEnvironment();
+    const redis = new URL(env.redisUrl);
+    redisProxy = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
+    // The app reaches Redis only through the proxy, so cutting it takes Redis away from
+    // this app alone while the shared server keeps serving other test files.
+    app = await startTestApp(loadConfig({ ...env.env, REDIS_URL: redisProxy.url('redis') }));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await env?.teardown();
+  });
+
+  it('is live and ready while PostgreSQL and Redis answer', async () => {
+    expect((await app.request('GET', '/health/live', { token: null })).status).toBe(200);
+    const ready = await app.request('GET', '/health/ready', { token: null });
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({
+      status: 'ok',
+      details: { postgres: { status: 'up' }, redis: { status: 'up' } },
+    });
+  });
+
+  it('exposes HTTP durations, queue depths and job outcomes in Prometheus format', async () => {
+    await app.request('GET', '/v1/connectors');
+    const metrics = await app.request('GET', '/metrics', { token: null });
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    expect(metrics.text).toMatch(
+      /syncline_http_request_duration_seconds_count\{method="GET",route="\/v1\/connectors",status_code="200"\} 1/,
+    );
+    for (const queue of ['sync', 'ingest', 'outbound']) {
+      expect(metrics.text).toContain(`syncline_queue_jobs{queue="${queue}",state="waiting"} 0`);
+      expect(metrics.text).toContain(`syncline_queue_job_outcomes_total{queue="${queue}",outcome="failed"} 0`);
+    }
+  });
+
+  it('goes 503 naming Redis when Redis becomes unreachable, while staying live', async () => {
+    await redisProxy.cut();
+    const ready = await app.request('GET', '/health/ready', { token: null });
+    expect(ready.status).toBe(503);
+    expect(ready.body).toMatchObject({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: expect.stringMatching(/^Not ready: redis is down \(.+\)$/),
+      details: { postgres: { status: 'up' }, redis: { status: 'down' } },
+    });
+    expect((await app.request('GET', '/health/live', { token: null })).status).toBe(200);
+  });
+});
