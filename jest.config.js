@@ -18,4 +18,5 @@ module.exports = {
   testTimeout: 60000,
   maxWorkers: 2,
   setupFiles: ['reflect-metadata'],
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

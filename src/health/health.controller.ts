@@ -1,6 +1,11 @@
 import { Controller, Get, HttpException, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
 import { RedisHealthIndicator } from './redis.health';
 
@@ -41,7 +46,8 @@ export class HealthController {
 function notReady(error: ServiceUnavailableException): HttpException {
   const result = error.getResponse() as HealthCheckResult;
   const failing = Object.entries(result.error ?? {}).map(
-    ([name, check]) => `${name} is ${check.status}${check.message ? ` (${String(check.message)})` : ''}`,
+    ([name, check]) =>
+      `${name} is ${check?.status ?? 'down'}${check?.message ? ` (${String(check.message)})` : ''}`,
   );
   return new HttpException(
     {

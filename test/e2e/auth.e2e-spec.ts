@@ -18,7 +18,9 @@ describe('admin authentication', () => {
   beforeAll(async () => {
     env = await createTestEnvironment();
     app = await startTestApp(env.config);
-    const created = await app.request('POST', '/v1/tokens', { body: { name: 'viewer', role: 'viewer' } });
+    const created = await app.request('POST', '/v1/tokens', {
+      body: { name: 'viewer', role: 'viewer' },
+    });
     viewerToken = (created.body as { token: string }).token;
 
     // Every /v1 operation of the generated document: a route added later is covered
@@ -29,7 +31,11 @@ describe('admin authentication', () => {
       .flatMap(([template, operations]) =>
         Object.keys(operations)
           .filter((method) => HTTP_METHODS.includes(method))
-          .map((method) => ({ method, template, path: template.replace(/\{[^}]+\}/g, randomUUID()) })),
+          .map((method) => ({
+            method,
+            template,
+            path: template.replace(/\{[^}]+\}/g, randomUUID()),
+          })),
       );
   });
 
@@ -41,17 +47,27 @@ describe('admin authentication', () => {
   it('finds the v1 routes in the OpenAPI document', () => {
     const templates = routes.map((route) => `${route.method} ${route.template}`);
     expect(templates).toEqual(
-      expect.arrayContaining(['post /v1/tokens', 'get /v1/connections', 'post /v1/connections/{id}/check']),
+      expect.arrayContaining([
+        'post /v1/tokens',
+        'get /v1/connections',
+        'post /v1/connections/{id}/check',
+      ]),
     );
   });
 
   it('answers 401 on every /v1 route without a token or with an unknown one', async () => {
     for (const route of routes) {
       const missing = await app.request(route.method.toUpperCase(), route.path, { token: null });
-      const unknown = await app.request(route.method.toUpperCase(), route.path, { token: 'sl_not-a-real-token' });
+      const unknown = await app.request(route.method.toUpperCase(), route.path, {
+        token: 'sl_not-a-real-token',
+      });
       expect({ route, status: missing.status }).toEqual({ route, status: 401 });
       expect({ route, status: unknown.status }).toEqual({ route, status: 401 });
-      expect(missing.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', message: expect.any(String) });
+      expect(missing.body).toMatchObject({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: expect.any(String),
+      });
     }
   });
 
@@ -74,7 +90,9 @@ describe('admin authentication', () => {
   });
 
   it('shows a token once, stores only its hash, and stops accepting it when revoked', async () => {
-    const created = await app.request('POST', '/v1/tokens', { body: { name: 'ci', role: 'admin' } });
+    const created = await app.request('POST', '/v1/tokens', {
+      body: { name: 'ci', role: 'admin' },
+    });
     expect(created.status).toBe(201);
     const { id, token, prefix } = created.body as { id: string; token: string; prefix: string };
     expect(token.startsWith(prefix)).toBe(true);
@@ -92,7 +110,9 @@ describe('admin authentication', () => {
   });
 
   it('rejects a token request that names no valid role', async () => {
-    const response = await app.request('POST', '/v1/tokens', { body: { name: 'x', role: 'owner' } });
+    const response = await app.request('POST', '/v1/tokens', {
+      body: { name: 'x', role: 'owner' },
+    });
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     expect((response.body as { message: string }).message).toMatch(/^role: /);

@@ -21,7 +21,12 @@ describe('connections API', () => {
   let service: SpawnedProcess;
   let baseUrl: string;
 
-  const api = async (method: string, path: string, body?: unknown, token = env.config.adminToken) => {
+  const api = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    token = env.config.adminToken,
+  ) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
@@ -31,7 +36,11 @@ describe('connections API', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, text, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    return {
+      status: response.status,
+      text,
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    };
   };
 
   const createHubspot = (overrides: Record<string, unknown> = {}) =>
@@ -86,7 +95,11 @@ describe('connections API', () => {
       mapping: { mobilephone: 'phone' },
     });
     const id = (created.body as unknown as ConnectionBody).id;
-    for (const response of [created, await api('GET', `/v1/connections/${id}`), await api('GET', '/v1/connections')]) {
+    for (const response of [
+      created,
+      await api('GET', `/v1/connections/${id}`),
+      await api('GET', '/v1/connections'),
+    ]) {
       expect(response.text).not.toContain(ACCESS_TOKEN);
       expect(response.text).not.toContain(CLIENT_SECRET);
     }
@@ -131,7 +144,12 @@ describe('connections API', () => {
     });
     expect(schemaErrors.status).toBe(400);
     expect((schemaErrors.body.errors as { field: string }[]).map((e) => e.field)).toEqual(
-      expect.arrayContaining(['config.baseUrl', 'config.region', 'credentials.accessToken', 'schedule']),
+      expect.arrayContaining([
+        'config.baseUrl',
+        'config.region',
+        'credentials.accessToken',
+        'schedule',
+      ]),
     );
   });
 
@@ -147,10 +165,14 @@ describe('connections API', () => {
       status: 200,
       body: { ok: true },
     });
-    const bad = (await createHubspot({ credentials: { accessToken: 'revoked-token' } })).body as unknown as ConnectionBody;
+    const bad = (await createHubspot({ credentials: { accessToken: 'revoked-token' } }))
+      .body as unknown as ConnectionBody;
     const result = await api('POST', `/v1/connections/${bad.id}/check`);
     expect(result.status).toBe(200);
-    expect(result.body).toMatchObject({ ok: false, message: expect.stringContaining('access token') });
+    expect(result.body).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('access token'),
+    });
     expect(result.text).not.toContain('revoked-token');
   });
 
@@ -168,7 +190,9 @@ describe('connections API', () => {
       enabled: false,
     });
     // The access token survived the merge: the check still authenticates.
-    expect((await api('POST', `/v1/connections/${created.id}/check`)).body).toMatchObject({ ok: true });
+    expect((await api('POST', `/v1/connections/${created.id}/check`)).body).toMatchObject({
+      ok: true,
+    });
 
     const removedRequired = await api('PATCH', `/v1/connections/${created.id}`, {
       credentials: { accessToken: null },

@@ -42,7 +42,9 @@ describe('health and metrics', () => {
     );
     for (const queue of ['sync', 'ingest', 'outbound']) {
       expect(metrics.text).toContain(`syncline_queue_jobs{queue="${queue}",state="waiting"} 0`);
-      expect(metrics.text).toContain(`syncline_queue_job_outcomes_total{queue="${queue}",outcome="failed"} 0`);
+      expect(metrics.text).toContain(
+        `syncline_queue_job_outcomes_total{queue="${queue}",outcome="failed"} 0`,
+      );
     }
   });
 

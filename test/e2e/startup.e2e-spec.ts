@@ -41,9 +41,13 @@ describe('start-up', () => {
     const lines = service.output().trim().split('\n');
     expect(lines).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^syncline: SECRETS_KEY is invalid: expected a base64-encoded 32-byte key/),
+        expect.stringMatching(
+          /^syncline: SECRETS_KEY is invalid: expected a base64-encoded 32-byte key/,
+        ),
         expect.stringMatching(/^syncline: PORT is invalid: expected a port number/),
-        expect.stringMatching(/^syncline: ADMIN_TOKEN is required: expected the bootstrap admin token/),
+        expect.stringMatching(
+          /^syncline: ADMIN_TOKEN is required: expected the bootstrap admin token/,
+        ),
       ]),
     );
     expect(lines).toHaveLength(3);
@@ -74,21 +78,25 @@ describe('start-up', () => {
     const name = `syncline_t_${randomBytes(6).toString('hex')}`;
     const env = { DATABASE_URL: databaseUrl(name) };
     try {
-      const [first, second] = [spawnTs('src/database/migrate.cli.ts', env), spawnTs('src/database/migrate.cli.ts', env)];
+      const [first, second] = [
+        spawnTs('src/database/migrate.cli.ts', env),
+        spawnTs('src/database/migrate.cli.ts', env),
+      ];
       const codes = [await first.exited, await second.exited];
       expect({ codes, output: first.output() + second.output() }).toEqual({
         codes: [0, 0],
         output: expect.any(String),
       });
 
-      const migrationFiles = readdirSync(join(__dirname, '../../src/database/migrations')).filter((f) =>
-        /^\d+-.*\.ts$/.test(f),
+      const migrationFiles = readdirSync(join(__dirname, '../../src/database/migrations')).filter(
+        (f) => /^\d+-.*\.ts$/.test(f),
       );
       const applied = await withServer(async () => {
         const client = new Client({ connectionString: env.DATABASE_URL });
         await client.connect();
         try {
-          return (await client.query<{ name: string }>('SELECT name FROM migrations ORDER BY id')).rows;
+          return (await client.query<{ name: string }>('SELECT name FROM migrations ORDER BY id'))
+            .rows;
         } finally {
           await client.end();
         }

@@ -8,7 +8,8 @@ import { runMigrations } from '../../src/database/migrations';
 import { parsePostgresUrl } from '../../src/database/postgres-url';
 
 /** Where the shared test services live; CI and developers' machines both run them here. */
-export const TEST_POSTGRES_SERVER = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_POSTGRES_SERVER =
+  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /**
