@@ -11,20 +11,33 @@ describe('npm run demo', () => {
     const databaseUrl = new URL(TEST_POSTGRES_SERVER);
     databaseUrl.pathname = `/${name}`;
     const port = await freePort();
-    const demo = spawnTs('scripts/demo.ts', {
-      DEMO_DATABASE_URL: databaseUrl.toString(),
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: name,
-      PORT: String(port),
-    });
+    const demo = spawnTs(
+      'scripts/demo.ts',
+      {
+        DEMO_DATABASE_URL: databaseUrl.toString(),
+        REDIS_URL: TEST_REDIS_URL,
+        QUEUE_PREFIX: name,
+        PORT: String(port),
+      },
+      { args: ['--exit'] },
+    );
     try {
-      expect(await demo.exited).toBe(0);
+      let timer: NodeJS.Timeout | undefined;
+      const code = await Promise.race([
+        demo.exited,
+        new Promise((resolve) => (timer = setTimeout(() => resolve('timed out'), 45_000))),
+      ]);
+      clearTimeout(timer);
+      expect({ code, output: demo.output() }).toEqual({ code: 0, output: expect.any(String) });
       const output = demo.output();
       expect(output).toContain(`http://127.0.0.1:${port}/docs`);
       expect(output).toMatch(/Admin token\s+demo_\S+/);
-      expect(output).toMatch(/Connection\s+http:\/\/127\.0\.0\.1:\d+\/v1\/connections\/[0-9a-f-]{36}/);
+      expect(output).toMatch(
+        /Connection\s+http:\/\/127\.0\.0\.1:\d+\/v1\/connections\/[0-9a-f-]{36}/,
+      );
       expect(output).toMatch(/Credential check\s+ok: /);
     } finally {
+      await demo.stop('SIGKILL');
       const admin = new Client({ connectionString: TEST_POSTGRES_SERVER });
       await admin.connect();
       await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);

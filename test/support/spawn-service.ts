@@ -15,9 +15,10 @@ export interface SpawnedProcess {
 export function spawnTs(
   script: string,
   env: Record<string, string>,
-  options: { inheritEnv?: boolean } = {},
+  options: { inheritEnv?: boolean; args?: string[] } = {},
 ): SpawnedProcess {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script], {
+  const argv = ['-r', 'ts-node/register/transpile-only', script, ...(options.args ?? [])];
+  const child = spawn(process.execPath, argv, {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH ?? '',
