@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import type { KeysetPosition } from '../common/pagination/cursor';
+import { keysetPage } from '../common/pagination/keyset-query';
 import { ApiTokenEntity, TokenRole } from './api-token.entity';
 
 @Injectable()
 export class ApiTokenRepository {
-  constructor(@InjectRepository(ApiTokenEntity) private readonly tokens: Repository<ApiTokenEntity>) {}
+  constructor(
+    @InjectRepository(ApiTokenEntity) private readonly tokens: Repository<ApiTokenEntity>,
+  ) {}
 
   create(values: { name: string; role: TokenRole; tokenHash: Buffer; tokenPrefix: string }) {
     return this.tokens.save(this.tokens.create({ ...values, lastUsedAt: null }));
@@ -15,17 +19,8 @@ export class ApiTokenRepository {
     return this.tokens.findOne({ where: { tokenHash } });
   }
 
-  /** Keyset page ordered by creation time then id. */
-  list(limit: number, after?: { createdAt: Date; id: string }): Promise<ApiTokenEntity[]> {
-    const query = this.tokens
-      .createQueryBuilder('t')
-      .orderBy('t.created_at', 'ASC')
-      .addOrderBy('t.id', 'ASC')
-      .limit(limit);
-    if (after) {
-      query.where('(t.created_at, t.id) > (:createdAt, :id)', after);
-    }
-    return query.getMany();
+  list(limit: number, after?: KeysetPosition): Promise<ApiTokenEntity[]> {
+    return keysetPage(this.tokens.createQueryBuilder('t'), limit, after).getMany();
   }
 
   async delete(id: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 
 export const IS_PUBLIC = 'syncline:isPublic';
 export const ADMIN_ONLY = 'syncline:adminOnly';
@@ -17,6 +17,7 @@ export const AdminOnly = () =>
 /** Documents the bearer requirement every protected controller shares. */
 export const ProtectedApi = () =>
   applyDecorators(
+    ApiBearerAuth(),
     ApiUnauthorizedResponse({ description: 'Missing or unknown bearer token.' }),
     ApiForbiddenResponse({ description: 'Viewer tokens may only read.' }),
   );

@@ -10,11 +10,7 @@ import { TokensService } from './tokens.service';
 @Module({
   imports: [TypeOrmModule.forFeature([ApiTokenEntity])],
   controllers: [TokensController],
-  providers: [
-    ApiTokenRepository,
-    TokensService,
-    { provide: APP_GUARD, useClass: TokenAuthGuard },
-  ],
+  providers: [ApiTokenRepository, TokensService, { provide: APP_GUARD, useClass: TokenAuthGuard }],
   exports: [TokensService],
 })
 export class AuthModule {}

@@ -31,7 +31,8 @@ export class TokenAuthGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const presented = bearerToken(request.headers.authorization);
-    if (!presented) throw new UnauthorizedException('Missing bearer token (Authorization: Bearer <token>)');
+    if (!presented)
+      throw new UnauthorizedException('Missing bearer token (Authorization: Bearer <token>)');
     const principal = await this.tokens.authenticate(presented);
     if (!principal) throw new UnauthorizedException('Unknown or revoked token');
 

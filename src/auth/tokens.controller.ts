@@ -1,12 +1,27 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ListQueryDto } from '../common/pagination/list-query.dto';
 import { AdminOnly, ProtectedApi } from './auth.decorators';
 import { CreatedTokenDto, CreateTokenDto, TokenPageDto } from './dto/token.dto';
 import { TokensService } from './tokens.service';
 
 @ApiTags('tokens')
-@ApiBearerAuth()
 @ProtectedApi()
 @AdminOnly()
 @Controller('v1/tokens')

@@ -4,7 +4,8 @@ import { CronExpressionParser } from 'cron-parser';
  * A connection's sync schedule: a five-field cron expression (`*\/15 * * * *`, UTC) or an
  * interval (`30s`, `15m`, `2h`, `1d`). Both become a BullMQ job scheduler.
  */
-export type ParsedSchedule = { kind: 'cron'; pattern: string } | { kind: 'interval'; everyMs: number };
+export type ParsedSchedule =
+  { kind: 'cron'; pattern: string } | { kind: 'interval'; everyMs: number };
 
 const INTERVAL = /^(\d+)\s*(s|m|h|d)$/;
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;

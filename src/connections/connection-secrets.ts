@@ -16,13 +16,19 @@ export class ConnectionSecrets {
 
   seal(connectionId: string, plain: Record<string, string>): Record<string, string> {
     return Object.fromEntries(
-      Object.entries(plain).map(([field, value]) => [field, this.box.seal(value, aad(connectionId, field))]),
+      Object.entries(plain).map(([field, value]) => [
+        field,
+        this.box.seal(value, aad(connectionId, field)),
+      ]),
     );
   }
 
   open(connectionId: string, sealed: Record<string, string>): Record<string, string> {
     return Object.fromEntries(
-      Object.entries(sealed).map(([field, value]) => [field, this.box.open(value, aad(connectionId, field))]),
+      Object.entries(sealed).map(([field, value]) => [
+        field,
+        this.box.open(value, aad(connectionId, field)),
+      ]),
     );
   }
 

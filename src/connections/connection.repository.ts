@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { ConflictError } from '../common/errors/domain-error';
 import type { KeysetPosition } from '../common/pagination/cursor';
+import { keysetPage } from '../common/pagination/keyset-query';
 import { ConnectionEntity } from './connection.entity';
 
 const UNIQUE_VIOLATION = '23505';
@@ -18,21 +19,19 @@ export class ConnectionRepository {
   }
 
   list(limit: number, after?: KeysetPosition, connector?: string): Promise<ConnectionEntity[]> {
-    const query = this.connections
-      .createQueryBuilder('c')
-      .orderBy('c.created_at', 'ASC')
-      .addOrderBy('c.id', 'ASC')
-      .limit(limit);
-    if (after) query.andWhere('(c.created_at, c.id) > (:createdAt, :id)', after);
-    if (connector) query.andWhere('c.connector = :connector', { connector });
-    return query.getMany();
+    const query = this.connections.createQueryBuilder('c');
+    if (connector) query.where('c.connector = :connector', { connector });
+    return keysetPage(query, limit, after).getMany();
   }
 
   async save(connection: ConnectionEntity): Promise<ConnectionEntity> {
     try {
       return await this.connections.save(connection);
     } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (
+        error instanceof QueryFailedError &&
+        (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
+      ) {
         throw new ConflictError(`A connection named "${connection.name}" already exists`);
       }
       throw error;

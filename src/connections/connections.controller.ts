@@ -1,6 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -15,7 +25,6 @@ import { CreateConnectionDto, UpdateConnectionDto } from './dto/connection-input
 import { ListConnectionsQueryDto } from './dto/list-connections-query.dto';
 
 @ApiTags('connections')
-@ApiBearerAuth()
 @ProtectedApi()
 @Controller('v1/connections')
 export class ConnectionsController {

@@ -33,7 +33,10 @@ export class ConnectionsService {
   async create(input: CreateConnectionDto): Promise<ConnectionDto> {
     if (!this.registry.has(input.connector)) {
       throw new InvalidInputError([
-        { field: 'connector', message: `unknown connector "${input.connector}" (see GET /v1/connectors)` },
+        {
+          field: 'connector',
+          message: `unknown connector "${input.connector}" (see GET /v1/connectors)`,
+        },
       ]);
     }
     this.validate(input.connector, {
@@ -90,7 +93,8 @@ export class ConnectionsService {
   }
 
   async remove(id: string): Promise<void> {
-    if (!(await this.connections.delete(id))) throw new NotFoundError(`No connection with id ${id}`);
+    if (!(await this.connections.delete(id)))
+      throw new NotFoundError(`No connection with id ${id}`);
   }
 
   /** Asks the vendor whether the stored credentials work. */
@@ -200,5 +204,8 @@ function mergeCredentials(
 }
 
 function prefixed(prefix: string, problems: FieldProblem[]): FieldProblem[] {
-  return problems.map((p) => ({ field: p.field ? `${prefix}.${p.field}` : prefix, message: p.message }));
+  return problems.map((p) => ({
+    field: p.field ? `${prefix}.${p.field}` : prefix,
+    message: p.message,
+  }));
 }

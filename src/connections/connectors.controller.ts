@@ -1,18 +1,19 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProtectedApi } from '../auth/auth.decorators';
 import { ConnectorRegistry } from '../connector-registry/connector-registry';
 import { ConnectorListDto } from './dto/connector-catalog.dto';
 
 @ApiTags('connectors')
-@ApiBearerAuth()
 @ProtectedApi()
 @Controller('v1/connectors')
 export class ConnectorsController {
   constructor(private readonly registry: ConnectorRegistry) {}
 
   @Get()
-  @ApiOperation({ summary: 'The connector catalog, with the JSON schemas of config and credentials' })
+  @ApiOperation({
+    summary: 'The connector catalog, with the JSON schemas of config and credentials',
+  })
   @ApiOkResponse({ type: ConnectorListDto })
   list(): ConnectorListDto {
     return {

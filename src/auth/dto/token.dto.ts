@@ -17,7 +17,10 @@ export class TokenDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ enum: TOKEN_ROLES }) role!: TokenRole;
-  @ApiProperty({ description: 'First characters of the token, to recognise it.', example: 'sl_Xk3p9aQ' })
+  @ApiProperty({
+    description: 'First characters of the token, to recognise it.',
+    example: 'sl_Xk3p9aQ',
+  })
   prefix!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String })

@@ -24,7 +24,9 @@ export function decodeCursor(cursor: string | undefined): KeysetPosition | undef
     if (typeof parsed.i !== 'string' || Number.isNaN(createdAt.getTime())) throw new Error();
     return { createdAt, id: parsed.i };
   } catch {
-    throw new InvalidInputError([{ field: 'cursor', message: 'is not a cursor returned by this API' }]);
+    throw new InvalidInputError([
+      { field: 'cursor', message: 'is not a cursor returned by this API' },
+    ]);
   }
 }
 

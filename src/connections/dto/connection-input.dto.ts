@@ -1,5 +1,17 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { CONNECTION_DIRECTIONS, ConnectionDirection } from '../connection.entity';
 import type { ConnectionMapping } from '../connection-mapping';
 import type { JsonValue } from '../../connector-sdk/connector.types';
@@ -41,7 +53,8 @@ export class CreateConnectionDto {
   @ApiPropertyOptional({
     nullable: true,
     type: String,
-    description: 'Cron expression (UTC, 5 fields) or interval such as "15m"; null for on-demand only.',
+    description:
+      'Cron expression (UTC, 5 fields) or interval such as "15m"; null for on-demand only.',
     example: '*/15 * * * *',
   })
   @IsOptional()
@@ -82,7 +95,9 @@ export class CreateConnectionDto {
  * Every field optional; `credentials` merges into the stored ones (a field set to null is
  * removed), so rotating one secret does not require re-sending the others.
  */
-export class UpdateConnectionDto extends PartialType(OmitType(CreateConnectionDto, ['connector', 'credentials'] as const)) {
+export class UpdateConnectionDto extends PartialType(
+  OmitType(CreateConnectionDto, ['connector', 'credentials'] as const),
+) {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'string', nullable: true },

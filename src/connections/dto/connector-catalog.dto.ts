@@ -12,15 +12,20 @@ export class ConnectorDto {
   @ApiProperty({ example: 'HubSpot' }) displayName!: string;
   @ApiProperty() description!: string;
   @ApiProperty({ enum: CONNECTOR_CATEGORIES }) category!: ConnectorCategory;
-  @ApiProperty({ enum: CONNECTOR_CAPABILITIES, isArray: true }) capabilities!: ConnectorCapability[];
+  @ApiProperty({ enum: CONNECTOR_CAPABILITIES, isArray: true })
+  capabilities!: ConnectorCapability[];
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'JSON Schema of `config`.' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'JSON Schema of `config`.',
+  })
   configSchema!: JsonObjectSchema;
 
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: "JSON Schema of `credentials`; secret fields carry `x-secret: true`.",
+    description: 'JSON Schema of `credentials`; secret fields carry `x-secret: true`.',
   })
   credentialsSchema!: JsonObjectSchema;
 }
