@@ -9,7 +9,19 @@ import { preflight } from './bootstrap/preflight';
 import { StartupError } from './bootstrap/startup-error';
 import { ConfigError, loadConfig } from './config/load-config';
 
+/**
+ * How long SIGTERM may take: in-flight jobs finish within this, or BullMQ's stalled-job check
+ * hands them to another worker. Stops a shutdown hanging on an unreachable Redis or database.
+ */
+const SHUTDOWN_GRACE_MS = 25_000;
+
 async function main(): Promise<void> {
+  process.once('SIGTERM', () => {
+    setTimeout(() => {
+      console.error(`syncline: shutdown took longer than ${SHUTDOWN_GRACE_MS} ms, exiting`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+  });
   const config = loadConfig();
   await preflight(config);
   if (config.role === 'worker') {

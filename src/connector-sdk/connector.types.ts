@@ -18,7 +18,8 @@ export const CONNECTOR_CAPABILITIES = [
 ] as const;
 export type ConnectorCapability = (typeof CONNECTOR_CAPABILITIES)[number];
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** The subset of JSON Schema (draft 2020-12) that connector manifests use. */
 export interface JsonSchemaProperty {
@@ -82,9 +83,11 @@ export interface ConnectorHttpSetup {
    * (e.g. HubSpot's 10-second window, Intercom's `X-RateLimit-Reset`). Milliseconds, or
    * undefined to fall back to exponential backoff.
    */
-  retryDelayMs?: (response: { status: number; headers: Record<string, string>; data: unknown }) =>
-    | number
-    | undefined;
+  retryDelayMs?: (response: {
+    status: number;
+    headers: Record<string, string>;
+    data: unknown;
+  }) => number | undefined;
 }
 
 export interface ConnectorLogger {
@@ -94,7 +97,10 @@ export interface ConnectorLogger {
   error(message: string, context?: Record<string, unknown>): void;
 }
 
-export interface ConnectorContext<Config = Record<string, unknown>, Credentials = Record<string, unknown>> {
+export interface ConnectorContext<
+  Config = Record<string, unknown>,
+  Credentials = Record<string, unknown>,
+> {
   connectionId: string;
   config: Config;
   credentials: Credentials;
@@ -191,7 +197,10 @@ export interface Connector<
   manifest: ConnectorManifest;
   http(config: Config, credentials: Credentials): ConnectorHttpSetup;
   check?(ctx: ConnectorContext<Config, Credentials>): Promise<CheckResult>;
-  read?(ctx: ConnectorContext<Config, Credentials>, request: ReadRequest): AsyncIterable<ReadPage<Raw>>;
+  read?(
+    ctx: ConnectorContext<Config, Credentials>,
+    request: ReadRequest,
+  ): AsyncIterable<ReadPage<Raw>>;
   /** Fetches full records by vendor id (webhooks that carry only ids). */
   fetch?(ctx: ConnectorContext<Config, Credentials>, externalIds: string[]): Promise<Raw[]>;
   mapIn?(raw: Raw): MappedRecord;

@@ -24,7 +24,9 @@ const REQUEST_ID_HEADER = 'x-request-id';
           genReqId: (req: IncomingMessage, res: ServerResponse) => {
             const incoming = req.headers[REQUEST_ID_HEADER];
             const id =
-              typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+              typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming)
+                ? incoming
+                : randomUUID();
             res.setHeader(REQUEST_ID_HEADER, id);
             return id;
           },

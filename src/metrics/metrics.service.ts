@@ -43,7 +43,8 @@ export class MetricsService {
         await Promise.all(
           queues.map(async (queue) => {
             const counts = await queue.getJobCounts(...QUEUE_STATES);
-            for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
+            for (const state of QUEUE_STATES)
+              this.set({ queue: queue.name, state }, counts[state] ?? 0);
           }),
         );
       },

@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { REDIS_CLIENT } from '../redis/redis.constants';
+import { JobLogContext } from './job-logging';
 import { ALL_QUEUES } from './queue-names';
 
 /**
@@ -27,6 +28,7 @@ import { ALL_QUEUES } from './queue-names';
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
   ],
-  exports: [BullModule],
+  providers: [JobLogContext],
+  exports: [BullModule, JobLogContext],
 })
 export class QueuesModule {}

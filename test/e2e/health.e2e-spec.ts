@@ -14,7 +14,9 @@ describe('health and metrics', () => {
     redisProxy = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
     // The app reaches Redis only through the proxy, so cutting it takes Redis away from
     // this app alone while the shared server keeps serving other test files.
-    app = await startTestApp(loadConfig({ ...env.env, REDIS_URL: redisProxy.url('redis') }));
+    app = await startTestApp(
+      loadConfig({ ...env.env, SYNCLINE_ROLE: 'api', REDIS_URL: redisProxy.url('redis') }),
+    );
   });
 
   afterAll(async () => {
@@ -24,7 +26,12 @@ describe('health and metrics', () => {
 
   it('is live and ready while PostgreSQL and Redis answer', async () => {
     expect((await app.request('GET', '/health/live', { token: null })).status).toBe(200);
-    const ready = await app.request('GET', '/health/ready', { token: null });
+    // The shared machine can be slow right after start-up: give the first probe a moment.
+    let ready = await app.request('GET', '/health/ready', { token: null });
+    for (let attempt = 0; ready.status !== 200 && attempt < 20; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      ready = await app.request('GET', '/health/ready', { token: null });
+    }
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({
       status: 'ok',
