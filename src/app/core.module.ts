@@ -4,6 +4,7 @@ import { ConnectionsModule } from '../connections/connections.module';
 import { ConnectorsModule } from '../connector-registry/connectors.module';
 import { DatabaseModule } from '../database/database.module';
 import { LoggingModule } from '../logging/logging.module';
+import { ProfilesModule } from '../profiles/profiles.module';
 import { QueuesModule } from '../queues/queues.module';
 import { RedisModule } from '../redis/redis.module';
 
@@ -17,6 +18,7 @@ import { RedisModule } from '../redis/redis.module';
     ConnectorsModule,
     AuthModule,
     ConnectionsModule,
+    ProfilesModule,
   ],
 })
 export class CoreModule {}

@@ -1,0 +1,88 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+const TRAITS_SCHEMA = {
+  type: 'object',
+  additionalProperties: true,
+  description:
+    'Canonical traits (see src/profiles/canonical/canonical-traits.ts): email, phone, firstName, lastName, company, jobTitle, address, locale, timezone, emailConsent, tags, custom.',
+  example: {
+    email: 'ada@engines.org',
+    firstName: 'Ada',
+    address: { city: 'London', country: 'GB' },
+  },
+} as const;
+
+export class ProvenanceEntryDto {
+  @ApiProperty({ format: 'uuid' }) connectionId!: string;
+  @ApiProperty() externalId!: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: "The vendor's updatedAt of the winning version.",
+  })
+  updatedAt!: string;
+}
+
+export class ProfileSummaryDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['active', 'closed', 'merged'] }) status!: string;
+  @ApiProperty(TRAITS_SCHEMA) traits!: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class ProfilePageDto {
+  @ApiProperty({ type: [ProfileSummaryDto] }) data!: ProfileSummaryDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class IdentifierDto {
+  @ApiProperty({ enum: ['email', 'phone', 'external'] }) type!: string;
+  @ApiProperty({ description: 'Normalized; `external` is `connectionId:vendorId`.' })
+  value!: string;
+}
+
+export class SourceRecordDto {
+  @ApiProperty({ format: 'uuid' }) connectionId!: string;
+  @ApiProperty() externalId!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty() deleted!: boolean;
+  @ApiProperty({ description: 'SHA-256 of the mapped record.' }) contentHash!: string;
+  @ApiProperty(TRAITS_SCHEMA) traits!: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) receivedAt!: string;
+}
+
+export class IdentityConflictDto {
+  @ApiProperty({ enum: ['email-limit', 'phone-limit', 'external-limit', 'merge-limit'] })
+  reason!: string;
+  @ApiProperty({
+    type: [String],
+    description: 'Profiles the record also matched but was not merged with.',
+  })
+  otherProfileIds!: string[];
+  @ApiProperty() identifierType!: string;
+  @ApiProperty() identifierValue!: string;
+  @ApiProperty({ format: 'uuid' }) connectionId!: string;
+  @ApiProperty() externalId!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class ProfileDetailDto extends ProfileSummaryDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description:
+      'Set when this id was merged into another profile (status `merged`): the survivor to read instead. ' +
+      'Merged ids answer 200 with this field rather than a redirect, because a split can undo the merge.',
+  })
+  mergedInto!: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/ProvenanceEntryDto' },
+    description: 'Per trait (custom values per namespace: `custom.hubspot`), the source that won.',
+  })
+  provenance!: Record<string, ProvenanceEntryDto>;
+  @ApiProperty({ type: [IdentifierDto] }) identifiers!: IdentifierDto[];
+  @ApiProperty({ type: [SourceRecordDto] }) sources!: SourceRecordDto[];
+  @ApiProperty({ type: [IdentityConflictDto] }) conflicts!: IdentityConflictDto[];
+}

@@ -1,0 +1,18 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { CanonicalTraits } from '../canonical/canonical-traits';
+import { Identifier } from '../identity/identifier';
+
+/** The latest version of one vendor record; (connection, external id) is the external identifier. */
+@Entity({ name: 'source_record' })
+export class SourceRecordEntity {
+  @PrimaryColumn({ name: 'connection_id', type: 'uuid' }) connectionId!: string;
+  @PrimaryColumn({ name: 'external_id', type: 'text' }) externalId!: string;
+  @Column({ name: 'profile_id', type: 'uuid' }) profileId!: string;
+  @Column({ name: 'vendor_updated_at', type: 'timestamptz' }) vendorUpdatedAt!: Date;
+  @Column({ name: 'content_hash', type: 'bytea' }) contentHash!: Buffer;
+  @Column({ type: 'boolean' }) deleted!: boolean;
+  @Column({ type: 'jsonb' }) traits!: CanonicalTraits;
+  @Column({ type: 'jsonb' }) identifiers!: Identifier[];
+  @Column({ type: 'jsonb', nullable: true }) raw!: unknown;
+  @Column({ name: 'received_at', type: 'timestamptz' }) receivedAt!: Date;
+}

@@ -1,0 +1,50 @@
+import type { MappedRecord } from '../../connector-sdk/connector.types';
+
+/** Why records arrive; copied onto every change-log row they cause. */
+export interface IngestCause {
+  kind: 'sync' | 'webhook' | 'manual';
+  syncRunId?: string;
+  deliveryId?: string;
+}
+
+/** One vendor record from one connection, as `mapIn` produced it. */
+export interface IngestItem {
+  connectionId: string;
+  record: MappedRecord;
+  /** The vendor payload, kept on the source record for export and debugging. */
+  raw?: unknown;
+}
+
+/**
+ * The payload of a job on the `ingest` queue (QueueName.Ingest). The sync and webhook paths
+ * enqueue this shape; the worker hands it to `ProfileStore.ingest`. Keep batches at or
+ * below `INGEST_BATCH_SIZE` items: larger ones are split, each part its own transaction.
+ */
+export interface IngestJobData {
+  cause: IngestCause;
+  items: IngestItem[];
+}
+
+/** Job name used on the ingest queue. */
+export const INGEST_JOB_NAME = 'ingest-batch';
+
+/** Records per transaction: big enough to amortise round trips, small enough to keep locks short. */
+export const INGEST_BATCH_SIZE = 500;
+
+/** What one `ingest` call did; returned as the job's result. */
+export interface IngestResult {
+  received: number;
+  /** New or newer versions stored. */
+  applied: number;
+  /** Same content hash as the stored version: no-op. */
+  unchanged: number;
+  /** Older than the stored version: ignored. */
+  stale: number;
+  /** Matches an erased person's suppression hash: dropped. */
+  suppressed: number;
+  /** Items that failed validation, each alone; the rest of the batch went in. */
+  rejected: { index: number; connectionId: string; externalId: string; reason: string }[];
+  profilesCreated: number;
+  profilesMerged: number;
+  conflicts: number;
+}

@@ -1,0 +1,43 @@
+import { CanonicalTraits } from '../canonical/canonical-traits';
+import { normalizeEmail } from '../identity/normalize-email';
+import { normalizePhone } from '../identity/normalize-phone';
+
+/**
+ * Cleans a record's traits before they are stored: strings trimmed (blank → null), email
+ * lower-cased when valid, phone in E.164 when parseable, country upper-cased. Invalid emails
+ * and phones are kept as typed — they are still facts about the person, just not identifiers.
+ */
+export function normalizeTraits(
+  traits: CanonicalTraits,
+  defaultPhoneRegion: string,
+  /** Already-normalized values, when the caller parsed them (phone parsing is the costly part). */
+  parsed: { email?: string; phone?: string } = {},
+): CanonicalTraits {
+  const result = cleanValue(traits) as CanonicalTraits;
+  if (typeof result.email === 'string') {
+    result.email = parsed.email ?? normalizeEmail(result.email) ?? result.email;
+  }
+  if (typeof result.phone === 'string') {
+    result.phone = parsed.phone ?? normalizePhone(result.phone, defaultPhoneRegion) ?? result.phone;
+  }
+  if (result.address && typeof result.address.country === 'string') {
+    result.address = { ...result.address, country: result.address.country.toUpperCase() };
+  }
+  return result;
+}
+
+function cleanValue(value: unknown): unknown {
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    return trimmed === '' ? null : trimmed;
+  }
+  if (Array.isArray(value)) return value.map(cleanValue);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      if (inner !== undefined) out[key] = cleanValue(inner);
+    }
+    return out;
+  }
+  return value;
+}

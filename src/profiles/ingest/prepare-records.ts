@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { IdentityRules } from '../identity/identity-rules';
+import { Identifier, identifierKey } from '../identity/identifier';
+import { normalizeEmail } from '../identity/normalize-email';
+import { normalizePhone } from '../identity/normalize-phone';
+import { IngestItem, IngestResult } from './ingest-job';
+import { normalizeTraits } from './normalize-traits';
+import { PreparedRecord, compareVersions, sourceKey } from './prepared-record';
+import { stableJson } from './stable-json';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_EXTERNAL_ID_LENGTH = 512;
+
+export interface PreparedBatch {
+  /** One entry per source record (the newest version when the batch holds several). */
+  records: PreparedRecord[];
+  rejected: IngestResult['rejected'];
+  /** Older in-batch versions superseded by a newer one in the same batch. */
+  supersededInBatch: number;
+}
+
+/**
+ * Validates, normalizes and hashes a batch in memory. Each bad item is rejected alone, so
+ * one malformed record never fails the rest.
+ */
+export function prepareRecords(
+  items: IngestItem[],
+  rules: IdentityRules,
+  defaultPhoneRegion: string,
+): PreparedBatch {
+  const rejected: IngestResult['rejected'] = [];
+  const newest = new Map<string, PreparedRecord>();
+  let supersededInBatch = 0;
+  items.forEach((item, index) => {
+    const problem = validate(item);
+    if (problem) {
+      rejected.push({
+        index,
+        connectionId: String(item?.connectionId ?? ''),
+        externalId: String(item?.record?.externalId ?? ''),
+        reason: problem,
+      });
+      return;
+    }
+    const prepared = prepare(item, index, rules, defaultPhoneRegion);
+    const key = sourceKey(prepared.connectionId, prepared.externalId);
+    const held = newest.get(key);
+    if (held) supersededInBatch += 1;
+    if (!held || compareVersions(prepared, held) > 0) newest.set(key, prepared);
+  });
+  return { records: [...newest.values()], rejected, supersededInBatch };
+}
+
+function validate(item: IngestItem): string | undefined {
+  if (!item || typeof item !== 'object') return 'item is not an object';
+  if (typeof item.connectionId !== 'string' || !UUID.test(item.connectionId)) {
+    return 'connectionId must be a UUID';
+  }
+  const record = item.record;
+  if (!record || typeof record !== 'object') return 'record is missing';
+  if (typeof record.externalId !== 'string' || record.externalId.trim() === '') {
+    return 'record.externalId must be a non-empty string';
+  }
+  if (record.externalId.length > MAX_EXTERNAL_ID_LENGTH) return 'record.externalId is too long';
+  if (typeof record.updatedAt !== 'string' || Number.isNaN(Date.parse(record.updatedAt))) {
+    return 'record.updatedAt must be an ISO 8601 date';
+  }
+  if (!record.traits || typeof record.traits !== 'object' || Array.isArray(record.traits)) {
+    return 'record.traits must be an object';
+  }
+  if (record.identifiers !== undefined && !Array.isArray(record.identifiers)) {
+    return 'record.identifiers must be an array';
+  }
+  return undefined;
+}
+
+function prepare(
+  item: IngestItem,
+  index: number,
+  rules: IdentityRules,
+  defaultPhoneRegion: string,
+): PreparedRecord {
+  const { record } = item;
+  const connectionId = item.connectionId.toLowerCase();
+  const externalId = record.externalId.trim();
+  const updatedAt = new Date(record.updatedAt).toISOString();
+  const deleted = record.deleted === true;
+  const traitEmail = normalizeEmail(record.traits.email);
+  const traitPhone = normalizePhone(record.traits.phone, defaultPhoneRegion);
+  const traits = normalizeTraits(record.traits, defaultPhoneRegion, {
+    email: traitEmail,
+    phone: traitPhone,
+  });
+  const candidates: Identifier[] = [];
+  const addEmail = (value: unknown) => {
+    const email = normalizeEmail(value);
+    if (email) candidates.push({ type: 'email', value: email });
+  };
+  const addPhone = (value: unknown) => {
+    const phone = normalizePhone(value, defaultPhoneRegion);
+    if (phone) candidates.push({ type: 'phone', value: phone });
+  };
+  if (traitEmail) candidates.push({ type: 'email', value: traitEmail });
+  if (traitPhone) candidates.push({ type: 'phone', value: traitPhone });
+  for (const extra of record.identifiers ?? []) {
+    if (extra?.type === 'email') addEmail(extra.value);
+    else if (extra?.type === 'phone') addPhone(extra.value);
+  }
+  const unique = new Map<string, Identifier>();
+  for (const identifier of candidates) {
+    if (!rules.isBlocked(identifier)) unique.set(identifierKey(identifier), identifier);
+  }
+  const identifiers = [...unique.values()].sort((a, b) =>
+    identifierKey(a) < identifierKey(b) ? -1 : 1,
+  );
+  const hash = createHash('sha256')
+    .update(stableJson({ connectionId, externalId, updatedAt, deleted, traits, identifiers }))
+    .digest('hex');
+  return {
+    index,
+    connectionId,
+    externalId,
+    updatedAt,
+    deleted,
+    traits,
+    identifiers,
+    hash,
+    raw: item.raw ?? null,
+  };
+}

@@ -1,0 +1,43 @@
+import { CanonicalTraits } from '../canonical/canonical-traits';
+import { Identifier } from '../identity/identifier';
+import { Provenance } from '../survivorship/compute-traits';
+
+export type ProfileStatus = 'active' | 'closed' | 'merged';
+
+/** A profile as the batch sees it (locked in the database, or created by this batch). */
+export interface ProfileState {
+  id: string;
+  status: ProfileStatus;
+  /** The status when the batch started (resolution changes `status` when it merges). */
+  loadedStatus: ProfileStatus;
+  mergedInto: string | null;
+  /** ISO 8601; "oldest" means smallest (createdAt, id). */
+  createdAt: string;
+  traits: CanonicalTraits;
+  provenance: Provenance;
+  isNew: boolean;
+}
+
+/** A source record held in the database or written by this batch. */
+export interface SourceState {
+  connectionId: string;
+  externalId: string;
+  profileId: string;
+  updatedAt: string;
+  hash: string;
+  deleted: boolean;
+  traits: CanonicalTraits;
+  identifiers: Identifier[];
+}
+
+/**
+ * Everything identity resolution needs about the profiles a batch touches. Loaded after the
+ * profiles are locked, so nobody else changes them until the batch commits.
+ */
+export interface BatchState {
+  profiles: Map<string, ProfileState>;
+  /** identifierKey → owning profile id, for every identifier of every loaded profile. */
+  identifierOwners: Map<string, string>;
+  /** sourceKey → source, for every source of every loaded profile. */
+  sources: Map<string, SourceState>;
+}

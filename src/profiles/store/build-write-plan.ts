@@ -1,0 +1,193 @@
+import { Identifier } from '../identity/identifier';
+import { PreparedRecord } from '../ingest/prepared-record';
+import { stableJson } from '../ingest/stable-json';
+import { PriorityLookup, computeTraits } from '../survivorship/compute-traits';
+import { diffTraits } from '../survivorship/diff-traits';
+import { BatchState, ProfileState, SourceState } from './batch-state';
+import { Resolution } from './resolve-identities';
+import { searchText } from './search-text';
+import { ChangeCause, ChangeRow, IdentifierRow, ProfileRow, WritePlan } from './write-plan';
+
+export interface PlanInputs {
+  state: BatchState;
+  resolution: Resolution;
+  priorities: PriorityLookup;
+  cause: ChangeCause;
+  /** sourceKeys that existed in the database when the batch started. */
+  storedSourceKeys: ReadonlySet<string>;
+}
+
+/**
+ * Turns a resolution into rows: recomputes the traits of every touched profile from its
+ * sources (survivorship), and appends a change-log row for each real change — so a batch
+ * that changes nothing writes nothing.
+ */
+export function buildWritePlan({
+  state,
+  resolution,
+  priorities,
+  cause,
+  storedSourceKeys,
+}: PlanInputs): WritePlan {
+  const plan: WritePlan = {
+    newProfiles: [],
+    updatedProfiles: [],
+    redirects: [],
+    newSources: [],
+    updatedSources: [],
+    movedSources: [],
+    newIdentifiers: [],
+    movedIdentifiers: [],
+    merges: resolution.merges,
+    conflicts: resolution.conflicts,
+    changes: [],
+  };
+  const sourcesByProfile = groupSources(state, resolution.touched);
+  const created: ChangeRow[] = [];
+  const merged: ChangeRow[] = [];
+  const updated: ChangeRow[] = [];
+
+  for (const id of [...resolution.touched].sort()) {
+    const profile = state.profiles.get(id) as ProfileState;
+    const before = {
+      traits: profile.traits,
+      provenance: profile.provenance,
+      status: profile.loadedStatus,
+    };
+    const causeFor = profileCause(cause, resolution.recordsFor.get(id) ?? []);
+    let next: Pick<ProfileRow, 'traits' | 'provenance' | 'status'>;
+    if (profile.status === 'merged') {
+      next = { traits: {}, provenance: {}, status: 'merged' };
+    } else {
+      const sources = sourcesByProfile.get(id) ?? [];
+      const computed = computeTraits(sources, priorities);
+      next = {
+        ...computed,
+        status: sources.some((source) => !source.deleted) ? 'active' : 'closed',
+      };
+    }
+    const row: ProfileRow = {
+      id,
+      status: next.status,
+      mergedInto: profile.mergedInto,
+      traits: next.traits,
+      provenance: next.provenance,
+      searchText: searchText(next.traits),
+      createdAt: profile.createdAt,
+    };
+    const added = resolution.identifiersAddedTo.get(id);
+    const traitChanges = diffTraits(profile.isNew ? {} : before.traits, next.traits);
+    const hasTraitChanges = Object.keys(traitChanges).length > 0;
+    if (profile.isNew) {
+      plan.newProfiles.push(row);
+      created.push(
+        change(id, 'created', { traits: traitChanges, identifiersAdded: added }, causeFor),
+      );
+      if (next.status === 'closed') updated.push(change(id, 'closed', {}, causeFor));
+    } else {
+      if (stableJson(before) !== stableJson(next)) {
+        plan.updatedProfiles.push(row);
+      }
+      if (next.status !== 'merged' && (hasTraitChanges || added)) {
+        updated.push(
+          change(id, 'updated', { traits: traitChanges, identifiersAdded: added }, causeFor),
+        );
+      }
+      if (before.status === 'active' && next.status === 'closed') {
+        updated.push(change(id, 'closed', {}, causeFor));
+      }
+      if (before.status === 'closed' && next.status === 'active') {
+        updated.push(change(id, 'reopened', {}, causeFor));
+      }
+    }
+  }
+
+  for (const merge of resolution.merges) {
+    const linkedBy = { type: merge.identifierType, value: merge.identifierValue } as Identifier;
+    merged.push(
+      change(
+        merge.survivorId,
+        'merged',
+        { mergedIds: merge.mergedIds, mergeId: merge.id, linkedBy },
+        merge.cause,
+      ),
+    );
+    for (const mergedId of merge.mergedIds) {
+      merged.push(
+        change(
+          mergedId,
+          'merged',
+          { mergedInto: merge.survivorId, mergeId: merge.id },
+          merge.cause,
+        ),
+      );
+      plan.redirects.push({ from: mergedId, to: merge.survivorId });
+    }
+  }
+  plan.changes = [...created, ...merged, ...updated];
+
+  for (const [key, record] of resolution.writtenSources) {
+    const source = state.sources.get(key) as SourceState;
+    const row = { ...source, raw: record.raw };
+    (storedSourceKeys.has(key) ? plan.updatedSources : plan.newSources).push(row);
+  }
+  for (const key of resolution.movedSources) {
+    const source = state.sources.get(key) as SourceState;
+    plan.movedSources.push({
+      connectionId: source.connectionId,
+      externalId: source.externalId,
+      profileId: source.profileId,
+    });
+  }
+  for (const [key, identifier] of resolution.addedIdentifiers) {
+    plan.newIdentifiers.push(owned(identifier, state.identifierOwners.get(key) as string));
+  }
+  for (const key of resolution.movedIdentifiers) {
+    const separator = key.indexOf(':');
+    const identifier = {
+      type: key.slice(0, separator),
+      value: key.slice(separator + 1),
+    } as Identifier;
+    plan.movedIdentifiers.push(owned(identifier, state.identifierOwners.get(key) as string));
+  }
+  return plan;
+}
+
+function groupSources(state: BatchState, touched: ReadonlySet<string>): Map<string, SourceState[]> {
+  const grouped = new Map<string, SourceState[]>();
+  for (const source of state.sources.values()) {
+    if (!touched.has(source.profileId)) continue;
+    const list = grouped.get(source.profileId);
+    if (list) list.push(source);
+    else grouped.set(source.profileId, [source]);
+  }
+  return grouped;
+}
+
+/** The batch cause narrowed to the records that touched one profile. */
+function profileCause(cause: ChangeCause, records: PreparedRecord[]): ChangeCause {
+  const connections = new Set(records.map((record) => record.connectionId));
+  return {
+    ...cause,
+    ...(connections.size === 1 ? { connectionId: [...connections][0] } : {}),
+    externalIds: records.map((record) =>
+      connections.size === 1 ? record.externalId : `${record.connectionId}:${record.externalId}`,
+    ),
+  };
+}
+
+function change(
+  profileId: string,
+  kind: ChangeRow['kind'],
+  changes: ChangeRow['changes'],
+  cause: ChangeCause,
+): ChangeRow {
+  const payload = Object.fromEntries(
+    Object.entries(changes).filter(([, value]) => value !== undefined),
+  ) as ChangeRow['changes'];
+  return { profileId, kind, changes: payload, cause };
+}
+
+function owned(identifier: Identifier, profileId: string): IdentifierRow {
+  return { type: identifier.type, value: identifier.value, profileId };
+}

@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { QueryRunner } from 'typeorm';
+import { CanonicalTraits } from '../canonical/canonical-traits';
+import { CONNECTION_PRIORITIES, ConnectionPriorities } from '../connections/connection-priorities';
+import { ComputedTraits, TraitSource, computeTraits } from '../survivorship/compute-traits';
+import { TraitChanges, diffTraits } from '../survivorship/diff-traits';
+import { ProfileStatus } from './batch-state';
+import { searchText } from './search-text';
+import { queryRows } from './sql-runner';
+
+export interface RecomputedProfile extends ComputedTraits {
+  id: string;
+  before: { traits: CanonicalTraits; status: ProfileStatus };
+  status: 'active' | 'closed';
+  changes: TraitChanges;
+}
+
+/**
+ * Rebuilds locked profiles from their own source records (survivorship) and saves them. Used
+ * by split, which moves sources between profiles outside the ingest path.
+ */
+@Injectable()
+export class ProfileRecomputeRepository {
+  constructor(@Inject(CONNECTION_PRIORITIES) private readonly priorities: ConnectionPriorities) {}
+
+  async recompute(runner: QueryRunner, profileIds: string[]): Promise<RecomputedProfile[]> {
+    const profiles = await queryRows<{
+      id: string;
+      traits: CanonicalTraits;
+      status: ProfileStatus;
+    }>(runner, `SELECT id, traits, status FROM profile WHERE id = ANY($1::uuid[]) ORDER BY id`, [
+      profileIds,
+    ]);
+    const sources = await queryRows<{
+      profile_id: string;
+      connection_id: string;
+      external_id: string;
+      vendor_updated_at: Date;
+      deleted: boolean;
+      traits: CanonicalTraits;
+    }>(
+      runner,
+      `SELECT profile_id, connection_id, external_id, vendor_updated_at, deleted, traits
+         FROM source_record WHERE profile_id = ANY($1::uuid[])`,
+      [profileIds],
+    );
+    const priorities = await this.priorities.get([...new Set(sources.map((s) => s.connection_id))]);
+    const results: RecomputedProfile[] = profiles.map((profile) => {
+      const own: TraitSource[] = sources
+        .filter((s) => s.profile_id === profile.id)
+        .map((s) => ({
+          connectionId: s.connection_id,
+          externalId: s.external_id,
+          updatedAt: s.vendor_updated_at.toISOString(),
+          deleted: s.deleted,
+          traits: s.traits,
+        }));
+      const computed = computeTraits(own, priorities);
+      return {
+        id: profile.id,
+        before: { traits: profile.traits, status: profile.status },
+        ...computed,
+        status: own.some((s) => !s.deleted) ? 'active' : 'closed',
+        changes: diffTraits(profile.status === 'merged' ? {} : profile.traits, computed.traits),
+      };
+    });
+    await queryRows(
+      runner,
+      `UPDATE profile p
+          SET traits = r.traits, provenance = r.provenance, status = r.status, merged_into = NULL,
+              search_text = r.search_text, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, traits jsonb, provenance jsonb, status text, search_text text)
+        WHERE p.id = r.id`,
+      [
+        JSON.stringify(
+          results.map((r) => ({
+            id: r.id,
+            traits: r.traits,
+            provenance: r.provenance,
+            status: r.status,
+            search_text: searchText(r.traits),
+          })),
+        ),
+      ],
+    );
+    return results;
+  }
+}

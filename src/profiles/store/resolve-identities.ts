@@ -1,0 +1,395 @@
+import { IdentityRules } from '../identity/identity-rules';
+import { Identifier, identifierKey } from '../identity/identifier';
+import { PreparedRecord, compareVersions, sourceKey } from '../ingest/prepared-record';
+import { BatchState, ProfileState, SourceState } from './batch-state';
+import { ConflictRow, MergeRow } from './write-plan';
+
+export interface ResolutionStats {
+  applied: number;
+  unchanged: number;
+  stale: number;
+  profilesCreated: number;
+  profilesMerged: number;
+}
+
+/** What identity resolution decided; `state` has been updated in place. */
+export interface Resolution {
+  /** Profiles whose sources or identifiers changed: their traits must be recomputed. */
+  touched: Set<string>;
+  /** sourceKeys of records whose new version must be written, with the record. */
+  writtenSources: Map<string, PreparedRecord>;
+  /** sourceKeys of existing sources that moved to another profile by a merge. */
+  movedSources: Set<string>;
+  /** identifierKeys added by this batch (not in the database before). */
+  addedIdentifiers: Map<string, Identifier>;
+  /** identifierKeys of existing identifiers that moved by a merge. */
+  movedIdentifiers: Set<string>;
+  /** Per profile: identifiers added to it (for the change log). */
+  identifiersAddedTo: Map<string, Identifier[]>;
+  /** Per profile: the records that touched it (for the change-log cause). */
+  recordsFor: Map<string, PreparedRecord[]>;
+  merges: MergeRow[];
+  conflicts: ConflictRow[];
+  stats: ResolutionStats;
+}
+
+export interface ResolveOptions {
+  newId: () => string;
+  /** ISO 8601 creation time for new profiles. */
+  now: string;
+  cause: MergeRow['cause'];
+}
+
+/**
+ * Deterministic identity resolution for one batch, in memory, over profiles already locked.
+ * For each record in order: no profile shares an identifier → create one; one does → attach;
+ * several do → merge them into the oldest — unless the guards (config/identity.json) say the
+ * result would hold too many identifiers, in which case the record joins its best match alone
+ * and the conflict is recorded. Without guard hits the outcome (which records end up together)
+ * is the connected components of "shares an identifier", hence independent of order.
+ */
+export function resolveIdentities(
+  records: PreparedRecord[],
+  state: BatchState,
+  rules: IdentityRules,
+  options: ResolveOptions,
+): Resolution {
+  const resolver = new Resolver(state, rules, options);
+  for (const record of records) resolver.resolve(record);
+  return resolver.result;
+}
+
+class Resolver {
+  readonly result: Resolution = {
+    touched: new Set(),
+    writtenSources: new Map(),
+    movedSources: new Set(),
+    addedIdentifiers: new Map(),
+    movedIdentifiers: new Set(),
+    identifiersAddedTo: new Map(),
+    recordsFor: new Map(),
+    merges: [],
+    conflicts: [],
+    stats: { applied: 0, unchanged: 0, stale: 0, profilesCreated: 0, profilesMerged: 0 },
+  };
+
+  /** profile id → identifierKeys / sourceKeys it holds: keeps every check O(profile size). */
+  private readonly identifiersByProfile = new Map<string, Set<string>>();
+  private readonly sourcesByProfile = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly state: BatchState,
+    private readonly rules: IdentityRules,
+    private readonly options: ResolveOptions,
+  ) {
+    for (const [key, owner] of state.identifierOwners)
+      indexAdd(this.identifiersByProfile, owner, key);
+    for (const [key, source] of state.sources)
+      indexAdd(this.sourcesByProfile, source.profileId, key);
+  }
+
+  private setIdentifierOwner(key: string, profileId: string): void {
+    const previous = this.state.identifierOwners.get(key);
+    if (previous) this.identifiersByProfile.get(previous)?.delete(key);
+    this.state.identifierOwners.set(key, profileId);
+    indexAdd(this.identifiersByProfile, profileId, key);
+  }
+
+  private setSource(key: string, source: SourceState): void {
+    const previous = this.state.sources.get(key);
+    if (previous) this.sourcesByProfile.get(previous.profileId)?.delete(key);
+    this.state.sources.set(key, source);
+    indexAdd(this.sourcesByProfile, source.profileId, key);
+  }
+
+  private identifierKeysOf(profileId: string): string[] {
+    return [...(this.identifiersByProfile.get(profileId) ?? [])];
+  }
+
+  private sourceKeysOf(profileId: string): string[] {
+    return [...(this.sourcesByProfile.get(profileId) ?? [])];
+  }
+
+  resolve(record: PreparedRecord): void {
+    const key = sourceKey(record.connectionId, record.externalId);
+    const existing = this.state.sources.get(key);
+    if (existing && existing.hash === record.hash) {
+      this.result.stats.unchanged += 1;
+      return;
+    }
+    if (existing && compareVersions(record, existing) < 0) {
+      this.result.stats.stale += 1;
+      return;
+    }
+    this.result.stats.applied += 1;
+
+    const matches = this.matchingProfiles(record, existing);
+    let target: ProfileState;
+    if (matches.length === 0) {
+      target = this.createProfile();
+    } else if (matches.length === 1 || !this.tryMerge(record, matches)) {
+      target = this.bestMatch(record, matches, existing);
+      if (matches.length > 1) this.recordMergeConflict(record, target, matches);
+    } else {
+      target = matches[0];
+    }
+    if (!existing && this.externalLimitReached(target, record.connectionId)) {
+      this.conflict(record, target, [], 'external-limit', {
+        type: 'external',
+        value: `${record.connectionId}:${record.externalId}`,
+      });
+      target = this.createProfile();
+    }
+    this.attach(record, target, existing);
+  }
+
+  /** Profiles sharing the record's source key or any of its identifiers, oldest first. */
+  private matchingProfiles(
+    record: PreparedRecord,
+    existing: SourceState | undefined,
+  ): ProfileState[] {
+    const ids = new Set<string>();
+    if (existing) ids.add(existing.profileId);
+    for (const identifier of record.identifiers) {
+      const owner = this.state.identifierOwners.get(identifierKey(identifier));
+      if (owner) ids.add(owner);
+    }
+    return [...ids].map((id) => this.profile(id)).sort(oldestFirst);
+  }
+
+  /** Merges every match into the oldest if the guards allow it; false when they do not. */
+  private tryMerge(record: PreparedRecord, matches: ProfileState[]): boolean {
+    const [survivor, ...merged] = matches;
+    const mergedIds = new Set(merged.map((p) => p.id));
+    const all = new Set(matches.map((p) => p.id));
+    const counts = { email: 0, phone: 0 };
+    for (const id of all) {
+      for (const key of this.identifierKeysOf(id))
+        counts[key.startsWith('email:') ? 'email' : 'phone'] += 1;
+    }
+    for (const identifier of record.identifiers) {
+      if (!this.state.identifierOwners.has(identifierKey(identifier))) counts[identifier.type] += 1;
+    }
+    if (counts.email > this.rules.limits.emailsPerProfile) return false;
+    if (counts.phone > this.rules.limits.phonesPerProfile) return false;
+    const perConnection = new Map<string, number>();
+    const recordKey = sourceKey(record.connectionId, record.externalId);
+    let recordCounted = false;
+    for (const id of all) {
+      for (const key of this.sourceKeysOf(id)) {
+        const source = this.state.sources.get(key) as SourceState;
+        if (key === recordKey) recordCounted = true;
+        perConnection.set(source.connectionId, (perConnection.get(source.connectionId) ?? 0) + 1);
+      }
+    }
+    if (!recordCounted) {
+      perConnection.set(record.connectionId, (perConnection.get(record.connectionId) ?? 0) + 1);
+    }
+    for (const count of perConnection.values()) {
+      if (count > this.rules.limits.externalIdsPerConnection) return false;
+    }
+
+    const linkedBy = this.linkingIdentifier(record, mergedIds);
+    const moved: MergeRow['moved'] = {};
+    for (const profile of merged) moved[profile.id] = { sources: [], identifiers: [] };
+    for (const owner of mergedIds) {
+      for (const key of this.identifierKeysOf(owner)) {
+        const separator = key.indexOf(':');
+        moved[owner].identifiers.push({
+          type: key.slice(0, separator) as 'email' | 'phone',
+          value: key.slice(separator + 1),
+        });
+        this.setIdentifierOwner(key, survivor.id);
+        if (!this.result.addedIdentifiers.has(key)) this.result.movedIdentifiers.add(key);
+      }
+      for (const key of this.sourceKeysOf(owner)) {
+        const source = this.state.sources.get(key) as SourceState;
+        moved[owner].sources.push([source.connectionId, source.externalId]);
+        this.setSource(key, { ...source, profileId: survivor.id });
+        if (!this.result.writtenSources.has(key)) this.result.movedSources.add(key);
+      }
+    }
+    for (const profile of merged) {
+      profile.status = 'merged';
+      profile.mergedInto = survivor.id;
+      this.result.touched.add(profile.id);
+      // Records that touched the merged profile earlier in the batch now belong to the survivor.
+      const earlier = this.result.recordsFor.get(profile.id) ?? [];
+      this.result.recordsFor.set(survivor.id, [
+        ...(this.result.recordsFor.get(survivor.id) ?? []),
+        ...earlier,
+      ]);
+    }
+    this.result.touched.add(survivor.id);
+    this.result.merges.push({
+      id: this.options.newId(),
+      survivorId: survivor.id,
+      mergedIds: merged.map((p) => p.id),
+      identifierType: linkedBy.type,
+      identifierValue: linkedBy.value,
+      cause: {
+        ...this.options.cause,
+        connectionId: record.connectionId,
+        externalIds: [record.externalId],
+      },
+      moved,
+    });
+    this.result.stats.profilesMerged += merged.length;
+    return true;
+  }
+
+  /** The record identifier that pointed at a merged profile: "why" of the merge. */
+  private linkingIdentifier(
+    record: PreparedRecord,
+    mergedIds: Set<string>,
+  ): { type: string; value: string } {
+    for (const identifier of record.identifiers) {
+      const owner = this.state.identifierOwners.get(identifierKey(identifier));
+      if (owner && mergedIds.has(owner)) return identifier;
+    }
+    return { type: 'external', value: `${record.connectionId}:${record.externalId}` };
+  }
+
+  /** The profile holding the record's source, else the one sharing most identifiers, else the oldest. */
+  private bestMatch(
+    record: PreparedRecord,
+    matches: ProfileState[],
+    existing: SourceState | undefined,
+  ): ProfileState {
+    if (existing) return this.profile(existing.profileId);
+    const shared = (profile: ProfileState) =>
+      record.identifiers.filter(
+        (identifier) => this.state.identifierOwners.get(identifierKey(identifier)) === profile.id,
+      ).length;
+    return [...matches].sort((a, b) => shared(b) - shared(a) || oldestFirst(a, b))[0];
+  }
+
+  private externalLimitReached(target: ProfileState, connectionId: string): boolean {
+    const count = this.sourceKeysOf(target.id).filter(
+      (key) => this.state.sources.get(key)?.connectionId === connectionId,
+    ).length;
+    return count >= this.rules.limits.externalIdsPerConnection;
+  }
+
+  private attach(
+    record: PreparedRecord,
+    target: ProfileState,
+    existing: SourceState | undefined,
+  ): void {
+    const key = sourceKey(record.connectionId, record.externalId);
+    this.setSource(key, {
+      connectionId: record.connectionId,
+      externalId: record.externalId,
+      profileId: target.id,
+      updatedAt: record.updatedAt,
+      hash: record.hash,
+      deleted: record.deleted,
+      traits: record.traits,
+      identifiers: record.identifiers,
+    });
+    this.result.writtenSources.set(key, record);
+    this.result.movedSources.delete(key);
+    if (existing && existing.profileId !== target.id) this.result.touched.add(existing.profileId);
+    this.result.touched.add(target.id);
+    this.result.recordsFor.set(target.id, [
+      ...(this.result.recordsFor.get(target.id) ?? []),
+      record,
+    ]);
+
+    const counts = { email: 0, phone: 0 };
+    for (const key of this.identifierKeysOf(target.id)) {
+      counts[key.startsWith('email:') ? 'email' : 'phone'] += 1;
+    }
+    for (const identifier of record.identifiers) {
+      const idKey = identifierKey(identifier);
+      if (this.state.identifierOwners.has(idKey)) continue;
+      if (counts[identifier.type] >= this.rules.limitFor(identifier.type)) {
+        this.conflict(
+          record,
+          target,
+          [],
+          identifier.type === 'email' ? 'email-limit' : 'phone-limit',
+          identifier,
+        );
+        continue;
+      }
+      counts[identifier.type] += 1;
+      this.setIdentifierOwner(idKey, target.id);
+      this.result.addedIdentifiers.set(idKey, identifier);
+      this.result.identifiersAddedTo.set(target.id, [
+        ...(this.result.identifiersAddedTo.get(target.id) ?? []),
+        identifier,
+      ]);
+    }
+  }
+
+  private recordMergeConflict(
+    record: PreparedRecord,
+    target: ProfileState,
+    matches: ProfileState[],
+  ): void {
+    const others = matches.filter((p) => p.id !== target.id);
+    const linking = record.identifiers.find((identifier) => {
+      const owner = this.state.identifierOwners.get(identifierKey(identifier));
+      return owner !== undefined && owner !== target.id;
+    });
+    this.conflict(
+      record,
+      target,
+      others.map((p) => p.id),
+      'merge-limit',
+      linking ?? { type: 'external', value: `${record.connectionId}:${record.externalId}` },
+    );
+  }
+
+  private conflict(
+    record: PreparedRecord,
+    target: ProfileState,
+    otherProfileIds: string[],
+    reason: ConflictRow['reason'],
+    identifier: { type: string; value: string },
+  ): void {
+    this.result.conflicts.push({
+      profileId: target.id,
+      otherProfileIds,
+      reason,
+      identifierType: identifier.type,
+      identifierValue: identifier.value,
+      connectionId: record.connectionId,
+      externalId: record.externalId,
+    });
+  }
+
+  private createProfile(): ProfileState {
+    const profile: ProfileState = {
+      id: this.options.newId(),
+      status: 'active',
+      loadedStatus: 'active',
+      mergedInto: null,
+      createdAt: this.options.now,
+      traits: {},
+      provenance: {},
+      isNew: true,
+    };
+    this.state.profiles.set(profile.id, profile);
+    this.result.stats.profilesCreated += 1;
+    return profile;
+  }
+
+  private profile(id: string): ProfileState {
+    const profile = this.state.profiles.get(id);
+    if (!profile) throw new Error(`profile ${id} was not loaded before resolution`);
+    return profile;
+  }
+}
+
+function indexAdd(index: Map<string, Set<string>>, profileId: string, key: string): void {
+  const keys = index.get(profileId);
+  if (keys) keys.add(key);
+  else index.set(profileId, new Set([key]));
+}
+
+function oldestFirst(a: ProfileState, b: ProfileState): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

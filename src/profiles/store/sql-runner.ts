@@ -1,0 +1,26 @@
+import type { QueryRunner } from 'typeorm';
+
+/** Rows of a statement run on a transaction's query runner (TypeORM's structured result). */
+export async function queryRows<T>(
+  runner: QueryRunner,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const result = await runner.query(sql, params, true);
+  return (result.records ?? []) as T[];
+}
+
+/** Rows affected by an INSERT/UPDATE/DELETE. */
+export async function execute(
+  runner: QueryRunner,
+  sql: string,
+  params: unknown[] = [],
+): Promise<number> {
+  const result = await runner.query(sql, params, true);
+  return result.affected ?? 0;
+}
+
+/** Many rows as one JSON parameter, unpacked by `jsonb_to_recordset` on the server. */
+export function asJsonRows(rows: readonly object[]): string {
+  return JSON.stringify(rows);
+}

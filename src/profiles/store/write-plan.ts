@@ -1,0 +1,99 @@
+import { CanonicalTraits } from '../canonical/canonical-traits';
+import { Identifier } from '../identity/identifier';
+import { IngestCause } from '../ingest/ingest-job';
+import { Provenance } from '../survivorship/compute-traits';
+import { TraitChanges } from '../survivorship/diff-traits';
+import { ProfileStatus } from './batch-state';
+
+export interface ProfileRow {
+  id: string;
+  status: ProfileStatus;
+  mergedInto: string | null;
+  traits: CanonicalTraits;
+  provenance: Provenance;
+  searchText: string;
+  createdAt: string;
+}
+
+export interface SourceRow {
+  connectionId: string;
+  externalId: string;
+  profileId: string;
+  updatedAt: string;
+  hash: string;
+  deleted: boolean;
+  traits: CanonicalTraits;
+  identifiers: Identifier[];
+  raw: unknown;
+}
+
+export interface IdentifierRow extends Identifier {
+  profileId: string;
+}
+
+export type ChangeKind =
+  'created' | 'updated' | 'merged' | 'split' | 'closed' | 'reopened' | 'erased';
+
+/** The JSON payload of a change-log row. */
+export interface ChangePayload {
+  traits?: TraitChanges;
+  identifiersAdded?: Identifier[];
+  mergedIds?: string[];
+  mergedInto?: string;
+  mergeId?: string;
+  linkedBy?: Identifier | { type: 'external'; value: string };
+  restoredIds?: string[];
+}
+
+/** Cause as stored on change-log and merge rows: the batch cause plus the record(s). */
+export interface ChangeCause extends Omit<IngestCause, 'kind'> {
+  kind: IngestCause['kind'] | 'split' | 'erase';
+  connectionId?: string;
+  externalIds?: string[];
+  actor?: string;
+}
+
+export interface ChangeRow {
+  profileId: string;
+  kind: ChangeKind;
+  changes: ChangePayload;
+  cause: ChangeCause;
+}
+
+export interface MergeRow {
+  id: string;
+  survivorId: string;
+  mergedIds: string[];
+  identifierType: string;
+  identifierValue: string;
+  cause: ChangeCause;
+  /** What moved from each merged profile, so a split can move it back. */
+  moved: Record<string, { sources: [string, string][]; identifiers: Identifier[] }>;
+}
+
+export interface ConflictRow {
+  profileId: string;
+  otherProfileIds: string[];
+  reason: 'email-limit' | 'phone-limit' | 'external-limit' | 'merge-limit';
+  identifierType: string;
+  identifierValue: string;
+  connectionId: string;
+  externalId: string;
+}
+
+/** Every row a batch writes, computed in memory, applied with one set-based statement each. */
+export interface WritePlan {
+  newProfiles: ProfileRow[];
+  updatedProfiles: ProfileRow[];
+  /** mergedId → survivorId: profiles that redirected to a merged id now redirect to its survivor. */
+  redirects: { from: string; to: string }[];
+  newSources: SourceRow[];
+  updatedSources: SourceRow[];
+  /** Existing sources that only changed owner (merge). */
+  movedSources: { connectionId: string; externalId: string; profileId: string }[];
+  newIdentifiers: IdentifierRow[];
+  movedIdentifiers: IdentifierRow[];
+  merges: MergeRow[];
+  conflicts: ConflictRow[];
+  changes: ChangeRow[];
+}

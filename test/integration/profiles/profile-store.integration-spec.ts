@@ -1,0 +1,449 @@
+import { buildIngestItem } from '../../factories/ingest-item.factory';
+import { createConnection } from '../../factories/connection-row.factory';
+import { ProfilesTestApp, createProfilesTestApp } from './profiles-test-app';
+
+const SYNC = { kind: 'sync' as const, syncRunId: 'run-1' };
+
+describe('ProfileStore.ingest (real PostgreSQL)', () => {
+  let app: ProfilesTestApp;
+  let crm: string;
+  let shop: string;
+
+  beforeAll(async () => {
+    app = await createProfilesTestApp();
+    crm = await createConnection(app.env.sql);
+    shop = await createConnection(app.env.sql);
+  });
+  afterAll(() => app.close());
+
+  const profileOf = async (type: string, value: string) => {
+    const [row] = await app.env.sql<{
+      id: string;
+      traits: Record<string, unknown>;
+      provenance: Record<string, unknown>;
+      status: string;
+    }>(
+      `SELECT p.id, p.traits, p.provenance, p.status FROM profile_identifier i JOIN profile p ON p.id = i.profile_id
+        WHERE i.type = $1 AND i.value = $2`,
+      [type, value],
+    );
+    return row;
+  };
+  const changeCount = async () =>
+    Number((await app.env.sql<{ n: string }>('SELECT count(*) AS n FROM profile_change'))[0].n);
+
+  it('creates a profile with normalized identifiers, traits and provenance', async () => {
+    const result = await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: crm,
+          externalId: 'c-1',
+          traits: {
+            email: '  Ada.Lovelace@Engines.ORG ',
+            phone: '(415) 555-2671',
+            firstName: 'Ada',
+          },
+        }),
+      ],
+      SYNC,
+    );
+    expect(result).toMatchObject({ received: 1, applied: 1, profilesCreated: 1 });
+    const profile = await profileOf('email', 'ada.lovelace@engines.org');
+    expect(profile.traits).toEqual({
+      email: 'ada.lovelace@engines.org',
+      phone: '+14155552671',
+      firstName: 'Ada',
+    });
+    expect(profile.provenance.firstName).toEqual({
+      connectionId: crm,
+      externalId: 'c-1',
+      updatedAt: '2024-05-01T10:00:00.000Z',
+    });
+    expect((await profileOf('phone', '+14155552671')).id).toBe(profile.id);
+    const changes = await app.env.sql<{ kind: string; cause: Record<string, unknown> }>(
+      'SELECT kind, cause FROM profile_change WHERE profile_id = $1',
+      [profile.id],
+    );
+    expect(changes).toEqual([
+      {
+        kind: 'created',
+        cause: expect.objectContaining({
+          kind: 'sync',
+          syncRunId: 'run-1',
+          connectionId: crm,
+          externalIds: ['c-1'],
+        }),
+      },
+    ]);
+  });
+
+  it('is idempotent: the same batch twice changes nothing and logs nothing the second time', async () => {
+    const batch = [
+      buildIngestItem({
+        connectionId: crm,
+        externalId: 'idem-1',
+        traits: { email: 'idem1@acme.io', firstName: 'I' },
+      }),
+      buildIngestItem({
+        connectionId: shop,
+        externalId: 'idem-2',
+        traits: { email: 'idem1@acme.io', lastName: 'Dem' },
+      }),
+    ];
+    await app.store.ingest(batch, SYNC);
+    const before = await app.env.sql(
+      'SELECT id, traits, provenance, updated_at FROM profile ORDER BY id',
+    );
+    const changes = await changeCount();
+    const again = await app.store.ingest(batch, { kind: 'webhook', deliveryId: 'd-1' });
+    expect(again).toMatchObject({ applied: 0, unchanged: 2, profilesCreated: 0 });
+    expect(await changeCount()).toBe(changes);
+    expect(
+      await app.env.sql('SELECT id, traits, provenance, updated_at FROM profile ORDER BY id'),
+    ).toEqual(before);
+  });
+
+  it('is order-safe: an older version arriving after a newer one is ignored', async () => {
+    const newer = buildIngestItem({
+      connectionId: crm,
+      externalId: 'ord-1',
+      updatedAt: '2024-06-02T00:00:00Z',
+      traits: { email: 'ord@acme.io', company: 'New Co' },
+    });
+    const older = buildIngestItem({
+      connectionId: crm,
+      externalId: 'ord-1',
+      updatedAt: '2024-06-01T00:00:00Z',
+      traits: { email: 'ord@acme.io', company: 'Old Co' },
+    });
+    await app.store.ingest([newer], SYNC);
+    const changes = await changeCount();
+    expect(await app.store.ingest([older], SYNC)).toMatchObject({ stale: 1, applied: 0 });
+    expect((await profileOf('email', 'ord@acme.io')).traits.company).toBe('New Co');
+    expect(await changeCount()).toBe(changes);
+    // Both versions in one batch: the newer wins whatever the position.
+    await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: crm,
+          externalId: 'ord-2',
+          updatedAt: '2024-06-03T00:00:00Z',
+          traits: { email: 'ord2@acme.io', company: 'B' },
+        }),
+        buildIngestItem({
+          connectionId: crm,
+          externalId: 'ord-2',
+          updatedAt: '2024-06-02T00:00:00Z',
+          traits: { email: 'ord2@acme.io', company: 'A' },
+        }),
+      ],
+      SYNC,
+    );
+    expect((await profileOf('email', 'ord2@acme.io')).traits.company).toBe('B');
+  });
+
+  it('survivorship: newest wins, empty never overwrites, connection priority overrides recency', async () => {
+    const preferred = await createConnection(app.env.sql, { priority: 10 });
+    await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: preferred,
+          externalId: 'sv-1',
+          updatedAt: '2024-01-01T00:00:00Z',
+          traits: { email: 'sv@acme.io', jobTitle: 'CTO', company: 'Prio Inc' },
+        }),
+        buildIngestItem({
+          connectionId: crm,
+          externalId: 'sv-2',
+          updatedAt: '2024-03-01T00:00:00Z',
+          traits: {
+            email: 'sv@acme.io',
+            jobTitle: 'Engineer',
+            firstName: 'Sam',
+            company: 'Newest Inc',
+          },
+        }),
+        buildIngestItem({
+          connectionId: shop,
+          externalId: 'sv-3',
+          updatedAt: '2024-04-01T00:00:00Z',
+          traits: { email: 'sv@acme.io', firstName: '  ', lastName: null, company: '' },
+        }),
+      ],
+      SYNC,
+    );
+    const profile = await profileOf('email', 'sv@acme.io');
+    expect(profile.traits).toMatchObject({
+      jobTitle: 'CTO',
+      company: 'Prio Inc',
+      firstName: 'Sam',
+    });
+    expect(profile.traits).not.toHaveProperty('lastName');
+    expect(profile.provenance.firstName).toMatchObject({ connectionId: crm, externalId: 'sv-2' });
+    expect(profile.provenance.jobTitle).toMatchObject({
+      connectionId: preferred,
+      externalId: 'sv-1',
+    });
+    expect(profile.provenance.email).toMatchObject({ connectionId: preferred });
+  });
+
+  it('merges profiles linked by a record into the oldest, records the merge and redirects', async () => {
+    await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: crm,
+          externalId: 'm-a',
+          traits: { email: 'merge-a@acme.io', firstName: 'Ann' },
+        }),
+      ],
+      SYNC,
+    );
+    await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: shop,
+          externalId: 'm-b',
+          traits: { phone: '+442071838750', lastName: 'Lee' },
+        }),
+      ],
+      SYNC,
+    );
+    const a = await profileOf('email', 'merge-a@acme.io');
+    const b = await profileOf('phone', '+442071838750');
+    expect(a.id).not.toBe(b.id);
+    const linker = await createConnection(app.env.sql);
+    const result = await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: linker,
+          externalId: 'm-c',
+          traits: { email: 'MERGE-A@acme.io', phone: '+44 20 7183 8750' },
+        }),
+      ],
+      { kind: 'webhook', deliveryId: 'dl-9' },
+    );
+    expect(result.profilesMerged).toBe(1);
+    const survivor = await profileOf('phone', '+442071838750');
+    expect(survivor.id).toBe(a.id);
+    expect(survivor.traits).toMatchObject({
+      firstName: 'Ann',
+      lastName: 'Lee',
+      email: 'merge-a@acme.io',
+    });
+    const [stub] = await app.env.sql<{ status: string; merged_into: string }>(
+      'SELECT status, merged_into FROM profile WHERE id = $1',
+      [b.id],
+    );
+    expect(stub).toEqual({ status: 'merged', merged_into: a.id });
+    const [merge] = await app.env.sql<Record<string, unknown>>(
+      'SELECT survivor_id, merged_ids, identifier_type, identifier_value, cause FROM profile_merge WHERE survivor_id = $1',
+      [a.id],
+    );
+    expect(merge).toMatchObject({
+      merged_ids: [b.id],
+      identifier_type: 'phone',
+      identifier_value: '+442071838750',
+      cause: expect.objectContaining({
+        kind: 'webhook',
+        deliveryId: 'dl-9',
+        connectionId: linker,
+        externalIds: ['m-c'],
+      }),
+    });
+    const kinds = await app.env.sql<{ profile_id: string; kind: string }>(
+      `SELECT profile_id, kind FROM profile_change WHERE profile_id IN ($1, $2) ORDER BY seq`,
+      [a.id, b.id],
+    );
+    expect(kinds.slice(-3)).toEqual([
+      { profile_id: a.id, kind: 'merged' },
+      { profile_id: b.id, kind: 'merged' },
+      { profile_id: a.id, kind: 'updated' },
+    ]);
+  });
+
+  it('never links through blocked identifiers (values and patterns)', async () => {
+    await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: crm,
+          externalId: 'bl-1',
+          traits: { email: 'Test@Example.com', firstName: 'One' },
+        }),
+        buildIngestItem({
+          connectionId: shop,
+          externalId: 'bl-2',
+          traits: { email: 'test@example.com', firstName: 'Two' },
+        }),
+        buildIngestItem({
+          connectionId: crm,
+          externalId: 'bl-3',
+          traits: { email: 'noreply@shop.io', phone: '+1 000 000 0000' },
+        }),
+        buildIngestItem({
+          connectionId: shop,
+          externalId: 'bl-4',
+          traits: { email: 'no-reply@shop.io', phone: '+10000000000' },
+        }),
+      ],
+      SYNC,
+    );
+    const rows = await app.env.sql<{ profile_id: string }>(
+      `SELECT profile_id FROM source_record WHERE external_id IN ('bl-1', 'bl-2', 'bl-3', 'bl-4')`,
+    );
+    expect(new Set(rows.map((r) => r.profile_id)).size).toBe(4);
+    expect(
+      await app.env.sql(
+        `SELECT * FROM profile_identifier WHERE value LIKE '%example.com' OR value LIKE '%reply@shop.io'`,
+      ),
+    ).toEqual([]);
+    // Blocked emails remain visible as traits.
+    const [traits] = await app.env.sql<{ traits: { email: string } }>(
+      `SELECT p.traits FROM source_record s JOIN profile p ON p.id = s.profile_id WHERE s.external_id = 'bl-1'`,
+    );
+    expect(traits.traits.email).toBe('test@example.com');
+  });
+
+  it('limits prevent over-merging: two records of one connection stay apart and the conflict is recorded', async () => {
+    await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: crm,
+          externalId: 'dup-1',
+          traits: { email: 'shared-desk@acme.io', firstName: 'Jo' },
+        }),
+        buildIngestItem({
+          connectionId: crm,
+          externalId: 'dup-2',
+          traits: { email: 'shared-desk@acme.io', firstName: 'Jim' },
+        }),
+      ],
+      SYNC,
+    );
+    const rows = await app.env.sql<{ external_id: string; profile_id: string }>(
+      `SELECT external_id, profile_id FROM source_record WHERE external_id IN ('dup-1', 'dup-2') ORDER BY external_id`,
+    );
+    expect(rows[0].profile_id).not.toBe(rows[1].profile_id);
+    const [conflict] = await app.env.sql<Record<string, unknown>>(
+      `SELECT reason, identifier_type, external_id, profile_id FROM identity_conflict WHERE external_id = 'dup-2'`,
+    );
+    expect(conflict).toMatchObject({
+      reason: 'external-limit',
+      identifier_type: 'external',
+      profile_id: rows[0].profile_id,
+    });
+
+    // Six emails on one profile: the sixth is not attached, and the conflict says why.
+    const emails = Array.from({ length: 6 }, (_, i) => ({
+      type: 'email' as const,
+      value: `many${i}@acme.io`,
+    }));
+    await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: shop,
+          externalId: 'many',
+          traits: {},
+          identifiers: emails,
+        }),
+      ],
+      SYNC,
+    );
+    const held = await app.env.sql(`SELECT value FROM profile_identifier WHERE value LIKE 'many%'`);
+    expect(held).toHaveLength(5);
+    expect(
+      await app.env.sql(`SELECT reason FROM identity_conflict WHERE external_id = 'many'`),
+    ).toEqual([{ reason: 'email-limit' }]);
+  });
+
+  it('a source deletion removes its contribution; a profile with no live sources is closed', async () => {
+    await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: crm,
+          externalId: 'del-1',
+          traits: { email: 'del@acme.io', company: 'Gone Ltd' },
+        }),
+        buildIngestItem({
+          connectionId: shop,
+          externalId: 'del-2',
+          traits: { email: 'del@acme.io', firstName: 'Stay' },
+        }),
+      ],
+      SYNC,
+    );
+    await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: crm,
+          externalId: 'del-1',
+          updatedAt: '2024-07-01T00:00:00Z',
+          deleted: true,
+          traits: {},
+        }),
+      ],
+      SYNC,
+    );
+    let profile = await profileOf('email', 'del@acme.io');
+    expect(profile.traits).toEqual({ email: 'del@acme.io', firstName: 'Stay' });
+    expect(profile.status).toBe('active');
+    await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: shop,
+          externalId: 'del-2',
+          updatedAt: '2024-07-01T00:00:00Z',
+          deleted: true,
+          traits: {},
+        }),
+      ],
+      SYNC,
+    );
+    profile = await profileOf('email', 'del@acme.io');
+    expect(profile).toMatchObject({ status: 'closed', traits: {} });
+    const kinds = await app.env.sql<{ kind: string }>(
+      'SELECT kind FROM profile_change WHERE profile_id = $1 ORDER BY seq',
+      [profile.id],
+    );
+    expect(kinds.map((k) => k.kind)).toEqual(['created', 'updated', 'updated', 'closed']);
+  });
+
+  it('keeps invalid emails and phones as traits but never as identifiers', async () => {
+    await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: crm,
+          externalId: 'inv-1',
+          traits: { email: 'not an email', phone: '12', firstName: 'Inv' },
+        }),
+      ],
+      SYNC,
+    );
+    const [row] = await app.env.sql<{ traits: Record<string, unknown>; identifiers: string }>(
+      `SELECT p.traits, (SELECT count(*) FROM profile_identifier i WHERE i.profile_id = p.id) AS identifiers
+         FROM source_record s JOIN profile p ON p.id = s.profile_id WHERE s.external_id = 'inv-1'`,
+    );
+    expect(row).toEqual({
+      traits: { email: 'not an email', phone: '12', firstName: 'Inv' },
+      identifiers: '0',
+    });
+  });
+
+  it('rejects a malformed item alone; the rest of its batch goes in', async () => {
+    const good = buildIngestItem({
+      connectionId: crm,
+      externalId: 'ok-1',
+      traits: { email: 'ok1@acme.io' },
+    });
+    const bad = buildIngestItem({ connectionId: crm, externalId: 'bad-1', updatedAt: 'yesterday' });
+    const result = await app.store.ingest([bad, good], SYNC);
+    expect(result.rejected).toEqual([
+      expect.objectContaining({
+        index: 0,
+        externalId: 'bad-1',
+        reason: expect.stringContaining('updatedAt'),
+      }),
+    ]);
+    expect(result.applied).toBe(1);
+    expect(await profileOf('email', 'ok1@acme.io')).toBeDefined();
+  });
+});

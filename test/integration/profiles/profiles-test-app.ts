@@ -1,0 +1,34 @@
+import { Test, TestingModule } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { ConfigModule } from '../../../src/config/config.module';
+import { DatabaseModule } from '../../../src/database/database.module';
+import { ProfilesModule } from '../../../src/profiles/profiles.module';
+import { ProfileStore } from '../../../src/profiles/store/profile-store.service';
+import { TestEnvironment, createTestEnvironment } from '../../support/test-environment';
+
+/** A migrated database plus the real ProfilesModule on top of it (no HTTP, no queues). */
+export interface ProfilesTestApp {
+  env: TestEnvironment;
+  module: TestingModule;
+  store: ProfileStore;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+export async function createProfilesTestApp(): Promise<ProfilesTestApp> {
+  const env = await createTestEnvironment();
+  const module = await Test.createTestingModule({
+    imports: [ConfigModule.forRoot(env.config), DatabaseModule, ProfilesModule],
+  }).compile();
+  await module.init();
+  return {
+    env,
+    module,
+    store: module.get(ProfileStore),
+    dataSource: module.get(DataSource),
+    close: async () => {
+      await module.close();
+      await env.teardown();
+    },
+  };
+}
