@@ -7,9 +7,11 @@ import { fetchContacts } from './fetch';
 import { hubspotHttp } from './http';
 import { hubspotManifest } from './manifest';
 import { mapContact } from './map-in';
+import { parseHubspotWebhook } from './parse-webhook';
 import { readContacts } from './read';
 import type { SearchLimits } from './read-search';
 import type { HubspotConfig, HubspotContact, HubspotCredentials } from './types';
+import { verifyHubspotWebhook } from './webhook-signature';
 
 export interface HubspotConnectorOptions {
   /** Results one search query can page through. HubSpot: 10,000; tests use a small value. */
@@ -30,9 +32,13 @@ export function createHubspotConnector(options: HubspotConnectorOptions = {}) {
     read: (ctx, request) => readContacts(ctx, request, limits),
     fetch: fetchContacts,
     mapIn: mapContact,
+    verifyWebhook: verifyHubspotWebhook,
+    parseWebhook: parseHubspotWebhook,
   });
 }
 
 export const connector = createHubspotConnector();
 export default connector;
+export { hubspotSignatureV1, hubspotSignatureV3 } from './webhook-signature';
 export type { HubspotConfig, HubspotContact, HubspotCredentials } from './types';
+export type { HubspotWebhookEvent } from './webhook-types';

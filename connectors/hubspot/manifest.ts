@@ -5,9 +5,10 @@ export const HUBSPOT_DEFAULT_BASE_URL = 'https://api.hubapi.com';
 export const hubspotManifest: ConnectorManifest = {
   name: 'hubspot',
   displayName: 'HubSpot',
-  description: 'HubSpot CRM contacts (v3 API): full and incremental reads.',
+  description:
+    'HubSpot CRM contacts (v3 API): full and incremental reads, signed webhooks, deletes.',
   category: 'crm',
-  capabilities: ['read', 'incremental'],
+  capabilities: ['read', 'incremental', 'webhooks', 'deletes'],
   configSchema: {
     type: 'object',
     properties: {

@@ -10,7 +10,7 @@ export type HubspotConfig = {
 export type HubspotCredentials = {
   /** Private app or OAuth access token. */
   accessToken: string;
-  /** App client secret; verifies webhook signatures (not used yet). */
+  /** App client secret; verifies webhook signatures (v3 HMAC key, v1 hash prefix). */
   clientSecret?: string;
 };
 

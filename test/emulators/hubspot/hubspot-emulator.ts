@@ -15,6 +15,11 @@ import {
 import { ContactStore, DEFAULT_PROPERTIES, toWire, type StoredContact } from './contact-store';
 import { RollingWindow } from './rolling-window';
 import { SUPPORTED_OPERATORS, matchesGroups, sortContacts, type SearchBody } from './search-query';
+import {
+  sendHubspotWebhook,
+  type HubspotWebhookEventInput,
+  type SendHubspotWebhookOptions,
+} from './send-webhook';
 
 export interface HubspotEmulatorOptions {
   /** Bearer tokens accepted. Default `['test-token']`. */
@@ -94,6 +99,15 @@ export class HubspotEmulator {
 
   archiveContact(id: string, at?: number): StoredContact {
     return this.store.archive(id, at);
+  }
+
+  /** POSTs a signed delivery (v3 and legacy v1 headers) of `events` to `url`. */
+  sendWebhook(
+    url: string,
+    events: HubspotWebhookEventInput[],
+    options: SendHubspotWebhookOptions,
+  ): Promise<{ status: number; body: string; rawBody: string }> {
+    return sendHubspotWebhook(url, events, options);
   }
 
   resetRateLimits(): void {

@@ -5,3 +5,8 @@ export {
   KNOWN_PROPERTIES,
   type StoredContact,
 } from './contact-store';
+export {
+  sendHubspotWebhook,
+  type HubspotWebhookEventInput,
+  type SendHubspotWebhookOptions,
+} from './send-webhook';

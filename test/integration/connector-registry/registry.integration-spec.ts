@@ -76,7 +76,7 @@ describe('loading the real connectors/ directory', () => {
     expect(registry.list().map((c) => c.manifest.name)).toContain('hubspot');
     const hubspot = registry.get('hubspot');
     expect(hubspot.manifest.category).toBe('crm');
-    expect(hubspot.manifest.capabilities).toEqual(['read', 'incremental']);
+    expect(hubspot.manifest.capabilities).toEqual(['read', 'incremental', 'webhooks', 'deletes']);
   });
 
   it('throws a typed error for an unknown connector', () => {

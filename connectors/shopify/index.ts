@@ -1,0 +1,26 @@
+/**
+ * Shopify e-commerce connector (Admin REST customers). Plain data plus functions; no NestJS.
+ */
+import { defineConnector } from '../../src/connector-sdk';
+import { checkShopify } from './check';
+import { shopifyHttp } from './http';
+import { shopifyManifest } from './manifest';
+import { mapCustomer } from './map-in';
+import { parseShopifyWebhook } from './parse-webhook';
+import { readCustomers } from './read';
+import { verifyShopifyWebhook } from './webhook-signature';
+import type { ShopifyConfig, ShopifyCredentials, ShopifyCustomer } from './types';
+
+export const connector = defineConnector<ShopifyConfig, ShopifyCredentials, ShopifyCustomer>({
+  manifest: shopifyManifest,
+  http: shopifyHttp,
+  check: checkShopify,
+  read: readCustomers,
+  mapIn: mapCustomer,
+  verifyWebhook: verifyShopifyWebhook,
+  parseWebhook: parseShopifyWebhook,
+});
+
+export default connector;
+export { shopifySignature } from './webhook-signature';
+export type { ShopifyConfig, ShopifyCredentials, ShopifyCustomer } from './types';

@@ -1,0 +1,162 @@
+/**
+ * Shopify's customer state: numeric ids ascending, timestamps with second precision (as
+ * Shopify stores them), deletes that really remove the customer (Shopify has no archive).
+ */
+export interface CustomerInput {
+  email?: string | null;
+  first_name?: string | null;
+  last_name?: string | null;
+  phone?: string | null;
+  state?: string;
+  tags?: string;
+  verified_email?: boolean;
+  default_address?: Record<string, string | null> | null;
+  email_marketing_consent?: { state: string; opt_in_level?: string | null } | null;
+}
+
+export interface StoredCustomer extends CustomerInput {
+  id: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Shopify ids are large integers; start high so tests never confuse ids with counts. */
+const FIRST_ID = 207_119_551;
+
+export class CustomerStore {
+  private readonly customers = new Map<number, StoredCustomer>();
+  private nextId = FIRST_ID;
+
+  create(input: CustomerInput, at: number = Date.now()): StoredCustomer {
+    const seconds = toSecond(at);
+    const customer: StoredCustomer = {
+      state: 'disabled',
+      tags: '',
+      verified_email: true,
+      ...input,
+      id: this.nextId++,
+      createdAt: seconds,
+      updatedAt: seconds,
+    };
+    this.customers.set(customer.id, customer);
+    return customer;
+  }
+
+  update(id: number, changes: CustomerInput, at: number = Date.now()): StoredCustomer {
+    const customer = this.require(id);
+    Object.assign(customer, changes);
+    customer.updatedAt = toSecond(at);
+    return customer;
+  }
+
+  delete(id: number): StoredCustomer {
+    const customer = this.require(id);
+    this.customers.delete(id);
+    return customer;
+  }
+
+  get(id: number): StoredCustomer | undefined {
+    return this.customers.get(id);
+  }
+
+  /** Ordered by id, the order Shopify pages customers in. */
+  all(): StoredCustomer[] {
+    return [...this.customers.values()].sort((a, b) => a.id - b.id);
+  }
+
+  clear(): void {
+    this.customers.clear();
+    this.nextId = FIRST_ID;
+  }
+
+  private require(id: number): StoredCustomer {
+    const customer = this.customers.get(id);
+    if (!customer) throw new Error(`No customer ${id}`);
+    return customer;
+  }
+}
+
+function toSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
+/** Shopify renders times in the shop's zone with an offset, e.g. `2013-06-27T08:48:27-04:00`. */
+export function shopifyTime(ms: number, offsetMinutes = -240): string {
+  const local = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `${local}${sign}${hh}:${mm}`;
+}
+
+/** The REST wire shape of a customer. */
+export function toWire(customer: StoredCustomer) {
+  const address = customer.default_address
+    ? {
+        id: customer.id + 1_000_000,
+        customer_id: customer.id,
+        first_name: customer.first_name ?? null,
+        last_name: customer.last_name ?? null,
+        company: null,
+        address1: null,
+        address2: null,
+        city: null,
+        province: null,
+        country: null,
+        zip: null,
+        phone: null,
+        province_code: null,
+        country_code: null,
+        country_name: null,
+        default: true,
+        ...customer.default_address,
+      }
+    : null;
+  return {
+    id: customer.id,
+    email: customer.email ?? null,
+    created_at: shopifyTime(customer.createdAt),
+    updated_at: shopifyTime(customer.updatedAt),
+    first_name: customer.first_name ?? null,
+    last_name: customer.last_name ?? null,
+    orders_count: 0,
+    state: customer.state ?? 'disabled',
+    total_spent: '0.00',
+    last_order_id: null,
+    note: null,
+    verified_email: customer.verified_email ?? true,
+    multipass_identifier: null,
+    tax_exempt: false,
+    tags: customer.tags ?? '',
+    last_order_name: null,
+    currency: 'USD',
+    phone: customer.phone ?? null,
+    addresses: address ? [address] : [],
+    tax_exemptions: [],
+    email_marketing_consent: customer.email
+      ? {
+          state: 'not_subscribed',
+          opt_in_level: 'single_opt_in',
+          consent_updated_at: null,
+          ...customer.email_marketing_consent,
+        }
+      : null,
+    sms_marketing_consent: null,
+    admin_graphql_api_id: `gid://shopify/Customer/${customer.id}`,
+    default_address: address,
+  };
+}
+
+/** What Shopify sends for `customers/delete`: little more than the id. */
+export function deletedWire(id: number) {
+  return {
+    id,
+    phone: null,
+    addresses: [],
+    tax_exemptions: [],
+    email_marketing_consent: null,
+    sms_marketing_consent: null,
+    admin_graphql_api_id: `gid://shopify/Customer/${id}`,
+  };
+}

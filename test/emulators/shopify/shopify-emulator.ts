@@ -1,0 +1,339 @@
+/**
+ * A stateful emulator of Shopify's Admin REST API for customers: list with `Link` paging,
+ * count, shop, `X-Shopify-Access-Token` auth and the leaky-bucket rate limit, with Shopify's
+ * own bodies and headers. It also sends signed webhook deliveries. Built on `EmulatorServer`,
+ * so it records requests and takes injected faults.
+ */
+import {
+  EmulatorServer,
+  type EmulatorRequest,
+  type EmulatorResponse,
+  type FaultSpec,
+  type RecordedRequest,
+} from '../common';
+import { CustomerStore, toWire, type CustomerInput, type StoredCustomer } from './customer-store';
+import { LeakyBucket } from './leaky-bucket';
+import { decodePageToken, encodePageToken, type CustomerFilters } from './page-token';
+import {
+  sendShopifyWebhook,
+  type SendWebhookOptions,
+  type SentWebhook,
+  type ShopifyWebhookTopic,
+} from './send-webhook';
+
+export interface ShopifyEmulatorOptions {
+  /** Access tokens accepted. Default `['test-token']`. */
+  accessTokens?: string[];
+  /** The leaky bucket; `false` disables it. Default 40 requests leaking 2/s. */
+  rateLimit?: { bucketSize: number; leakPerSecond: number } | false;
+  /** Default `syncline-test.myshopify.com`. */
+  shopDomain?: string;
+}
+
+const API_PREFIX = /^\/admin\/api\/(\d{4}-\d{2}|unstable)(\/.*)$/;
+const LIST_MAX_LIMIT = 250;
+const LIST_DEFAULT_LIMIT = 50;
+/** Query parameters a `page_info` request may carry; anything else is answered 400. */
+const PAGE_PARAMS = new Set(['page_info', 'limit', 'fields']);
+const FILTER_PARAMS = ['updated_at_min', 'updated_at_max', 'since_id', 'ids'] as const;
+export const DEFAULT_API_VERSION = '2024-10';
+
+export class ShopifyEmulator {
+  readonly store = new CustomerStore();
+  readonly shopDomain: string;
+  private readonly server: EmulatorServer;
+  private readonly tokens: Set<string>;
+  private readonly bucket?: LeakyBucket;
+
+  constructor(options: ShopifyEmulatorOptions = {}) {
+    this.tokens = new Set(options.accessTokens ?? ['test-token']);
+    const limit = options.rateLimit ?? { bucketSize: 40, leakPerSecond: 2 };
+    if (limit) this.bucket = new LeakyBucket(limit.bucketSize, limit.leakPerSecond);
+    this.shopDomain = options.shopDomain ?? 'syncline-test.myshopify.com';
+    this.server = new EmulatorServer(
+      (request) => this.handle(request),
+      (request) => this.admin(request),
+    );
+  }
+
+  start(): Promise<string> {
+    return this.server.start();
+  }
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+  /** Loopback origin, e.g. `http://127.0.0.1:1234`. */
+  get baseUrl(): string {
+    return this.server.baseUrl;
+  }
+  /** The connector's `baseUrl`: the Admin API base with its version. */
+  apiBaseUrl(version = DEFAULT_API_VERSION): string {
+    return `${this.server.baseUrl}/admin/api/${version}`;
+  }
+  requests(filter?: { method?: string; pathPrefix?: string }): RecordedRequest[] {
+    return this.server.requests(filter);
+  }
+  clearRequests(): void {
+    this.server.clearRequests();
+  }
+  injectFault(fault: FaultSpec): void {
+    this.server.injectFault(fault);
+  }
+  clearFaults(): void {
+    this.server.clearFaults();
+  }
+  resetRateLimit(): void {
+    this.bucket?.reset();
+  }
+
+  /** `count` sample customers, or the given ones; `updated_at` = `at` (default now). */
+  seedCustomers(input: number | CustomerInput[], options: { at?: number } = {}): StoredCustomer[] {
+    const list =
+      typeof input === 'number'
+        ? Array.from({ length: input }, (_, i) => sampleCustomer(i))
+        : input;
+    return list.map((customer) => this.store.create(customer, options.at));
+  }
+
+  createCustomer(input: CustomerInput, at?: number): StoredCustomer {
+    return this.store.create(input, at);
+  }
+
+  updateCustomer(id: number, changes: CustomerInput, at?: number): StoredCustomer {
+    return this.store.update(id, changes, at);
+  }
+
+  deleteCustomer(id: number): StoredCustomer {
+    return this.store.delete(id);
+  }
+
+  /** POSTs a signed delivery for `customer` (or a deleted id) to `url`, as Shopify does. */
+  sendWebhook(
+    url: string,
+    topic: ShopifyWebhookTopic,
+    customer: StoredCustomer | number,
+    options: SendWebhookOptions,
+  ): Promise<SentWebhook> {
+    return sendShopifyWebhook(url, topic, customer, {
+      shopDomain: this.shopDomain,
+      apiVersion: DEFAULT_API_VERSION,
+      ...options,
+    });
+  }
+
+  private handle(request: EmulatorRequest): EmulatorResponse {
+    const now = Date.now();
+    const match = request.path.match(API_PREFIX);
+    const version = match?.[1] ?? DEFAULT_API_VERSION;
+    const headers: Record<string, string> = { 'x-shopify-api-version': version };
+    if (!this.authorised(request)) return { ...unauthorised(), headers };
+    if (this.bucket && !this.bucket.tryAdd(now)) {
+      return {
+        status: 429,
+        headers: { ...headers, ...this.callLimit(now), 'retry-after': '2.0' },
+        body: {
+          errors:
+            'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.',
+        },
+      };
+    }
+    const response = match ? this.route(request, match[2], version) : notFound();
+    return { ...response, headers: { ...headers, ...this.callLimit(now), ...response.headers } };
+  }
+
+  private route(request: EmulatorRequest, path: string, version: string): EmulatorResponse {
+    if (request.method !== 'GET') return notFound();
+    if (path === '/customers.json') return this.list(request, version);
+    if (path === '/customers/count.json') return this.count(request);
+    if (path === '/shop.json') return { status: 200, body: { shop: this.shop() } };
+    const one = path.match(/^\/customers\/(\d+)\.json$/);
+    if (one) {
+      const customer = this.store.get(Number(one[1]));
+      return customer ? { status: 200, body: { customer: toWire(customer) } } : notFound();
+    }
+    return notFound();
+  }
+
+  /** GET customers.json: id order, `Link` header paging, filters carried by `page_info`. */
+  private list(request: EmulatorRequest, version: string): EmulatorResponse {
+    const limit = Number(queryValue(request, 'limit') ?? LIST_DEFAULT_LIMIT);
+    if (!Number.isInteger(limit) || limit < 1 || limit > LIST_MAX_LIMIT) {
+      return badRequest({ limit: `limit must be between 1 and ${LIST_MAX_LIMIT}` });
+    }
+    const pageInfo = queryValue(request, 'page_info');
+    let filters: CustomerFilters;
+    let candidates: StoredCustomer[];
+    if (pageInfo !== undefined) {
+      const extra = Object.keys(request.query).find((name) => !PAGE_PARAMS.has(name));
+      if (extra)
+        return badRequest({ [extra]: `${extra} cannot be passed when page_info is present.` });
+      const token = decodePageToken(pageInfo);
+      if (!token) return badRequest({ page_info: 'Invalid value.' });
+      filters = token.filters;
+      const matching = this.matching(filters);
+      candidates =
+        token.direction === 'next'
+          ? matching.filter((c) => c.id > token.boundaryId)
+          : matching.filter((c) => c.id < token.boundaryId).slice(-limit);
+    } else {
+      filters = {};
+      for (const name of FILTER_PARAMS) {
+        const value = queryValue(request, name);
+        if (value !== undefined) filters[name] = value;
+      }
+      const invalid = invalidDate(filters);
+      if (invalid) return badRequest({ [invalid]: 'Invalid date.' });
+      candidates = this.matching(filters);
+    }
+    const page = candidates.slice(0, limit);
+    const links: string[] = [];
+    const link = (direction: 'next' | 'previous', boundaryId: number) => {
+      const token = encodePageToken({ direction, boundaryId, filters });
+      const url = `${this.baseUrl}/admin/api/${version}/customers.json?limit=${limit}&page_info=${token}`;
+      links.push(`<${url}>; rel="${direction}"`);
+    };
+    const all = this.matching(filters);
+    if (page.length > 0 && all[0].id < page[0].id) link('previous', page[0].id);
+    if (page.length > 0 && all[all.length - 1].id > page[page.length - 1].id) {
+      link('next', page[page.length - 1].id);
+    }
+    return {
+      status: 200,
+      headers: links.length > 0 ? { link: links.join(', ') } : {},
+      body: { customers: page.map(toWire) },
+    };
+  }
+
+  private count(request: EmulatorRequest): EmulatorResponse {
+    const filters: CustomerFilters = {};
+    for (const name of FILTER_PARAMS) {
+      const value = queryValue(request, name);
+      if (value !== undefined) filters[name] = value;
+    }
+    const invalid = invalidDate(filters);
+    if (invalid) return badRequest({ [invalid]: 'Invalid date.' });
+    return { status: 200, body: { count: this.matching(filters).length } };
+  }
+
+  private matching(filters: CustomerFilters): StoredCustomer[] {
+    const min = filters.updated_at_min ? Date.parse(filters.updated_at_min) : -Infinity;
+    const max = filters.updated_at_max ? Date.parse(filters.updated_at_max) : Infinity;
+    const sinceId = filters.since_id ? Number(filters.since_id) : -Infinity;
+    const ids = filters.ids ? new Set(filters.ids.split(',').map(Number)) : undefined;
+    return this.store
+      .all()
+      .filter(
+        (c) =>
+          c.updatedAt >= min && c.updatedAt <= max && c.id > sinceId && (!ids || ids.has(c.id)),
+      );
+  }
+
+  private shop() {
+    return {
+      id: 548380009,
+      name: 'Syncline Test Shop',
+      email: 'owner@example.com',
+      domain: this.shopDomain,
+      myshopify_domain: this.shopDomain,
+      country_code: 'US',
+      currency: 'USD',
+      iana_timezone: 'America/New_York',
+      timezone: '(GMT-05:00) Eastern Time (US & Canada)',
+      plan_name: 'basic',
+    };
+  }
+
+  private authorised(request: EmulatorRequest): boolean {
+    const token = request.headers['x-shopify-access-token'];
+    return token !== undefined && this.tokens.has(token);
+  }
+
+  private callLimit(now: number): Record<string, string> {
+    if (!this.bucket) return {};
+    return {
+      'x-shopify-shop-api-call-limit': `${this.bucket.used(now)}/${this.bucket.size}`,
+    };
+  }
+
+  /** Control routes under /__emulator/shopify/… for out-of-process tests. */
+  private admin(request: EmulatorRequest): EmulatorResponse | undefined {
+    const route = `${request.method} ${request.path}`;
+    if (route === 'POST /__emulator/shopify/customers') {
+      const body = (request.body ?? {}) as {
+        count?: number;
+        customers?: CustomerInput[];
+        at?: number;
+      };
+      const created = this.seedCustomers(body.customers ?? body.count ?? 0, { at: body.at });
+      return { status: 201, body: { customers: created.map(toWire) } };
+    }
+    const one = request.path.match(/^\/__emulator\/shopify\/customers\/(\d+)$/);
+    if (one && request.method === 'PUT') {
+      const body = (request.body ?? {}) as { customer?: CustomerInput; at?: number };
+      const customer = this.updateCustomer(Number(one[1]), body.customer ?? {}, body.at);
+      return { status: 200, body: { customer: toWire(customer) } };
+    }
+    if (one && request.method === 'DELETE') {
+      this.deleteCustomer(Number(one[1]));
+      return { status: 204 };
+    }
+    if (route === 'POST /__emulator/reset') {
+      this.store.clear();
+      this.resetRateLimit();
+      this.server.clearRequests();
+      this.server.clearFaults();
+      return { status: 204 };
+    }
+    return undefined;
+  }
+}
+
+export function sampleCustomer(i: number): CustomerInput {
+  return {
+    email: `customer${i}@example.com`,
+    first_name: `First${i}`,
+    last_name: `Last${i}`,
+    phone: `+1613555${String(i).padStart(4, '0')}`,
+    state: 'enabled',
+    tags: i % 2 === 0 ? 'vip, newsletter' : '',
+    default_address: {
+      address1: `${i} Main St`,
+      city: 'Ottawa',
+      province: 'Ontario',
+      province_code: 'ON',
+      country: 'Canada',
+      country_code: 'CA',
+      zip: 'K1A 0B1',
+    },
+  };
+}
+
+function queryValue(request: EmulatorRequest, name: string): string | undefined {
+  const value = request.query[name];
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+function invalidDate(filters: CustomerFilters): string | undefined {
+  for (const name of ['updated_at_min', 'updated_at_max'] as const) {
+    const value = filters[name];
+    if (value !== undefined && Number.isNaN(Date.parse(value))) return name;
+  }
+  return undefined;
+}
+
+function unauthorised(): EmulatorResponse {
+  return {
+    status: 401,
+    body: {
+      errors: '[API] Invalid API key or access token (unrecognized login or wrong password)',
+    },
+  };
+}
+
+function notFound(): EmulatorResponse {
+  return { status: 404, body: { errors: 'Not Found' } };
+}
+
+function badRequest(errors: Record<string, string>): EmulatorResponse {
+  return { status: 400, body: { errors } };
+}
