@@ -2,49 +2,25 @@
  * The HubSpot emulator's signed deliveries, received by a real local HTTP listener and checked
  * with the HubSpot connector: both signatures it sends verify, and tampering is caught.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { connector } from '../../../connectors/hubspot';
-import type { WebhookRequest } from '../../../src/connector-sdk';
+import { startWebhookListener, WebhookListener } from '../../support/webhook-listener';
 import { sendHubspotWebhook } from './send-webhook';
 
 const SECRET = 'hubspot-client-secret';
 const creds = { config: {}, credentials: { accessToken: 't', clientSecret: SECRET } };
 
-let listener: Server;
-let listenerUrl: string;
-let received: WebhookRequest[];
+let listener: WebhookListener;
 
 beforeEach(async () => {
-  received = [];
-  listener = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (typeof value === 'string') headers[name] = value;
-      }
-      received.push({
-        method: req.method ?? 'POST',
-        url: `${listenerUrl}${req.url ?? '/'}`,
-        headers,
-        rawBody: Buffer.concat(chunks),
-        receivedAt: Date.now(),
-      });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-  listenerUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+  listener = await startWebhookListener(204);
 });
 
-afterEach(() => new Promise<void>((resolve) => listener.close(() => resolve())));
+afterEach(() => listener.close());
 
 describe('HubspotEmulator.sendWebhook', () => {
   it('sends a v3- and v1-signed batch that verifies and parses event by event', async () => {
     // A query string with an escaped ":" exercises the v3 URI decoding.
-    const url = `${listenerUrl}/webhooks/conn-1?source=hubspot%3Aportal`;
+    const url = `${listener.url}/webhooks/conn-1?source=hubspot%3Aportal`;
     const sent = await sendHubspotWebhook(
       url,
       [
@@ -55,7 +31,7 @@ describe('HubspotEmulator.sendWebhook', () => {
       { clientSecret: SECRET },
     );
     expect(sent.status).toBe(204);
-    const [delivery] = received;
+    const [delivery] = listener.received;
     expect(connector.verifyWebhook!(delivery, creds)).toEqual({ ok: true });
 
     // The legacy header alone (as older subscriptions send it) verifies too.
@@ -82,7 +58,7 @@ describe('HubspotEmulator.sendWebhook', () => {
   });
 
   it('a tampered body, a wrong secret or an old timestamp does not verify', async () => {
-    const url = `${listenerUrl}/webhooks/conn-1`;
+    const url = `${listener.url}/webhooks/conn-1`;
     const events = [{ subscriptionType: 'contact.creation' as const, objectId: 7 }];
     await sendHubspotWebhook(url, events, { clientSecret: SECRET });
     await sendHubspotWebhook(url, events, { clientSecret: 'other-secret' });
@@ -90,7 +66,7 @@ describe('HubspotEmulator.sendWebhook', () => {
       clientSecret: SECRET,
       timestamp: Date.now() - 6 * 60 * 1000,
     });
-    const [genuine, forged, stale] = received;
+    const [genuine, forged, stale] = listener.received;
     const tampered = {
       ...genuine,
       rawBody: Buffer.from(genuine.rawBody.toString().replace('"objectId":7', '"objectId":8')),

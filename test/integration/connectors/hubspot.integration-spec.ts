@@ -3,33 +3,22 @@
  * HubSpot emulator on loopback.
  */
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
 import {
   createHubspotConnector,
   type HubspotConfig,
   type HubspotContact,
   type HubspotCredentials,
 } from '../../../connectors/hubspot';
-import { ConnectorRegistry } from '../../../src/connector-registry/connector-registry';
-import { ConnectorRuntime } from '../../../src/connector-registry/connector-runtime';
-import type {
-  ConnectorContext,
-  ConnectorLogger,
-  ReadRequest,
-  SyncCursor,
-} from '../../../src/connector-sdk';
+import type { ConnectorContext, ReadRequest, SyncCursor } from '../../../src/connector-sdk';
 import { HubspotEmulator, type HubspotEmulatorOptions } from '../../emulators/hubspot';
+import { readAllPages, useConnectorRuntime } from '../../support/connector-runtime-harness';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test-hubspot-${randomUUID()}`;
 const SEARCH_CAP = 50;
 const DAY_AGO = Date.now() - 24 * 60 * 60 * 1000;
 
 const connector = createHubspotConnector({ searchResultCap: SEARCH_CAP });
-const silentLogger: ConnectorLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const harness = useConnectorRuntime(connector);
 
-let redis: Redis;
-let runtime: ConnectorRuntime;
 let emulator: HubspotEmulator;
 
 async function startEmulator(options: HubspotEmulatorOptions = {}): Promise<void> {
@@ -42,47 +31,17 @@ async function startEmulator(options: HubspotEmulatorOptions = {}): Promise<void
   await emulator.start();
 }
 
-/** The runtime's context, typed for the HubSpot connector (config validated by its schema). */
+/** A fresh connection (its own rate budget) on the emulator. */
 function context(
   accessToken = 'test-token',
   config: Record<string, unknown> = {},
 ): ConnectorContext<HubspotConfig, HubspotCredentials> {
-  return runtime.context({
-    id: `conn-${randomUUID()}`,
-    connector: 'hubspot',
-    config: { baseUrl: emulator.baseUrl, ...config },
-    credentials: { accessToken },
-  }) as ConnectorContext<HubspotConfig, HubspotCredentials>;
+  return harness.context({ baseUrl: emulator.baseUrl, ...config }, { accessToken });
 }
 
-async function readAll(request: ReadRequest, ctx = context()) {
-  const records: HubspotContact[] = [];
-  let cursor: SyncCursor | null = request.cursor;
-  for await (const page of connector.read!(ctx, request)) {
-    records.push(...page.records);
-    cursor = page.cursor;
-  }
-  return { records, cursor };
-}
-
-beforeAll(() => {
-  redis = new Redis(REDIS_URL);
-  runtime = new ConnectorRuntime({
-    registry: new ConnectorRegistry([connector]),
-    redis,
-    keyPrefix: prefix,
-    loggerFactory: () => silentLogger,
-    http: { backoff: { baseMs: 20, capMs: 200 } },
-  });
-});
+const readAll = (request: ReadRequest, ctx = context()) => readAllPages(connector, ctx, request);
 
 afterEach(() => emulator?.stop());
-
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
-});
 
 describe('HubSpot connector', () => {
   it('check succeeds with a valid token and explains a rejected one', async () => {

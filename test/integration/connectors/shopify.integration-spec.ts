@@ -2,36 +2,26 @@
  * The Shopify connector through the real runtime (HTTP client, Redis rate budget) against the
  * Shopify emulator on loopback, and its webhooks through a real local HTTP listener.
  */
-import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import Redis from 'ioredis';
 import {
   connector,
   type ShopifyConfig,
   type ShopifyCredentials,
   type ShopifyCustomer,
 } from '../../../connectors/shopify';
-import { ConnectorRegistry } from '../../../src/connector-registry/connector-registry';
-import { ConnectorRuntime } from '../../../src/connector-registry/connector-runtime';
 import type {
   ConnectorContext,
-  ConnectorLogger,
   ReadPage,
   ReadRequest,
   SyncCursor,
-  WebhookRequest,
 } from '../../../src/connector-sdk';
 import { ShopifyEmulator, type ShopifyEmulatorOptions } from '../../emulators/shopify';
+import { readAllPages, useConnectorRuntime } from '../../support/connector-runtime-harness';
+import { startWebhookListener, WebhookListener } from '../../support/webhook-listener';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `test-shopify-${randomUUID()}`;
 const SECRET = 'shpss_integration_secret';
 const DAY_AGO = Date.now() - 24 * 60 * 60 * 1000;
-const silentLogger: ConnectorLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const harness = useConnectorRuntime(connector);
 
-let redis: Redis;
-let runtime: ConnectorRuntime;
 let emulator: ShopifyEmulator;
 
 async function startEmulator(options: ShopifyEmulatorOptions = {}): Promise<void> {
@@ -41,23 +31,10 @@ async function startEmulator(options: ShopifyEmulatorOptions = {}): Promise<void
 
 /** A fresh connection (its own rate budget) on the emulator. */
 function context(accessToken = 'test-token'): ConnectorContext<ShopifyConfig, ShopifyCredentials> {
-  return runtime.context({
-    id: `conn-${randomUUID()}`,
-    connector: 'shopify',
-    config: { baseUrl: emulator.apiBaseUrl() },
-    credentials: { accessToken, clientSecret: SECRET },
-  }) as ConnectorContext<ShopifyConfig, ShopifyCredentials>;
+  return harness.context({ baseUrl: emulator.apiBaseUrl() }, { accessToken, clientSecret: SECRET });
 }
 
-async function readAll(request: ReadRequest, ctx = context()) {
-  const records: ShopifyCustomer[] = [];
-  let cursor: SyncCursor | null = request.cursor;
-  for await (const page of connector.read!(ctx, request)) {
-    records.push(...page.records);
-    cursor = page.cursor;
-  }
-  return { records, cursor };
-}
+const readAll = (request: ReadRequest, ctx = context()) => readAllPages(connector, ctx, request);
 
 async function firstPage(request: ReadRequest): Promise<ReadPage<ShopifyCustomer>> {
   const iterator = connector.read!(context(), request)[Symbol.asyncIterator]();
@@ -68,24 +45,7 @@ async function firstPage(request: ReadRequest): Promise<ReadPage<ShopifyCustomer
 
 const listRequests = () => emulator.requests({ pathPrefix: '/admin/api/2024-10/customers.json' });
 
-beforeAll(() => {
-  redis = new Redis(REDIS_URL);
-  runtime = new ConnectorRuntime({
-    registry: new ConnectorRegistry([connector]),
-    redis,
-    keyPrefix: prefix,
-    loggerFactory: () => silentLogger,
-    http: { backoff: { baseMs: 20, capMs: 200 } },
-  });
-});
-
 afterEach(() => emulator?.stop());
-
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
-});
 
 describe('Shopify connector', () => {
   it('check succeeds with a valid token and explains a rejected one', async () => {
@@ -235,49 +195,27 @@ describe('Shopify connector', () => {
 });
 
 describe('Shopify webhooks from the emulator', () => {
-  let listener: Server;
-  let listenerUrl: string;
-  let received: WebhookRequest[];
+  let listener: WebhookListener;
 
   beforeEach(async () => {
-    received = [];
-    listener = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(req.headers)) {
-          if (typeof value === 'string') headers[name] = value;
-        }
-        received.push({
-          method: req.method ?? 'POST',
-          url: `${listenerUrl}${req.url ?? '/'}`,
-          headers,
-          rawBody: Buffer.concat(chunks),
-          receivedAt: Date.now(),
-        });
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-    listenerUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+    listener = await startWebhookListener();
     await startEmulator();
   });
 
-  afterEach(() => new Promise<void>((resolve) => listener.close(() => resolve())));
+  afterEach(() => listener.close());
 
   const creds = { config: {}, credentials: { accessToken: 'test-token', clientSecret: SECRET } };
 
   it('a signed customers/update verifies and parses to an upsert; a tampered one fails', async () => {
     const [customer] = emulator.seedCustomers(1);
     const sent = await emulator.sendWebhook(
-      `${listenerUrl}/webhooks/c1`,
+      `${listener.url}/webhooks/c1`,
       'customers/update',
       customer,
       { secret: SECRET },
     );
     expect(sent.status).toBe(200);
-    const [delivery] = received;
+    const [delivery] = listener.received;
     for (const name of [
       'x-shopify-topic',
       'x-shopify-hmac-sha256',
@@ -308,13 +246,13 @@ describe('Shopify webhooks from the emulator', () => {
   it('a delivery signed with another secret fails; customers/delete parses to a delete', async () => {
     const [customer] = emulator.seedCustomers(1);
     emulator.deleteCustomer(customer.id);
-    await emulator.sendWebhook(`${listenerUrl}/w`, 'customers/delete', customer.id, {
+    await emulator.sendWebhook(`${listener.url}/w`, 'customers/delete', customer.id, {
       secret: 'someone-else',
     });
-    await emulator.sendWebhook(`${listenerUrl}/w`, 'customers/delete', customer.id, {
+    await emulator.sendWebhook(`${listener.url}/w`, 'customers/delete', customer.id, {
       secret: SECRET,
     });
-    const [forged, genuine] = received;
+    const [forged, genuine] = listener.received;
     expect(connector.verifyWebhook!(forged, creds)).toEqual({
       ok: false,
       reason: 'Invalid X-Shopify-Hmac-Sha256 signature',
