@@ -1,1 +1,2 @@
 export * from './emulator-server';
+export * from './vendor-emulator';

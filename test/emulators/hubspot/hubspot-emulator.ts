@@ -1,17 +1,11 @@
 /**
  * A stateful emulator of HubSpot's CRM contacts v3 API: list, read, search, batch read,
  * create/update/archive, Bearer auth and the TEN_SECONDLY_ROLLING rate limit, with HubSpot's
- * own body shapes and headers. Built on `EmulatorServer`, so it also records requests and
+ * own body shapes and headers. Built on `VendorEmulator`, so it also records requests and
  * takes injected faults.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  EmulatorServer,
-  type EmulatorRequest,
-  type EmulatorResponse,
-  type FaultSpec,
-  type RecordedRequest,
-} from '../common';
+import { VendorEmulator, type EmulatorRequest, type EmulatorResponse } from '../common';
 import { ContactStore, DEFAULT_PROPERTIES, toWire, type StoredContact } from './contact-store';
 import { RollingWindow } from './rolling-window';
 import { SUPPORTED_OPERATORS, matchesGroups, sortContacts, type SearchBody } from './search-query';
@@ -38,9 +32,8 @@ const CONTACTS = '/crm/v3/objects/contacts';
 const LIST_MAX_LIMIT = 100;
 const SEARCH_MAX_LIMIT = 200;
 
-export class HubspotEmulator {
+export class HubspotEmulator extends VendorEmulator {
   readonly store = new ContactStore();
-  private readonly server: EmulatorServer;
   private readonly tokens: Set<string>;
   private readonly window?: RollingWindow;
   private readonly searchWindow?: RollingWindow;
@@ -49,6 +42,7 @@ export class HubspotEmulator {
   searchResultCap: number;
 
   constructor(options: HubspotEmulatorOptions = {}) {
+    super();
     this.tokens = new Set(options.accessTokens ?? ['test-token']);
     const limit = options.rateLimit ?? { max: 100, intervalMs: 10_000 };
     if (limit) this.window = new RollingWindow(limit.max, limit.intervalMs);
@@ -56,29 +50,6 @@ export class HubspotEmulator {
     if (searchLimit) this.searchWindow = new RollingWindow(searchLimit.max, searchLimit.intervalMs);
     this.searchResultCap = options.searchResultCap ?? 10_000;
     this.dailyLimit = options.dailyLimit ?? 250_000;
-    this.server = new EmulatorServer(
-      (request) => this.handle(request),
-      (request) => this.admin(request),
-    );
-  }
-
-  start(): Promise<string> {
-    return this.server.start();
-  }
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-  get baseUrl(): string {
-    return this.server.baseUrl;
-  }
-  requests(filter?: { method?: string; pathPrefix?: string }): RecordedRequest[] {
-    return this.server.requests(filter);
-  }
-  clearRequests(): void {
-    this.server.clearRequests();
-  }
-  injectFault(fault: FaultSpec): void {
-    this.server.injectFault(fault);
   }
 
   /** Creates `count` contacts (or the given ones), modified at `at` + i ms when `at` is set. */
@@ -116,7 +87,7 @@ export class HubspotEmulator {
     this.dailyUsed = 0;
   }
 
-  private async handle(request: EmulatorRequest): Promise<EmulatorResponse> {
+  protected async handle(request: EmulatorRequest): Promise<EmulatorResponse> {
     if (!this.authorised(request)) return this.unauthorised();
     const isSearch = request.path === `${CONTACTS}/search`;
     const now = Date.now();
@@ -329,7 +300,7 @@ export class HubspotEmulator {
   }
 
   /** Control routes under /__emulator/hubspot/… for out-of-process tests. */
-  private admin(request: EmulatorRequest): EmulatorResponse | undefined {
+  protected override admin(request: EmulatorRequest): EmulatorResponse | undefined {
     const route = `${request.method} ${request.path}`;
     if (route === 'POST /__emulator/hubspot/contacts') {
       const body = (request.body ?? {}) as {

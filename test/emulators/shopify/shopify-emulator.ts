@@ -1,16 +1,10 @@
 /**
  * A stateful emulator of Shopify's Admin REST API for customers: list with `Link` paging,
  * count, shop, `X-Shopify-Access-Token` auth and the leaky-bucket rate limit, with Shopify's
- * own bodies and headers. It also sends signed webhook deliveries. Built on `EmulatorServer`,
+ * own bodies and headers. It also sends signed webhook deliveries. Built on `VendorEmulator`,
  * so it records requests and takes injected faults.
  */
-import {
-  EmulatorServer,
-  type EmulatorRequest,
-  type EmulatorResponse,
-  type FaultSpec,
-  type RecordedRequest,
-} from '../common';
+import { VendorEmulator, type EmulatorRequest, type EmulatorResponse } from '../common';
 import { CustomerStore, toWire, type CustomerInput, type StoredCustomer } from './customer-store';
 import { LeakyBucket } from './leaky-bucket';
 import { decodePageToken, encodePageToken, type CustomerFilters } from './page-token';
@@ -38,49 +32,23 @@ const PAGE_PARAMS = new Set(['page_info', 'limit', 'fields']);
 const FILTER_PARAMS = ['updated_at_min', 'updated_at_max', 'since_id', 'ids'] as const;
 export const DEFAULT_API_VERSION = '2024-10';
 
-export class ShopifyEmulator {
+export class ShopifyEmulator extends VendorEmulator {
   readonly store = new CustomerStore();
   readonly shopDomain: string;
-  private readonly server: EmulatorServer;
   private readonly tokens: Set<string>;
   private readonly bucket?: LeakyBucket;
 
   constructor(options: ShopifyEmulatorOptions = {}) {
+    super();
     this.tokens = new Set(options.accessTokens ?? ['test-token']);
     const limit = options.rateLimit ?? { bucketSize: 40, leakPerSecond: 2 };
     if (limit) this.bucket = new LeakyBucket(limit.bucketSize, limit.leakPerSecond);
     this.shopDomain = options.shopDomain ?? 'syncline-test.myshopify.com';
-    this.server = new EmulatorServer(
-      (request) => this.handle(request),
-      (request) => this.admin(request),
-    );
   }
 
-  start(): Promise<string> {
-    return this.server.start();
-  }
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-  /** Loopback origin, e.g. `http://127.0.0.1:1234`. */
-  get baseUrl(): string {
-    return this.server.baseUrl;
-  }
   /** The connector's `baseUrl`: the Admin API base with its version. */
   apiBaseUrl(version = DEFAULT_API_VERSION): string {
     return `${this.server.baseUrl}/admin/api/${version}`;
-  }
-  requests(filter?: { method?: string; pathPrefix?: string }): RecordedRequest[] {
-    return this.server.requests(filter);
-  }
-  clearRequests(): void {
-    this.server.clearRequests();
-  }
-  injectFault(fault: FaultSpec): void {
-    this.server.injectFault(fault);
-  }
-  clearFaults(): void {
-    this.server.clearFaults();
   }
   resetRateLimit(): void {
     this.bucket?.reset();
@@ -121,7 +89,7 @@ export class ShopifyEmulator {
     });
   }
 
-  private handle(request: EmulatorRequest): EmulatorResponse {
+  protected handle(request: EmulatorRequest): EmulatorResponse {
     const now = Date.now();
     const match = request.path.match(API_PREFIX);
     const version = match?.[1] ?? DEFAULT_API_VERSION;
@@ -256,7 +224,7 @@ export class ShopifyEmulator {
   }
 
   /** Control routes under /__emulator/shopify/… for out-of-process tests. */
-  private admin(request: EmulatorRequest): EmulatorResponse | undefined {
+  protected override admin(request: EmulatorRequest): EmulatorResponse | undefined {
     const route = `${request.method} ${request.path}`;
     if (route === 'POST /__emulator/shopify/customers') {
       const body = (request.body ?? {}) as {
