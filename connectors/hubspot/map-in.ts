@@ -1,4 +1,10 @@
-import type { CanonicalAddress, CanonicalTraits, MappedRecord } from '../../src/connector-sdk';
+import {
+  assignDefined,
+  cleanText,
+  type CanonicalAddress,
+  type CanonicalTraits,
+  type MappedRecord,
+} from '../../src/connector-sdk';
 import { toCountryCode } from './country-code';
 import type { HubspotContact, HubspotProperties } from './types';
 
@@ -9,12 +15,12 @@ import type { HubspotContact, HubspotProperties } from './types';
 export function mapContact(raw: HubspotContact): MappedRecord {
   const p = raw.properties ?? {};
   const traits: CanonicalTraits = {};
-  assign(traits, 'email', text(p, 'email'));
-  assign(traits, 'phone', text(p, 'phone'));
-  assign(traits, 'firstName', text(p, 'firstname'));
-  assign(traits, 'lastName', text(p, 'lastname'));
-  assign(traits, 'company', text(p, 'company'));
-  assign(traits, 'jobTitle', text(p, 'jobtitle'));
+  assignDefined(traits, 'email', text(p, 'email'));
+  assignDefined(traits, 'phone', text(p, 'phone'));
+  assignDefined(traits, 'firstName', text(p, 'firstname'));
+  assignDefined(traits, 'lastName', text(p, 'lastname'));
+  assignDefined(traits, 'company', text(p, 'company'));
+  assignDefined(traits, 'jobTitle', text(p, 'jobtitle'));
   const address = mapAddress(p);
   if (address) traits.address = address;
 
@@ -39,10 +45,10 @@ export function mapContact(raw: HubspotContact): MappedRecord {
 
 function mapAddress(p: HubspotProperties): CanonicalAddress | undefined {
   const address: CanonicalAddress = {};
-  assign(address, 'line1', text(p, 'address'));
-  assign(address, 'city', text(p, 'city'));
-  assign(address, 'region', text(p, 'state'));
-  assign(address, 'postalCode', text(p, 'zip'));
+  assignDefined(address, 'line1', text(p, 'address'));
+  assignDefined(address, 'city', text(p, 'city'));
+  assignDefined(address, 'region', text(p, 'state'));
+  assignDefined(address, 'postalCode', text(p, 'zip'));
   const country = text(p, 'country');
   if (country === null) address.country = null;
   else if (country !== undefined) {
@@ -67,18 +73,9 @@ function updatedAt(raw: HubspotContact): string {
   return new Date(ms).toISOString();
 }
 
+/** A requested property HubSpot left out is "unknown"; one it returned as null is empty. */
 function text(p: HubspotProperties, name: string): string | null | undefined {
   if (!(name in p)) return undefined;
   const value = p[name];
-  if (value === null || value === undefined) return null;
-  const trimmed = String(value).trim();
-  return trimmed === '' ? null : trimmed;
-}
-
-function assign<T extends object, K extends keyof T>(
-  target: T,
-  key: K,
-  value: T[K] | undefined,
-): void {
-  if (value !== undefined) target[key] = value;
+  return cleanText(value === null || value === undefined ? null : String(value));
 }

@@ -1,4 +1,10 @@
-import type { CanonicalAddress, CanonicalTraits, MappedRecord } from '../../src/connector-sdk';
+import {
+  assignDefined,
+  cleanText,
+  type CanonicalAddress,
+  type CanonicalTraits,
+  type MappedRecord,
+} from '../../src/connector-sdk';
 import { customerId } from './customer-id';
 import type { ShopifyAddress, ShopifyCustomer } from './types';
 
@@ -22,13 +28,13 @@ const CONSENT: Record<string, CanonicalTraits['emailConsent']> = {
  */
 export function mapCustomer(raw: ShopifyCustomer): MappedRecord {
   const traits: CanonicalTraits = {};
-  assign(traits, 'email', text(raw.email));
-  assign(traits, 'phone', text(raw.phone));
-  assign(traits, 'firstName', text(raw.first_name));
-  assign(traits, 'lastName', text(raw.last_name));
+  assignDefined(traits, 'email', cleanText(raw.email));
+  assignDefined(traits, 'phone', cleanText(raw.phone));
+  assignDefined(traits, 'firstName', cleanText(raw.first_name));
+  assignDefined(traits, 'lastName', cleanText(raw.last_name));
   if ('default_address' in raw) {
     traits.address = raw.default_address ? mapAddress(raw.default_address) : null;
-    assign(traits, 'company', text(raw.default_address?.company));
+    assignDefined(traits, 'company', cleanText(raw.default_address?.company));
   }
   if (raw.tags !== undefined) traits.tags = splitTags(raw.tags);
   const consent = raw.email_marketing_consent?.state;
@@ -40,13 +46,13 @@ export function mapCustomer(raw: ShopifyCustomer): MappedRecord {
 
 function mapAddress(address: ShopifyAddress): CanonicalAddress {
   const mapped: CanonicalAddress = {};
-  assign(mapped, 'line1', text(address.address1));
-  assign(mapped, 'line2', text(address.address2));
-  assign(mapped, 'city', text(address.city));
+  assignDefined(mapped, 'line1', cleanText(address.address1));
+  assignDefined(mapped, 'line2', cleanText(address.address2));
+  assignDefined(mapped, 'city', cleanText(address.city));
   // The code ("ON") is stable across languages, unlike the name ("Ontario").
-  assign(mapped, 'region', text(address.province_code) ?? text(address.province));
-  assign(mapped, 'postalCode', text(address.zip));
-  const country = text(address.country_code);
+  assignDefined(mapped, 'region', cleanText(address.province_code) ?? cleanText(address.province));
+  assignDefined(mapped, 'postalCode', cleanText(address.zip));
+  const country = cleanText(address.country_code);
   if (country !== undefined) mapped.country = country === null ? null : country.toUpperCase();
   return mapped;
 }
@@ -66,19 +72,4 @@ function updatedAt(raw: ShopifyCustomer): string {
     throw new Error(`Shopify customer ${customerId(raw)} has no usable updated_at`);
   }
   return new Date(ms).toISOString();
-}
-
-function text(value: string | null | undefined): string | null | undefined {
-  if (value === undefined) return undefined;
-  if (value === null) return null;
-  const trimmed = value.trim();
-  return trimmed === '' ? null : trimmed;
-}
-
-function assign<T extends object, K extends keyof T>(
-  target: T,
-  key: K,
-  value: T[K] | undefined,
-): void {
-  if (value !== undefined) target[key] = value;
 }

@@ -17,3 +17,4 @@ export {
   type RetryDelaySource,
 } from './retry-policy';
 export type { CanonicalAddress, CanonicalTraits } from '../profiles/canonical/canonical-traits';
+export { assignDefined, cleanText } from './mapping';
