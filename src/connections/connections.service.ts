@@ -75,6 +75,11 @@ export class ConnectionsService {
     const credentials = patch.credentials
       ? mergeCredentials(this.secrets.open(id, current.credentials), patch.credentials)
       : undefined;
+    // After a SECRETS_KEY rotation, any write re-seals values still under a previous key.
+    const reseal =
+      !credentials && this.secrets.staleFields(current.credentials).length > 0
+        ? this.secrets.open(id, current.credentials)
+        : undefined;
     this.validate(current.connector, {
       config: patch.config,
       credentials,
@@ -83,7 +88,8 @@ export class ConnectionsService {
     });
     if (patch.name !== undefined) current.name = patch.name;
     if (patch.config !== undefined) current.config = patch.config;
-    if (credentials) current.credentials = this.secrets.seal(id, credentials);
+    const toSeal = credentials ?? reseal;
+    if (toSeal) current.credentials = this.secrets.seal(id, toSeal);
     if (patch.direction !== undefined) current.direction = patch.direction;
     if (patch.schedule !== undefined) current.schedule = patch.schedule?.trim() || null;
     if (patch.enabled !== undefined) current.enabled = patch.enabled;

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../src/config/load-config';
+import { keyId } from '../../src/common/crypto/secret-box';
+import { HubspotEmulator } from '../emulators/hubspot';
+import { startTestApp } from '../support/test-app';
+import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
+
+/** Rotating SECRETS_KEY as the README describes keeps every connection working. */
+describe('SECRETS_KEY rotation', () => {
+  let env: TestEnvironment;
+  let hubspot: HubspotEmulator;
+
+  beforeAll(async () => {
+    env = await createTestEnvironment();
+    hubspot = new HubspotEmulator({ accessTokens: ['rotation-token'] });
+    await hubspot.start();
+  });
+
+  afterAll(async () => {
+    await hubspot?.stop();
+    await env?.teardown();
+  });
+
+  const storedKeyIds = async () => {
+    const [row] = await env.sql<{ credentials: Record<string, string> }>(
+      'SELECT credentials FROM connection',
+    );
+    return Object.values(row.credentials).map((sealed) => sealed.split('.')[1]);
+  };
+
+  it('opens values sealed under the previous key and re-seals them under the new one on the next write', async () => {
+    const before = await startTestApp(env.config);
+    const created = await before.request('POST', '/v1/connections', {
+      body: {
+        connector: 'hubspot',
+        name: 'rotating',
+        config: { baseUrl: hubspot.baseUrl },
+        credentials: { accessToken: 'rotation-token' },
+        direction: 'pull',
+      },
+    });
+    await before.close();
+    const id = (created.body as { id: string }).id;
+    const oldKey = env.config.secretsKey;
+    expect(await storedKeyIds()).toEqual([keyId(oldKey)]);
+
+    const newKey = randomBytes(32);
+    const after = await startTestApp(
+      loadConfig({
+        ...env.env,
+        SECRETS_KEY: newKey.toString('base64'),
+        SECRETS_KEYS_PREVIOUS: oldKey.toString('base64'),
+      }),
+    );
+    try {
+      const check = await after.request('POST', `/v1/connections/${id}/check`);
+      expect(check.body).toMatchObject({ ok: true });
+
+      const renamed = await after.request('PATCH', `/v1/connections/${id}`, {
+        body: { name: 'rotated' },
+      });
+      expect(renamed.status).toBe(200);
+      expect(await storedKeyIds()).toEqual([keyId(newKey)]);
+      expect((await after.request('POST', `/v1/connections/${id}/check`)).body).toMatchObject({
+        ok: true,
+      });
+    } finally {
+      await after.close();
+    }
+  });
+});
