@@ -5,7 +5,7 @@ import { Identifier, identifierKey } from '../identity/identifier';
 import { sourceKey } from '../ingest/prepared-record';
 import { Provenance } from '../survivorship/compute-traits';
 import { BatchState, ProfileStatus } from './batch-state';
-import { asJsonRows, execute, queryRows } from './sql-runner';
+import { executeForRows, queryRows } from './sql-runner';
 import { WritePlan } from './write-plan';
 
 /** Thrown when another transaction claimed an identifier or source first: retry the batch. */
@@ -161,166 +161,118 @@ export class ProfileBatchRepository {
 
   /** Applies a write plan; throws IdentityRaceError if a concurrent batch claimed a key first. */
   async apply(runner: QueryRunner, plan: WritePlan): Promise<void> {
-    if (plan.newProfiles.length > 0) {
-      await execute(
-        runner,
-        `INSERT INTO profile (id, status, merged_into, traits, provenance, search_text, created_at, updated_at)
+    await executeForRows(
+      runner,
+      `INSERT INTO profile (id, status, merged_into, traits, provenance, search_text, created_at, updated_at)
          SELECT id, status, merged_into, traits, provenance, search_text, created_at, now()
            FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, status text, merged_into uuid, traits jsonb,
                 provenance jsonb, search_text text, created_at timestamptz)`,
-        [asJsonRows(plan.newProfiles.map(profileJson))],
-      );
-    }
-    if (plan.newSources.length > 0) {
-      // DO NOTHING + count: a concurrent batch that inserted the same key first wins, we retry.
-      const inserted = await execute(
-        runner,
-        `INSERT INTO source_record (connection_id, external_id, profile_id, vendor_updated_at,
+      plan.newProfiles.map(profileJson),
+    );
+    // DO NOTHING + count: a concurrent batch that inserted the same key first wins, we retry.
+    const insertedSources = await executeForRows(
+      runner,
+      `INSERT INTO source_record (connection_id, external_id, profile_id, vendor_updated_at,
                 content_hash, deleted, traits, identifiers, raw)
          SELECT connection_id, external_id, profile_id, updated_at, decode(hash, 'hex'), deleted,
                 traits, identifiers, raw
            FROM jsonb_to_recordset($1::jsonb) AS r(connection_id uuid, external_id text, profile_id uuid,
                 updated_at timestamptz, hash text, deleted boolean, traits jsonb, identifiers jsonb, raw jsonb)
          ON CONFLICT DO NOTHING`,
-        [asJsonRows(plan.newSources.map(sourceJson))],
-      );
-      if (inserted !== plan.newSources.length)
-        throw new IdentityRaceError('source record claimed concurrently');
-    }
-    if (plan.newIdentifiers.length > 0) {
-      const inserted = await execute(
-        runner,
-        `INSERT INTO profile_identifier (type, value, profile_id)
+      plan.newSources.map(sourceJson),
+    );
+    if (insertedSources !== plan.newSources.length)
+      throw new IdentityRaceError('source record claimed concurrently');
+    const insertedIdentifiers = await executeForRows(
+      runner,
+      `INSERT INTO profile_identifier (type, value, profile_id)
          SELECT type, value, profile_id FROM jsonb_to_recordset($1::jsonb) AS r(type text, value text, profile_id uuid)
          ON CONFLICT DO NOTHING`,
-        [
-          asJsonRows(
-            plan.newIdentifiers.map((i) => ({
-              type: i.type,
-              value: i.value,
-              profile_id: i.profileId,
-            })),
-          ),
-        ],
-      );
-      if (inserted !== plan.newIdentifiers.length)
-        throw new IdentityRaceError('identifier claimed concurrently');
-    }
-    if (plan.updatedProfiles.length > 0) {
-      await execute(
-        runner,
-        `UPDATE profile p
+      plan.newIdentifiers.map(identifierJson),
+    );
+    if (insertedIdentifiers !== plan.newIdentifiers.length)
+      throw new IdentityRaceError('identifier claimed concurrently');
+    await executeForRows(
+      runner,
+      `UPDATE profile p
             SET status = r.status, merged_into = r.merged_into, traits = r.traits,
                 provenance = r.provenance, search_text = r.search_text, updated_at = now()
            FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, status text, merged_into uuid, traits jsonb,
                 provenance jsonb, search_text text)
           WHERE p.id = r.id`,
-        [asJsonRows(plan.updatedProfiles.map(profileJson))],
-      );
-    }
-    if (plan.redirects.length > 0) {
-      await execute(
-        runner,
-        `UPDATE profile p SET merged_into = r."to", updated_at = now()
+      plan.updatedProfiles.map(profileJson),
+    );
+    await executeForRows(
+      runner,
+      `UPDATE profile p SET merged_into = r."to", updated_at = now()
            FROM jsonb_to_recordset($1::jsonb) AS r("from" uuid, "to" uuid)
           WHERE p.merged_into = r."from"`,
-        [asJsonRows(plan.redirects)],
-      );
-    }
-    if (plan.movedIdentifiers.length > 0) {
-      await execute(
-        runner,
-        `UPDATE profile_identifier i SET profile_id = r.profile_id
+      plan.redirects,
+    );
+    await executeForRows(
+      runner,
+      `UPDATE profile_identifier i SET profile_id = r.profile_id
            FROM jsonb_to_recordset($1::jsonb) AS r(type text, value text, profile_id uuid)
           WHERE i.type = r.type AND i.value = r.value`,
-        [
-          asJsonRows(
-            plan.movedIdentifiers.map((i) => ({
-              type: i.type,
-              value: i.value,
-              profile_id: i.profileId,
-            })),
-          ),
-        ],
-      );
-    }
-    if (plan.updatedSources.length > 0) {
-      await execute(
-        runner,
-        `UPDATE source_record s
+      plan.movedIdentifiers.map(identifierJson),
+    );
+    await executeForRows(
+      runner,
+      `UPDATE source_record s
             SET profile_id = r.profile_id, vendor_updated_at = r.updated_at, content_hash = decode(r.hash, 'hex'),
                 deleted = r.deleted, traits = r.traits, identifiers = r.identifiers, raw = r.raw,
                 received_at = now()
            FROM jsonb_to_recordset($1::jsonb) AS r(connection_id uuid, external_id text, profile_id uuid,
                 updated_at timestamptz, hash text, deleted boolean, traits jsonb, identifiers jsonb, raw jsonb)
           WHERE s.connection_id = r.connection_id AND s.external_id = r.external_id`,
-        [asJsonRows(plan.updatedSources.map(sourceJson))],
-      );
-    }
-    if (plan.movedSources.length > 0) {
-      await execute(
-        runner,
-        `UPDATE source_record s SET profile_id = r.profile_id
+      plan.updatedSources.map(sourceJson),
+    );
+    await executeForRows(
+      runner,
+      `UPDATE source_record s SET profile_id = r.profile_id
            FROM jsonb_to_recordset($1::jsonb) AS r(connection_id uuid, external_id text, profile_id uuid)
           WHERE s.connection_id = r.connection_id AND s.external_id = r.external_id`,
-        [
-          asJsonRows(
-            plan.movedSources.map((s) => ({
-              connection_id: s.connectionId,
-              external_id: s.externalId,
-              profile_id: s.profileId,
-            })),
-          ),
-        ],
-      );
-    }
-    if (plan.merges.length > 0) {
-      await execute(
-        runner,
-        `INSERT INTO profile_merge (id, survivor_id, merged_ids, identifier_type, identifier_value, cause, moved)
+      plan.movedSources.map((s) => ({
+        connection_id: s.connectionId,
+        external_id: s.externalId,
+        profile_id: s.profileId,
+      })),
+    );
+    await executeForRows(
+      runner,
+      `INSERT INTO profile_merge (id, survivor_id, merged_ids, identifier_type, identifier_value, cause, moved)
          SELECT r.id, r.survivor_id, ARRAY(SELECT jsonb_array_elements_text(r.merged_ids))::uuid[],
                 r.identifier_type, r.identifier_value, r.cause, r.moved
            FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, survivor_id uuid, merged_ids jsonb,
                 identifier_type text, identifier_value text, cause jsonb, moved jsonb)`,
-        [
-          asJsonRows(
-            plan.merges.map((m) => ({
-              id: m.id,
-              survivor_id: m.survivorId,
-              merged_ids: m.mergedIds,
-              identifier_type: m.identifierType,
-              identifier_value: m.identifierValue,
-              cause: m.cause,
-              moved: m.moved,
-            })),
-          ),
-        ],
-      );
-    }
-    if (plan.conflicts.length > 0) {
-      await execute(
-        runner,
-        `INSERT INTO identity_conflict (profile_id, other_profile_ids, reason, identifier_type, identifier_value,
+      plan.merges.map((m) => ({
+        id: m.id,
+        survivor_id: m.survivorId,
+        merged_ids: m.mergedIds,
+        identifier_type: m.identifierType,
+        identifier_value: m.identifierValue,
+        cause: m.cause,
+        moved: m.moved,
+      })),
+    );
+    await executeForRows(
+      runner,
+      `INSERT INTO identity_conflict (profile_id, other_profile_ids, reason, identifier_type, identifier_value,
                 connection_id, external_id)
          SELECT r.profile_id, ARRAY(SELECT jsonb_array_elements_text(r.other_profile_ids))::uuid[], r.reason,
                 r.identifier_type, r.identifier_value, r.connection_id, r.external_id
            FROM jsonb_to_recordset($1::jsonb) AS r(profile_id uuid, other_profile_ids jsonb, reason text,
                 identifier_type text, identifier_value text, connection_id uuid, external_id text)`,
-        [
-          asJsonRows(
-            plan.conflicts.map((c) => ({
-              profile_id: c.profileId,
-              other_profile_ids: c.otherProfileIds,
-              reason: c.reason,
-              identifier_type: c.identifierType,
-              identifier_value: c.identifierValue,
-              connection_id: c.connectionId,
-              external_id: c.externalId,
-            })),
-          ),
-        ],
-      );
-    }
+      plan.conflicts.map((c) => ({
+        profile_id: c.profileId,
+        other_profile_ids: c.otherProfileIds,
+        reason: c.reason,
+        identifier_type: c.identifierType,
+        identifier_value: c.identifierValue,
+        connection_id: c.connectionId,
+        external_id: c.externalId,
+      })),
+    );
     await insertChanges(runner, plan.changes);
   }
 }
@@ -330,23 +282,18 @@ export async function insertChanges(
   runner: QueryRunner,
   changes: WritePlan['changes'],
 ): Promise<void> {
-  if (changes.length === 0) return;
-  await execute(
+  await executeForRows(
     runner,
     `INSERT INTO profile_change (profile_id, kind, changes, cause)
      SELECT (e.doc->>'profile_id')::uuid, e.doc->>'kind', e.doc->'changes', e.doc->'cause'
        FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(doc, n)
       ORDER BY e.n`,
-    [
-      asJsonRows(
-        changes.map((c) => ({
-          profile_id: c.profileId,
-          kind: c.kind,
-          changes: c.changes,
-          cause: c.cause,
-        })),
-      ),
-    ],
+    changes.map((c) => ({
+      profile_id: c.profileId,
+      kind: c.kind,
+      changes: c.changes,
+      cause: c.cause,
+    })),
   );
 }
 
@@ -360,6 +307,10 @@ function profileJson(row: WritePlan['newProfiles'][number]) {
     search_text: row.searchText,
     created_at: row.createdAt,
   };
+}
+
+function identifierJson(row: WritePlan['newIdentifiers'][number]) {
+  return { type: row.type, value: row.value, profile_id: row.profileId };
 }
 
 function sourceJson(row: WritePlan['newSources'][number]) {

@@ -24,3 +24,15 @@ export async function execute(
 export function asJsonRows(rows: readonly object[]): string {
   return JSON.stringify(rows);
 }
+
+/**
+ * Runs one set-based statement over `rows`, passed as `$1` (a JSON array unpacked with
+ * `jsonb_to_recordset`). No rows, no round trip. Returns the rows affected.
+ */
+export async function executeForRows(
+  runner: QueryRunner,
+  sql: string,
+  rows: readonly object[],
+): Promise<number> {
+  return rows.length === 0 ? 0 : execute(runner, sql, [asJsonRows(rows)]);
+}

@@ -3,7 +3,7 @@ import { Identifier } from '../identity/identifier';
 import { IngestCause } from '../ingest/ingest-job';
 import { Provenance } from '../survivorship/compute-traits';
 import { TraitChanges } from '../survivorship/diff-traits';
-import { ProfileStatus } from './batch-state';
+import { ProfileStatus, SourceState } from './batch-state';
 
 export interface ProfileRow {
   id: string;
@@ -15,15 +15,8 @@ export interface ProfileRow {
   createdAt: string;
 }
 
-export interface SourceRow {
-  connectionId: string;
-  externalId: string;
-  profileId: string;
-  updatedAt: string;
-  hash: string;
-  deleted: boolean;
-  traits: CanonicalTraits;
-  identifiers: Identifier[];
+/** A source record to write: its state plus the vendor payload kept for export. */
+export interface SourceRow extends SourceState {
   raw: unknown;
 }
 
