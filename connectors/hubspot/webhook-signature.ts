@@ -1,6 +1,10 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { WebhookRequest, WebhookVerification } from '../../src/connector-sdk';
-import { header } from './headers';
+import { createHash, createHmac } from 'node:crypto';
+import {
+  signaturesMatch,
+  webhookHeader,
+  type WebhookRequest,
+  type WebhookVerification,
+} from '../../src/connector-sdk';
 import type { HubspotConfig, HubspotCredentials } from './types';
 
 /** HubSpot rejects v3 requests whose timestamp is older than this; so do we (replays). */
@@ -34,22 +38,24 @@ export function verifyHubspotWebhook(
 ): WebhookVerification {
   const secret = ctx.credentials.clientSecret;
   if (!secret) return { ok: false, reason: 'No client secret configured for this connection' };
-  const v3 = header(request.headers, 'x-hubspot-signature-v3');
+  const v3 = webhookHeader(request.headers, 'x-hubspot-signature-v3');
   if (v3) return verifyV3(request, secret, v3);
-  const legacy = header(request.headers, 'x-hubspot-signature');
+  const legacy = webhookHeader(request.headers, 'x-hubspot-signature');
   if (!legacy) return { ok: false, reason: 'Missing X-HubSpot-Signature-v3 header' };
-  const version = (header(request.headers, 'x-hubspot-signature-version') ?? '').toLowerCase();
+  const version = (
+    webhookHeader(request.headers, 'x-hubspot-signature-version') ?? ''
+  ).toLowerCase();
   if (version !== 'v1') {
     return { ok: false, reason: `Unsupported HubSpot signature version "${version}"` };
   }
   const expected = hubspotSignatureV1(request.rawBody, secret);
-  return safeEqual(Buffer.from(legacy.trim(), 'utf8'), Buffer.from(expected, 'utf8'))
+  return signaturesMatch(Buffer.from(legacy.trim(), 'utf8'), Buffer.from(expected, 'utf8'))
     ? { ok: true }
     : { ok: false, reason: 'Invalid X-HubSpot-Signature (v1)' };
 }
 
 function verifyV3(request: WebhookRequest, secret: string, signature: string): WebhookVerification {
-  const timestampHeader = header(request.headers, 'x-hubspot-request-timestamp');
+  const timestampHeader = webhookHeader(request.headers, 'x-hubspot-request-timestamp');
   if (!timestampHeader) return { ok: false, reason: 'Missing X-HubSpot-Request-Timestamp header' };
   const timestamp = Number(timestampHeader);
   if (!Number.isFinite(timestamp)) {
@@ -67,7 +73,7 @@ function verifyV3(request: WebhookRequest, secret: string, signature: string): W
     },
     secret,
   );
-  return safeEqual(Buffer.from(signature.trim(), 'base64'), Buffer.from(expected, 'base64'))
+  return signaturesMatch(Buffer.from(signature.trim(), 'base64'), Buffer.from(expected, 'base64'))
     ? { ok: true }
     : { ok: false, reason: 'Invalid X-HubSpot-Signature-v3' };
 }
@@ -89,9 +95,4 @@ export function hubspotSignatureV3(
 /** hex SHA-256(secret + rawBody): a plain hash, not an HMAC. */
 export function hubspotSignatureV1(rawBody: Buffer | string, secret: string): string {
   return createHash('sha256').update(secret).update(rawBody).digest('hex');
-}
-
-function safeEqual(given: Buffer, expected: Buffer): boolean {
-  // Lengths first: timingSafeEqual throws on a mismatch, and the length is no secret.
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -1,6 +1,5 @@
-import type { WebhookEvent, WebhookRequest } from '../../src/connector-sdk';
+import { webhookHeader, type WebhookEvent, type WebhookRequest } from '../../src/connector-sdk';
 import { customerId } from './customer-id';
-import { header } from './headers';
 import type { ShopifyCustomer } from './types';
 
 const UPSERT_TOPICS = new Set(['customers/create', 'customers/update']);
@@ -11,18 +10,18 @@ const DELETE_TOPIC = 'customers/delete';
  * holding little more than the id), so create/update need no fetch. Other topics are ignored.
  */
 export function parseShopifyWebhook(request: WebhookRequest): WebhookEvent<ShopifyCustomer>[] {
-  const topic = header(request.headers, 'x-shopify-topic');
+  const topic = webhookHeader(request.headers, 'x-shopify-topic');
   if (!topic || (!UPSERT_TOPICS.has(topic) && topic !== DELETE_TOPIC)) return [];
   // The webhook id is Shopify's idempotency key (the same on every retry of one delivery);
   // the event id also identifies the underlying change.
   const dedupeKey =
-    header(request.headers, 'x-shopify-webhook-id') ??
-    header(request.headers, 'x-shopify-event-id');
+    webhookHeader(request.headers, 'x-shopify-webhook-id') ??
+    webhookHeader(request.headers, 'x-shopify-event-id');
   if (!dedupeKey) {
     throw new Error('Shopify delivery has neither X-Shopify-Webhook-Id nor X-Shopify-Event-Id');
   }
   const customer = JSON.parse(request.rawBody.toString('utf8')) as ShopifyCustomer;
-  const triggeredAt = header(request.headers, 'x-shopify-triggered-at');
+  const triggeredAt = webhookHeader(request.headers, 'x-shopify-triggered-at');
   const occurredAt = triggeredAt ? toIso(triggeredAt) : undefined;
   const event: WebhookEvent<ShopifyCustomer> = {
     dedupeKey,

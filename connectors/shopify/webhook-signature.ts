@@ -1,6 +1,10 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { WebhookRequest, WebhookVerification } from '../../src/connector-sdk';
-import { header } from './headers';
+import { createHmac } from 'node:crypto';
+import {
+  signaturesMatch,
+  webhookHeader,
+  type WebhookRequest,
+  type WebhookVerification,
+} from '../../src/connector-sdk';
 import type { ShopifyConfig, ShopifyCredentials } from './types';
 
 /**
@@ -14,15 +18,14 @@ export function verifyShopifyWebhook(
 ): WebhookVerification {
   const secret = ctx.credentials.clientSecret;
   if (!secret) return { ok: false, reason: 'No client secret configured for this connection' };
-  const signature = header(request.headers, 'x-shopify-hmac-sha256');
+  const signature = webhookHeader(request.headers, 'x-shopify-hmac-sha256');
   if (!signature) return { ok: false, reason: 'Missing X-Shopify-Hmac-Sha256 header' };
-  if (!header(request.headers, 'x-shopify-topic')) {
+  if (!webhookHeader(request.headers, 'x-shopify-topic')) {
     return { ok: false, reason: 'Missing X-Shopify-Topic header' };
   }
   const expected = createHmac('sha256', secret).update(request.rawBody).digest();
   const given = Buffer.from(signature.trim(), 'base64');
-  // Equal lengths first: timingSafeEqual throws otherwise, and the length is no secret.
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!signaturesMatch(given, expected)) {
     return { ok: false, reason: 'Invalid X-Shopify-Hmac-Sha256 signature' };
   }
   return { ok: true };

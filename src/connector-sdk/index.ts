@@ -18,3 +18,4 @@ export {
 } from './retry-policy';
 export type { CanonicalAddress, CanonicalTraits } from '../profiles/canonical/canonical-traits';
 export { assignDefined, cleanText } from './mapping';
+export { signaturesMatch, webhookHeader } from './webhook-helpers';
