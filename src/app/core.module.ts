@@ -2,11 +2,13 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { ConnectionsModule } from '../connections/connections.module';
 import { ConnectorsModule } from '../connector-registry/connectors.module';
+import { DeadLettersModule } from '../dead-letters/dead-letters.module';
 import { DatabaseModule } from '../database/database.module';
 import { LoggingModule } from '../logging/logging.module';
 import { ProfilesModule } from '../profiles/profiles.module';
 import { QueuesModule } from '../queues/queues.module';
 import { RedisModule } from '../redis/redis.module';
+import { SyncModule } from '../sync/sync.module';
 
 /** What both processes share: infrastructure plus the feature services. */
 @Module({
@@ -19,6 +21,8 @@ import { RedisModule } from '../redis/redis.module';
     AuthModule,
     ConnectionsModule,
     ProfilesModule,
+    SyncModule,
+    DeadLettersModule,
   ],
 })
 export class CoreModule {}

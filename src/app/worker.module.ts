@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ProfilesWorkerModule } from '../profiles/profiles-worker.module';
+import { SyncWorkerModule } from '../sync/sync-worker.module';
+import { WebhooksWorkerModule } from '../webhooks/webhooks-worker.module';
 
 /**
  * Queue consumers and schedulers. Only this module registers `@Processor` classes, so an
  * API-only process never takes jobs off a queue.
  */
 @Module({
-  imports: [ProfilesWorkerModule],
+  imports: [SyncWorkerModule, WebhooksWorkerModule],
 })
 export class WorkerModule {}

@@ -22,6 +22,18 @@ export interface AppConfig {
   runMigrations: boolean;
   connectorsDir: string | undefined;
   defaultPhoneRegion: string;
+  jobs: {
+    /** Tries per job before it is dead-lettered. */
+    attempts: number;
+    /** First retry delay; doubles per attempt, with jitter. */
+    backoffMs: number;
+    /** How long a worker holds a job lock; a killed worker's job is picked up after this. */
+    lockMs: number;
+  };
+  sync: {
+    /** Incremental syncs re-read records changed this long before the saved cursor. */
+    lookBackMs: number;
+  };
 }
 
 /** Injection token for `AppConfig`. */

@@ -76,6 +76,16 @@ const port = makeValidator<number>((input) => {
   return value;
 });
 
+function boundedInteger(min: number, max: number) {
+  return makeValidator<number>((input) => {
+    const value = Number(input);
+    if (!/^\d+$/.test(input) || value < min || value > max) {
+      throw new EnvError(`expected a whole number from ${min} to ${max}`);
+    }
+    return value;
+  });
+}
+
 const region = makeValidator<string>((input) => {
   if (!/^[A-Z]{2}$/.test(input)) throw new EnvError('expected an ISO-3166 alpha-2 code like US');
   return input;
@@ -103,6 +113,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       RUN_MIGRATIONS: bool({ default: true }),
       CONNECTORS_DIR: str({ default: undefined }),
       DEFAULT_PHONE_REGION: region({ default: 'US' }),
+      JOB_ATTEMPTS: boundedInteger(1, 100)({ default: 8 }),
+      JOB_BACKOFF_MS: boundedInteger(10, 3_600_000)({ default: 2000 }),
+      JOB_LOCK_MS: boundedInteger(1000, 600_000)({ default: 30_000 }),
+      SYNC_LOOKBACK_SECONDS: boundedInteger(0, 7 * 24 * 3600)({ default: 300 }),
     },
     {
       reporter: ({ errors }) => {
@@ -131,6 +145,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     runMigrations: clean.RUN_MIGRATIONS,
     connectorsDir: clean.CONNECTORS_DIR,
     defaultPhoneRegion: clean.DEFAULT_PHONE_REGION,
+    jobs: {
+      attempts: clean.JOB_ATTEMPTS,
+      backoffMs: clean.JOB_BACKOFF_MS,
+      lockMs: clean.JOB_LOCK_MS,
+    },
+    sync: { lookBackMs: clean.SYNC_LOOKBACK_SECONDS * 1000 },
   };
 }
 

@@ -19,7 +19,7 @@ import { ProfileStore } from './store/profile-store.service';
 /**
  * The canonical profile store: ingest, identity resolution, survivorship, merges/splits,
  * erase/export and the profile REST API. Imported by both processes; the queue consumer
- * lives in `ProfilesWorkerModule`.
+ * (the `ingest` processor) lives in `SyncWorkerModule`, which also reports batch results to sync runs.
  */
 @Module({
   imports: [TypeOrmModule.forFeature(PROFILE_ENTITIES)],

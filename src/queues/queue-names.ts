@@ -2,6 +2,8 @@
 export const QueueName = {
   /** One job per sync run: read a connection page by page. */
   Sync: 'sync',
+  /** Verified webhook events waiting to be mapped (or fetched) and ingested. */
+  Webhooks: 'webhooks',
   /** Batches of source records on their way into the profile store. */
   Ingest: 'ingest',
   /** Coalesced profile writes to destination connections. */

@@ -19,9 +19,11 @@ import { ALL_QUEUES } from './queue-names';
         connection: redis,
         prefix: config.queuePrefix,
         defaultJobOptions: {
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 1000 },
+          attempts: config.jobs.attempts,
+          // Jitter spreads retries of jobs that failed together (a vendor outage) apart.
+          backoff: { type: 'exponential', delay: config.jobs.backoffMs, jitter: 0.5 },
           removeOnComplete: { age: 24 * 3600, count: 1000 },
+          // Failed jobs move to the dead-letter table (src/dead-letters), which keeps them.
           removeOnFail: { age: 7 * 24 * 3600 },
         },
       }),

@@ -1,11 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { workerMetricsOptions } from '../../metrics/worker-metrics-options';
-import { JobLogContext } from '../../queues/job-logging';
-import { QueueName } from '../../queues/queue-names';
-import { ProfileStore } from '../store/profile-store.service';
-import { IngestJobData, IngestResult } from './ingest-job';
+import { workerMetricsOptions } from '../metrics/worker-metrics-options';
+import { JobLogContext } from '../queues/job-logging';
+import { QueueName } from '../queues/queue-names';
+import { ProfileStore } from '../profiles/store/profile-store.service';
+import { IngestJobData, IngestResult } from '../profiles/ingest/ingest-job';
 
 /** Batches in flight per worker process; PostgreSQL does the heavy lifting, two keeps both cores busy. */
 const INGEST_CONCURRENCY = 2;
