@@ -24,6 +24,10 @@ export class ConnectionRepository {
     return keysetPage(query, limit, after).getMany();
   }
 
+  listAll(): Promise<ConnectionEntity[]> {
+    return this.connections.find({ order: { createdAt: 'ASC' } });
+  }
+
   async save(connection: ConnectionEntity): Promise<ConnectionEntity> {
     try {
       return await this.connections.save(connection);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConnectionEntity } from './connection.entity';
+import { ConnectionEvents } from './connection-events';
 import { ConnectionRepository } from './connection.repository';
 import { ConnectionSecrets } from './connection-secrets';
 import { ConnectionsController } from './connections.controller';
@@ -10,7 +11,7 @@ import { ConnectorsController } from './connectors.controller';
 @Module({
   imports: [TypeOrmModule.forFeature([ConnectionEntity])],
   controllers: [ConnectionsController, ConnectorsController],
-  providers: [ConnectionRepository, ConnectionSecrets, ConnectionsService],
-  exports: [ConnectionsService],
+  providers: [ConnectionRepository, ConnectionSecrets, ConnectionEvents, ConnectionsService],
+  exports: [ConnectionsService, ConnectionEvents],
 })
 export class ConnectionsModule {}

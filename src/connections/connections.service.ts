@@ -7,6 +7,7 @@ import { ConnectorRegistry } from '../connector-registry/connector-registry';
 import { ConnectorRuntime } from '../connector-registry/connector-runtime';
 import type { CheckResult, ConnectorContext } from '../connector-sdk/connector.types';
 import { ConnectionEntity } from './connection.entity';
+import { ConnectionEvents } from './connection-events';
 import { validateMapping } from './connection-mapping';
 import { ConnectionRepository } from './connection.repository';
 import { parseSchedule, ScheduleFormatError } from './connection-schedule';
@@ -27,6 +28,7 @@ export class ConnectionsService {
     private readonly secrets: ConnectionSecrets,
     private readonly registry: ConnectorRegistry,
     private readonly runtime: ConnectorRuntime,
+    private readonly events: ConnectionEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -58,7 +60,7 @@ export class ConnectionsService {
       priority: input.priority ?? null,
       mapping: input.mapping ?? {},
     });
-    return this.present(await this.connections.save(entity));
+    return this.present(await this.saved(await this.connections.save(entity)));
   }
 
   async list(limit: number, cursor?: string, connector?: string): Promise<Page<ConnectionDto>> {
@@ -95,12 +97,23 @@ export class ConnectionsService {
     if (patch.enabled !== undefined) current.enabled = patch.enabled;
     if (patch.priority !== undefined) current.priority = patch.priority;
     if (patch.mapping !== undefined) current.mapping = patch.mapping;
-    return this.present(await this.connections.save(current));
+    return this.present(await this.saved(await this.connections.save(current)));
   }
 
   async remove(id: string): Promise<void> {
     if (!(await this.connections.delete(id)))
       throw new NotFoundError(`No connection with id ${id}`);
+    await this.events.publish({ kind: 'removed', connectionId: id });
+  }
+
+  /** Every connection, for reconciling schedules; credentials stay sealed. */
+  listAll(): Promise<ConnectionEntity[]> {
+    return this.connections.listAll();
+  }
+
+  private async saved(connection: ConnectionEntity): Promise<ConnectionEntity> {
+    await this.events.publish({ kind: 'saved', connection });
+    return connection;
   }
 
   /** Asks the vendor whether the stored credentials work. */
@@ -123,13 +136,17 @@ export class ConnectionsService {
     return { connection, credentials: this.secrets.open(id, connection.credentials) };
   }
 
-  context(opened: OpenedConnection): ConnectorContext {
-    return this.runtime.context({
-      id: opened.connection.id,
-      connector: opened.connection.connector,
-      config: opened.connection.config,
-      credentials: opened.credentials,
-    });
+  /** @param signal aborts the connector's in-flight requests (sync cancelled, shutdown). */
+  context(opened: OpenedConnection, signal?: AbortSignal): ConnectorContext {
+    return this.runtime.context(
+      {
+        id: opened.connection.id,
+        connector: opened.connection.connector,
+        config: opened.connection.config,
+        credentials: opened.credentials,
+      },
+      { signal },
+    );
   }
 
   private async require(id: string): Promise<ConnectionEntity> {

@@ -1,5 +1,17 @@
 import { Module } from '@nestjs/common';
+import { DeadLetterRepository } from './dead-letter.repository';
+import { DeadLetterSweeper } from './dead-letter-sweeper';
+import { DeadLettersController } from './dead-letters.controller';
+import { DeadLettersService } from './dead-letters.service';
+import { queueDirectoryProvider } from './queue-directory';
 
-/** Jobs that exhausted their retries, kept in PostgreSQL with their payload for replay. */
-@Module({})
+/**
+ * Jobs that exhausted their retries, kept in PostgreSQL with their payload for replay. The
+ * worker's housekeeping sweeps failed jobs here; listing sweeps too.
+ */
+@Module({
+  controllers: [DeadLettersController],
+  providers: [queueDirectoryProvider, DeadLetterRepository, DeadLetterSweeper, DeadLettersService],
+  exports: [DeadLettersService, DeadLetterSweeper],
+})
 export class DeadLettersModule {}

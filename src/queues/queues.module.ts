@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { REDIS_CLIENT } from '../redis/redis.constants';
+import { ClusterLease } from './cluster-lease';
 import { JobLogContext } from './job-logging';
 import { ALL_QUEUES } from './queue-names';
 
@@ -30,7 +31,7 @@ import { ALL_QUEUES } from './queue-names';
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
   ],
-  providers: [JobLogContext],
-  exports: [BullModule, JobLogContext],
+  providers: [JobLogContext, ClusterLease],
+  exports: [BullModule, JobLogContext, ClusterLease],
 })
 export class QueuesModule {}

@@ -39,3 +39,9 @@ export class ConflictError extends DomainError {
   readonly code = 'CONFLICT';
   readonly httpStatus = 409;
 }
+
+/** A dependency (Redis, PostgreSQL) cannot take the request now; the caller should retry. */
+export class ServiceUnavailableError extends DomainError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  readonly httpStatus = 503;
+}

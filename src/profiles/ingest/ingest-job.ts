@@ -48,3 +48,30 @@ export interface IngestResult {
   profilesMerged: number;
   conflicts: number;
 }
+
+export function emptyIngestResult(): IngestResult {
+  return {
+    received: 0,
+    applied: 0,
+    unchanged: 0,
+    stale: 0,
+    suppressed: 0,
+    rejected: [],
+    profilesCreated: 0,
+    profilesMerged: 0,
+    conflicts: 0,
+  };
+}
+
+/** Adds `part` into `total` (results of several `ingest` calls over one job). */
+export function addIngestResult(total: IngestResult, part: IngestResult): void {
+  total.received += part.received;
+  total.applied += part.applied;
+  total.unchanged += part.unchanged;
+  total.stale += part.stale;
+  total.suppressed += part.suppressed;
+  total.rejected.push(...part.rejected);
+  total.profilesCreated += part.profilesCreated;
+  total.profilesMerged += part.profilesMerged;
+  total.conflicts += part.conflicts;
+}

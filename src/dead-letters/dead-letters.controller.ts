@@ -1,0 +1,72 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ProtectedApi } from '../auth/auth.decorators';
+import { DeadLettersService } from './dead-letters.service';
+import { BulkReplayDto, ListDeadLettersQueryDto } from './dto/dead-letter-query.dto';
+import {
+  BulkReplayResultDto,
+  DeadLetterDto,
+  DeadLetterPageDto,
+  presentDeadLetter,
+  presentSummary,
+  ReplayResultDto,
+} from './dto/dead-letter.dto';
+
+@ApiTags('dead letters')
+@ProtectedApi()
+@Controller('v1/dead-letters')
+export class DeadLettersController {
+  constructor(private readonly deadLetters: DeadLettersService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'List jobs and records that exhausted their retries (pending by default)',
+  })
+  @ApiOkResponse({ type: DeadLetterPageDto })
+  async list(@Query() query: ListDeadLettersQueryDto): Promise<DeadLetterPageDto> {
+    const page = await this.deadLetters.list(
+      {
+        connectionId: query.connectionId,
+        syncRunId: query.syncRunId,
+        queue: query.queue,
+        status: query.status,
+      },
+      query.limit,
+      query.cursor,
+    );
+    return { data: page.data.map(presentSummary), nextCursor: page.nextCursor };
+  }
+
+  @Post('replay')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Replay every pending dead letter of a connection' })
+  @ApiAcceptedResponse({ type: BulkReplayResultDto })
+  replayConnection(@Body() body: BulkReplayDto): Promise<BulkReplayResultDto> {
+    return this.deadLetters.replayConnection(body.connectionId);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a dead letter with its payload' })
+  @ApiOkResponse({ type: DeadLetterDto })
+  @ApiNotFoundResponse()
+  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<DeadLetterDto> {
+    return presentDeadLetter(await this.deadLetters.get(id));
+  }
+
+  @Post(':id/replay')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Re-enqueue a dead letter on its queue, with its original payload' })
+  @ApiAcceptedResponse({ type: ReplayResultDto })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'Already replayed.' })
+  replay(@Param('id', new ParseUUIDPipe()) id: string): Promise<ReplayResultDto> {
+    return this.deadLetters.replay(id);
+  }
+}

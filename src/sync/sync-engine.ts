@@ -1,0 +1,252 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import type { JobsOptions, Queue } from 'bullmq';
+import { createHash } from 'node:crypto';
+import { ConnectorRegistry } from '../connector-registry/connector-registry';
+import type {
+  Connector,
+  MappedRecord,
+  ReadPage,
+  SyncCursor,
+} from '../connector-sdk/connector.types';
+import { ConnectionsService } from '../connections/connections.service';
+import { DeadLettersService } from '../dead-letters/dead-letters.service';
+import {
+  INGEST_BATCH_SIZE,
+  INGEST_JOB_NAME,
+  IngestItem,
+  IngestJobData,
+} from '../profiles/ingest/ingest-job';
+import { QueueName } from '../queues/queue-names';
+import { MapRecordsJobData, SyncJobName } from './sync-jobs';
+import type { PageProgress, RecordError, SyncRun } from './sync-run';
+import { SyncRunRepository } from './sync-run.repository';
+import { VanishedRecordsRepository } from './vanished-records.repository';
+
+/** Ingest jobs hold whole pages of vendor payloads: keep few completed ones in Redis. */
+const INGEST_JOB_OPTIONS: JobsOptions = { removeOnComplete: { age: 3600, count: 100 } };
+
+/** Source records examined per deletion query in a full run. */
+const VANISHED_PAGE = 5000;
+
+/** Thrown when a run stops because it was cancelled or the worker is shutting down. */
+export class SyncInterruptedError extends Error {
+  constructor(readonly reason: 'cancelled' | 'shutdown') {
+    super(`sync ${reason}`);
+  }
+}
+
+export interface MappedPage {
+  items: IngestItem[];
+  failures: { raw: unknown; error: RecordError }[];
+}
+
+/**
+ * Runs one sync: reads the connection page by page, maps each record, queues the records in
+ * `ingest` batches and checkpoints the cursor after each page is durably queued. Killed at
+ * any point, the run resumes from the last checkpoint: the page in flight is read and queued
+ * again under the same job ids (so BullMQ drops what was already queued) and the store's
+ * idempotency absorbs anything delivered twice.
+ */
+@Injectable()
+export class SyncEngine {
+  private readonly logger = new Logger(SyncEngine.name);
+
+  constructor(
+    private readonly runs: SyncRunRepository,
+    private readonly vanished: VanishedRecordsRepository,
+    private readonly connections: ConnectionsService,
+    private readonly registry: ConnectorRegistry,
+    private readonly deadLetters: DeadLettersService,
+    @InjectQueue(QueueName.Ingest) private readonly ingestQueue: Queue<IngestJobData>,
+  ) {}
+
+  /** @throws SyncInterruptedError when cancelled or stopped; anything else is a failed attempt. */
+  async run(run: SyncRun, signal: AbortSignal): Promise<void> {
+    const opened = await this.connections.open(run.connectionId);
+    const connector = this.registry.get(opened.connection.connector);
+    if (!connector.read || !connector.mapIn) {
+      throw new Error(`${connector.manifest.displayName} cannot read records`);
+    }
+    const ctx = this.connections.context(opened, signal);
+    // A resumed run continues from its checkpoint; a fresh one from where the last run stopped.
+    const cursor =
+      run.progress.pages > 0 ? run.cursor : run.mode === 'full' ? null : run.startCursor;
+    let pageNumber = run.progress.pages;
+    let latestCursor = cursor;
+
+    for await (const page of connector.read(ctx, {
+      mode: run.mode,
+      cursor,
+      lookBackMs: run.lookBackMs,
+    })) {
+      pageNumber += 1;
+      const { cancelRequested } = await this.processPage(run, connector, page, pageNumber);
+      latestCursor = page.cursor;
+      if (cancelRequested) throw new SyncInterruptedError('cancelled');
+      throwIfAborted(signal);
+    }
+
+    if (run.mode === 'full' && connector.manifest.capabilities.includes('deletes')) {
+      await this.queueDeletions(run, latestCursor, signal);
+    }
+    await this.runs.finishReading(run.id);
+    await this.runs.completeDrained(run.id);
+  }
+
+  /** Maps and queues one page, records its failures, then checkpoints. */
+  private async processPage(
+    run: SyncRun,
+    connector: Connector,
+    page: ReadPage,
+    pageNumber: number,
+  ): Promise<{ cancelRequested: boolean }> {
+    const { items, failures } = mapPage(run.connectionId, connector, page.records);
+    const batches = await this.queueBatches(run, items, `p${pageNumber}`);
+
+    if (failures.length > 0) {
+      await this.runs.recordErrors(
+        run.id,
+        failures.map((failure) => failure.error),
+      );
+      // Kept whole so a replay, after the connector is fixed, maps and ingests them.
+      await this.deadLetters.record({
+        queue: QueueName.Sync,
+        jobName: SyncJobName.MapRecords,
+        jobId: `map-${run.id}-p${pageNumber}`,
+        data: {
+          connectionId: run.connectionId,
+          syncRunId: run.id,
+          records: failures.map((failure) => failure.raw),
+        } satisfies MapRecordsJobData,
+        error: failures
+          .map((failure) => `${failure.error.externalId}: ${failure.error.reason}`)
+          .join('; '),
+        attempts: 1,
+        connectionId: run.connectionId,
+        syncRunId: run.id,
+        failedAt: new Date(),
+      });
+    }
+
+    const progress: PageProgress = {
+      pages: 1,
+      recordsRead: page.records.length,
+      recordsQueued: items.length,
+      mapFailed: failures.length,
+      deletionsQueued: 0,
+      batchesQueued: batches,
+    };
+    const seen = run.mode === 'full' ? items.map((item) => item.record.externalId) : [];
+    return this.runs.checkpoint(run, page.cursor, progress, seen);
+  }
+
+  /**
+   * Full runs: what the vendor no longer returns was deleted there. Each deletion is dated
+   * just after the version held, so a later restore at the vendor (newer `updatedAt`) wins.
+   */
+  private async queueDeletions(
+    run: SyncRun,
+    cursor: SyncCursor | null,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const readStartedAt = run.startedAt ?? new Date();
+    let after = '';
+    for (;;) {
+      throwIfAborted(signal);
+      const vanished = await this.vanished.page(
+        run.connectionId,
+        run.id,
+        readStartedAt,
+        after,
+        VANISHED_PAGE,
+      );
+      if (vanished.length === 0) break;
+      after = vanished[vanished.length - 1].externalId;
+      const items: IngestItem[] = vanished.map((record) => ({
+        connectionId: run.connectionId,
+        record: deletionOf(record.externalId, record.vendorUpdatedAt),
+      }));
+      const batches = await this.queueBatches(run, items, 'del');
+      await this.runs.checkpoint(run, cursor, {
+        pages: 0,
+        recordsRead: 0,
+        recordsQueued: 0,
+        mapFailed: 0,
+        deletionsQueued: items.length,
+        batchesQueued: batches,
+      });
+    }
+    await this.vanished.forgetSeen(run.id);
+    this.logger.log({ runId: run.id }, 'full sync: vanished records queued as deletions');
+  }
+
+  /**
+   * Queues items in store-sized batches under ids derived from the run, the page and the
+   * content, so re-queuing after a crash is a no-op. @returns the number of batches.
+   */
+  private async queueBatches(run: SyncRun, items: IngestItem[], label: string): Promise<number> {
+    const jobs = chunk(items, INGEST_BATCH_SIZE).map((batch) => ({
+      name: INGEST_JOB_NAME,
+      data: { cause: { kind: 'sync' as const, syncRunId: run.id }, items: batch },
+      opts: { ...INGEST_JOB_OPTIONS, jobId: `${run.id}-${label}-${contentKey(batch)}` },
+    }));
+    if (jobs.length > 0) await this.ingestQueue.addBulk(jobs);
+    return jobs.length;
+  }
+}
+
+/** Maps each record alone: one that `mapIn` cannot handle fails by itself. */
+export function mapPage(
+  connectionId: string,
+  connector: Pick<Connector, 'mapIn'>,
+  records: readonly unknown[],
+): MappedPage {
+  const items: IngestItem[] = [];
+  const failures: MappedPage['failures'] = [];
+  for (const raw of records) {
+    try {
+      const record = connector.mapIn!(raw);
+      items.push({ connectionId, record, raw });
+    } catch (error) {
+      failures.push({
+        raw,
+        error: { externalId: vendorIdOf(raw), reason: `mapIn failed: ${(error as Error).message}` },
+      });
+    }
+  }
+  return { items, failures };
+}
+
+function deletionOf(externalId: string, heldVersion: Date): MappedRecord {
+  return {
+    externalId,
+    updatedAt: new Date(heldVersion.getTime() + 1).toISOString(),
+    deleted: true,
+    traits: {},
+  };
+}
+
+/** Best guess at a vendor id for an error listing, when mapping failed before we knew it. */
+function vendorIdOf(raw: unknown): string {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : 'unknown';
+}
+
+function contentKey(items: IngestItem[]): string {
+  const hash = createHash('sha256');
+  for (const item of items)
+    hash.update(`${item.record.externalId}\u0000${item.record.updatedAt}\u0000`);
+  return hash.digest('base64url').slice(0, 16);
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (!signal.aborted) return;
+  throw new SyncInterruptedError(signal.reason === 'shutdown' ? 'shutdown' : 'cancelled');
+}

@@ -1,0 +1,84 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ProtectedApi } from '../auth/auth.decorators';
+import { ListQueryDto } from '../common/pagination/list-query.dto';
+import {
+  presentSyncRun,
+  presentSyncRunDetail,
+  SyncRunDetailDto,
+  SyncRunDto,
+  SyncRunPageDto,
+} from './dto/sync-run.dto';
+import { TriggeredSyncDto, TriggerSyncDto } from './dto/trigger-sync.dto';
+import { SyncService } from './sync.service';
+
+@ApiTags('syncs')
+@ProtectedApi()
+@Controller('v1')
+export class SyncRunsController {
+  constructor(private readonly syncs: SyncService) {}
+
+  @Post('connections/:id/syncs')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Start a sync of the connection now' })
+  @ApiAcceptedResponse({ type: TriggeredSyncDto })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({
+    description:
+      'A sync of this connection is already queued or running (its id is in `syncId`), or the connection is disabled.',
+  })
+  @ApiServiceUnavailableResponse({ description: 'The job queue is unreachable.' })
+  async trigger(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: TriggerSyncDto,
+  ): Promise<TriggeredSyncDto> {
+    const run = await this.syncs.trigger(id, {
+      mode: body.mode,
+      trigger: 'manual',
+      lookBackMs: body.lookBackSeconds === undefined ? undefined : body.lookBackSeconds * 1000,
+    });
+    return { id: run.id, status: run.status };
+  }
+
+  @Get('connections/:id/syncs')
+  @ApiOperation({ summary: "List the connection's sync runs, newest first" })
+  @ApiOkResponse({ type: SyncRunPageDto })
+  @ApiNotFoundResponse()
+  async list(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: ListQueryDto,
+  ): Promise<SyncRunPageDto> {
+    const page = await this.syncs.list(id, query.limit, query.cursor);
+    return { data: page.data.map((run) => presentSyncRun(run)), nextCursor: page.nextCursor };
+  }
+
+  @Get('syncs/:id')
+  @ApiOperation({ summary: 'A sync run: status, progress, cursor, timings and record errors' })
+  @ApiOkResponse({ type: SyncRunDetailDto })
+  @ApiNotFoundResponse()
+  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<SyncRunDetailDto> {
+    const { run, errors } = await this.syncs.get(id);
+    return presentSyncRunDetail(run, errors);
+  }
+
+  @Post('syncs/:id/cancel')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Cancel a sync run',
+    description:
+      'A queued run is cancelled at once; a running one stops after its current page (its checkpoint is kept).',
+  })
+  @ApiAcceptedResponse({ type: SyncRunDto })
+  @ApiNotFoundResponse()
+  async cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<SyncRunDto> {
+    return presentSyncRun(await this.syncs.cancel(id));
+  }
+}

@@ -1,0 +1,176 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { ConnectorRegistry } from '../connector-registry/connector-registry';
+import { HttpRequestError } from '../connector-sdk/errors';
+import { ConnectionsService } from '../connections/connections.service';
+import type { ReplayMarker } from '../dead-letters/dead-letter';
+import { workerMetricsOptions } from '../metrics/worker-metrics-options';
+import { ProfileStore } from '../profiles/store/profile-store.service';
+import { isFinalAttempt } from '../queues/job-attempts';
+import { JobLogContext } from '../queues/job-logging';
+import { QueueName } from '../queues/queue-names';
+import { mapPage, SyncEngine, SyncInterruptedError } from './sync-engine';
+import { MapRecordsJobData, RunSyncJobData, ScheduledSyncJobData, SyncJobName } from './sync-jobs';
+import { SyncRunRepository } from './sync-run.repository';
+
+/** Syncs in flight per worker process; each mostly waits on the vendor's rate limit. */
+const SYNC_CONCURRENCY = 4;
+/** How often a running sync checks whether an admin cancelled it. */
+const CANCEL_POLL_MS = 1000;
+
+type SyncJob = Job<(RunSyncJobData | ScheduledSyncJobData | MapRecordsJobData) & ReplayMarker>;
+
+export interface SyncJobResult {
+  runId?: string;
+  outcome: 'finished' | 'cancelled' | 'skipped' | 'mapped';
+  reason?: string;
+}
+
+/**
+ * Consumes the `sync` queue. A worker killed mid-sync loses its job lock after JOB_LOCK_MS;
+ * BullMQ then hands the job to another worker, which resumes the run from its checkpoint. On
+ * a graceful shutdown running syncs stop at the next page and go back to the queue at once.
+ */
+@Processor(QueueName.Sync, {
+  concurrency: SYNC_CONCURRENCY,
+  // Started in onApplicationBootstrap, once the lock settings from the config are applied.
+  autorun: false,
+  // Resuming from a checkpoint is safe, so a run survives several worker deaths.
+  maxStalledCount: 5,
+  ...workerMetricsOptions,
+})
+export class SyncProcessor
+  extends WorkerHost
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
+  private readonly logger = new Logger(SyncProcessor.name);
+  private readonly running = new Set<AbortController>();
+
+  constructor(
+    private readonly engine: SyncEngine,
+    private readonly runs: SyncRunRepository,
+    private readonly connections: ConnectionsService,
+    private readonly registry: ConnectorRegistry,
+    private readonly store: ProfileStore,
+    private readonly jobLogs: JobLogContext,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.opts.lockDuration = this.config.jobs.lockMs;
+    this.worker.opts.stalledInterval = this.config.jobs.lockMs;
+    this.worker.run().catch((error: unknown) => {
+      this.logger.error({ err: error }, 'sync worker stopped');
+    });
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const controller of this.running) controller.abort('shutdown');
+  }
+
+  process(job: SyncJob, token?: string): Promise<SyncJobResult> {
+    return this.jobLogs.run(job, async () => {
+      switch (job.name) {
+        case SyncJobName.Run:
+          return this.runSync(job, token, (job.data as RunSyncJobData).runId);
+        case SyncJobName.Scheduled:
+          return this.runScheduled(job, token);
+        case SyncJobName.MapRecords:
+          return this.mapRecords(job.data as MapRecordsJobData);
+        default:
+          throw new UnrecoverableError(`Unknown sync job "${job.name}"`);
+      }
+    });
+  }
+
+  /** A schedule tick: one incremental run, unless the connection already has one active. */
+  private async runScheduled(job: SyncJob, token?: string): Promise<SyncJobResult> {
+    const data = job.data as ScheduledSyncJobData;
+    const connection = await this.connections.get(data.connectionId).catch(() => null);
+    if (!connection?.enabled) {
+      return { outcome: 'skipped', reason: 'connection deleted or disabled' };
+    }
+    const outcome = await this.runs.create({
+      connectionId: data.connectionId,
+      mode: data.mode,
+      trigger: 'schedule',
+      triggerKey: String(job.id),
+      lookBackMs: data.mode === 'incremental' ? this.config.sync.lookBackMs : 0,
+    });
+    if ('active' in outcome && outcome.active.triggerKey !== String(job.id)) {
+      return { runId: outcome.active.id, outcome: 'skipped', reason: 'another sync is active' };
+    }
+    const run = 'created' in outcome ? outcome.created : outcome.active;
+    return this.runSync(job, token, run.id);
+  }
+
+  private async runSync(
+    job: SyncJob,
+    token: string | undefined,
+    runId: string,
+  ): Promise<SyncJobResult> {
+    if (job.data.replayOf && !(await this.runs.reopen(runId))) {
+      return { runId, outcome: 'skipped', reason: 'run is not failed, or another sync is active' };
+    }
+    const run = await this.runs.start(runId);
+    if (!run) {
+      await this.runs.markCancelled(runId);
+      return { runId, outcome: 'skipped', reason: 'run already finished or cancelled' };
+    }
+    const controller = new AbortController();
+    this.running.add(controller);
+    const poll = setInterval(() => {
+      this.runs
+        .isCancelRequested(runId)
+        .then((cancelled) => cancelled && controller.abort('cancelled'))
+        .catch(() => undefined);
+    }, CANCEL_POLL_MS);
+    try {
+      await this.engine.run(run, controller.signal);
+      return { runId, outcome: 'finished' };
+    } catch (error) {
+      if (controller.signal.aborted || error instanceof SyncInterruptedError) {
+        if (controller.signal.reason === 'shutdown' && token) {
+          // Back to the queue without spending an attempt; another worker resumes it.
+          await job.moveToDelayed(Date.now(), token);
+          throw new DelayedError();
+        }
+        await this.runs.markCancelled(runId);
+        return { runId, outcome: 'cancelled' };
+      }
+      const message = (error as Error).message;
+      // A vendor's 4xx (bad credentials, missing scope) will not heal by retrying.
+      const hopeless = error instanceof HttpRequestError && !error.retryable;
+      if (hopeless || isFinalAttempt(job)) {
+        await this.runs.fail(runId, message);
+        if (hopeless) throw new UnrecoverableError(message);
+      } else {
+        await this.runs.recordAttemptError(runId, message);
+      }
+      throw error;
+    } finally {
+      clearInterval(poll);
+      this.running.delete(controller);
+    }
+  }
+
+  /** Replayed records whose mapping failed during a sync: map them again and ingest. */
+  private async mapRecords(data: MapRecordsJobData): Promise<SyncJobResult> {
+    const { connection } = await this.connections.open(data.connectionId);
+    const connector = this.registry.get(connection.connector);
+    const { items, failures } = mapPage(data.connectionId, connector, data.records);
+    if (items.length > 0) await this.store.ingest(items, { kind: 'manual' });
+    if (failures.length > 0) {
+      throw new Error(
+        failures
+          .map((failure) => `${failure.error.externalId}: ${failure.error.reason}`)
+          .join('; '),
+      );
+    }
+    return { outcome: 'mapped' };
+  }
+}

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+
+export interface VanishedRecord {
+  externalId: string;
+  vendorUpdatedAt: Date;
+}
+
+/**
+ * Finds what a full read no longer returned: live source records of the connection that
+ * the run did not see. Reads the profile store's `source_record` table; deletions themselves
+ * go through `ProfileStore.ingest` like any other record, so the change log sees them.
+ */
+@Injectable()
+export class VanishedRecordsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * One page, by external id. Records received after `readStartedAt` are left alone: they
+   * came in (by webhook) while the read was under way, after their page may have been read.
+   */
+  async page(
+    connectionId: string,
+    runId: string,
+    readStartedAt: Date,
+    afterExternalId: string,
+    limit: number,
+  ): Promise<VanishedRecord[]> {
+    const rows = await this.db.query<{ external_id: string; vendor_updated_at: Date }[]>(
+      `SELECT s.external_id, s.vendor_updated_at FROM source_record s
+       WHERE s.connection_id = $1 AND NOT s.deleted AND s.received_at < $3 AND s.external_id > $4
+         AND NOT EXISTS (SELECT 1 FROM sync_run_seen v WHERE v.run_id = $2 AND v.external_id = s.external_id)
+       ORDER BY s.external_id LIMIT $5`,
+      [connectionId, runId, readStartedAt, afterExternalId, limit],
+    );
+    return rows.map((row) => ({
+      externalId: row.external_id,
+      vendorUpdatedAt: row.vendor_updated_at,
+    }));
+  }
+
+  /** The seen set is only needed until deletions are queued. */
+  async forgetSeen(runId: string): Promise<void> {
+    await this.db.query(`DELETE FROM sync_run_seen WHERE run_id = $1`, [runId]);
+  }
+}
