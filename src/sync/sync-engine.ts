@@ -36,6 +36,13 @@ export class SyncInterruptedError extends Error {
   }
 }
 
+/** Another execution of the same run checkpointed first: this one must stop without a trace. */
+export class SyncSupersededError extends Error {
+  constructor(runId: string) {
+    super(`sync run ${runId} was resumed by another worker; this execution stops`);
+  }
+}
+
 export interface MappedPage {
   items: IngestItem[];
   failures: { raw: unknown; error: RecordError }[];
@@ -88,7 +95,7 @@ export class SyncEngine {
     }
 
     if (run.mode === 'full' && connector.manifest.capabilities.includes('deletes')) {
-      await this.queueDeletions(run, latestCursor, signal);
+      await this.queueDeletions(run, pageNumber, latestCursor, signal);
     }
     await this.runs.finishReading(run.id);
     await this.runs.completeDrained(run.id);
@@ -138,7 +145,9 @@ export class SyncEngine {
       batchesQueued: batches,
     };
     const seen = run.mode === 'full' ? items.map((item) => item.record.externalId) : [];
-    return this.runs.checkpoint(run, page.cursor, progress, seen);
+    const outcome = await this.runs.checkpoint(run, pageNumber - 1, page.cursor, progress, seen);
+    if (outcome === 'superseded') throw new SyncSupersededError(run.id);
+    return outcome;
   }
 
   /**
@@ -147,6 +156,7 @@ export class SyncEngine {
    */
   private async queueDeletions(
     run: SyncRun,
+    pages: number,
     cursor: SyncCursor | null,
     signal: AbortSignal,
   ): Promise<void> {
@@ -168,7 +178,7 @@ export class SyncEngine {
         record: deletionOf(record.externalId, record.vendorUpdatedAt),
       }));
       const batches = await this.queueBatches(run, items, 'del');
-      await this.runs.checkpoint(run, cursor, {
+      const outcome = await this.runs.checkpoint(run, pages, cursor, {
         pages: 0,
         recordsRead: 0,
         recordsQueued: 0,
@@ -176,6 +186,7 @@ export class SyncEngine {
         deletionsQueued: items.length,
         batchesQueued: batches,
       });
+      if (outcome === 'superseded') throw new SyncSupersededError(run.id);
     }
     await this.vanished.forgetSeen(run.id);
     this.logger.log({ runId: run.id }, 'full sync: vanished records queued as deletions');

@@ -158,30 +158,27 @@ export class SyncRunRepository {
    * counters and (full runs) the vendor ids it returned, in one transaction: a run resumed
    * from here neither skips nor double-counts. The cursor also becomes the connection's, so
    * the next run continues from it even if this one fails later.
-   * @returns whether an admin asked to cancel the run meanwhile.
+   *
+   * `pagesBefore` is the page count this execution believes the run has: if another
+   * execution of the same run (a worker wrongly judged dead) moved it on, nothing is written.
+   * @returns whether an admin asked to cancel the run meanwhile, or 'superseded'.
    */
   async checkpoint(
     run: Pick<SyncRun, 'id' | 'connectionId'>,
+    pagesBefore: number,
     cursor: SyncCursor | null,
     progress: PageProgress,
     seenExternalIds: readonly string[] = [],
-  ): Promise<{ cancelRequested: boolean }> {
+  ): Promise<{ cancelRequested: boolean } | 'superseded'> {
     return this.db.transaction(async (manager) => {
       const runner = manager.queryRunner!;
-      if (seenExternalIds.length > 0) {
-        await runner.query(
-          `INSERT INTO sync_run_seen (run_id, external_id)
-           SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
-          [run.id, seenExternalIds],
-        );
-      }
       const [row] = await queryRows<{ cancel_requested: boolean }>(
         runner,
         `UPDATE sync_run SET cursor = $2, pages = pages + $3, records_read = records_read + $4,
                 records_queued = records_queued + $5, map_failed = map_failed + $6,
                 deletions_queued = deletions_queued + $7, batches_queued = batches_queued + $8,
                 updated_at = now()
-         WHERE id = $1 RETURNING cancel_requested`,
+         WHERE id = $1 AND pages = $9 RETURNING cancel_requested`,
         [
           run.id,
           cursor === null ? null : JSON.stringify(cursor),
@@ -191,8 +188,17 @@ export class SyncRunRepository {
           progress.mapFailed,
           progress.deletionsQueued,
           progress.batchesQueued,
+          pagesBefore,
         ],
       );
+      if (!row) return 'superseded';
+      if (seenExternalIds.length > 0) {
+        await runner.query(
+          `INSERT INTO sync_run_seen (run_id, external_id)
+           SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+          [run.id, seenExternalIds],
+        );
+      }
       await runner.query(
         `INSERT INTO connection_sync_state (connection_id, cursor, last_run_id, updated_at)
          VALUES ($1, $2, $3, now())
@@ -200,7 +206,7 @@ export class SyncRunRepository {
            SET cursor = excluded.cursor, last_run_id = excluded.last_run_id, updated_at = now()`,
         [run.connectionId, cursor === null ? null : JSON.stringify(cursor), run.id],
       );
-      return { cancelRequested: row?.cancel_requested ?? true };
+      return { cancelRequested: row.cancel_requested };
     });
   }
 

@@ -11,7 +11,7 @@ import { ProfileStore } from '../profiles/store/profile-store.service';
 import { isFinalAttempt } from '../queues/job-attempts';
 import { JobLogContext } from '../queues/job-logging';
 import { QueueName } from '../queues/queue-names';
-import { mapPage, SyncEngine, SyncInterruptedError } from './sync-engine';
+import { mapPage, SyncEngine, SyncInterruptedError, SyncSupersededError } from './sync-engine';
 import { MapRecordsJobData, RunSyncJobData, ScheduledSyncJobData, SyncJobName } from './sync-jobs';
 import { SyncRunRepository } from './sync-run.repository';
 
@@ -62,6 +62,8 @@ export class SyncProcessor
 
   onApplicationBootstrap(): void {
     this.worker.opts.lockDuration = this.config.jobs.lockMs;
+    // Renew well within the lock's life; BullMQ derived the default from its own lockDuration.
+    this.worker.opts.lockRenewTime = this.config.jobs.lockMs / 2;
     this.worker.opts.stalledInterval = this.config.jobs.lockMs;
     this.worker.run().catch((error: unknown) => {
       this.logger.error({ err: error }, 'sync worker stopped');
@@ -133,6 +135,11 @@ export class SyncProcessor
       await this.engine.run(run, controller.signal);
       return { runId, outcome: 'finished' };
     } catch (error) {
+      if (error instanceof SyncSupersededError) {
+        // Another worker took the job over (this one was judged stalled): it owns the run now.
+        this.logger.warn({ runId }, error.message);
+        return { runId, outcome: 'skipped', reason: error.message };
+      }
       if (controller.signal.aborted || error instanceof SyncInterruptedError) {
         if (controller.signal.reason === 'shutdown' && token) {
           // Back to the queue without spending an attempt; another worker resumes it.
