@@ -5,6 +5,7 @@
  */
 import { Global, Logger, Module } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 import type { ConnectorLogger } from '../connector-sdk/connector.types';
 import { ConnectorRegistry } from './connector-registry';
@@ -33,16 +34,17 @@ function nestConnectorLogger(bindings: {
   providers: [
     {
       provide: ConnectorRegistry,
-      useFactory: () => ConnectorRegistry.fromDirectory(process.env.CONNECTORS_DIR || undefined),
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ConnectorRegistry.fromDirectory(config.connectorsDir),
     },
     {
       provide: ConnectorRuntime,
-      inject: [ConnectorRegistry, REDIS_CLIENT],
-      useFactory: (registry: ConnectorRegistry, redis: Redis) =>
+      inject: [ConnectorRegistry, REDIS_CLIENT, APP_CONFIG],
+      useFactory: (registry: ConnectorRegistry, redis: Redis, config: AppConfig) =>
         new ConnectorRuntime({
           registry,
           redis,
-          keyPrefix: process.env.QUEUE_PREFIX ?? 'syncline',
+          keyPrefix: config.queuePrefix,
           loggerFactory: nestConnectorLogger,
         }),
     },
