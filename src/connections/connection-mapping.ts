@@ -1,15 +1,9 @@
 import { CANONICAL_TRAIT_NAMES } from '../profiles/canonical/canonical-traits';
 import type { FieldProblem } from '../common/errors/domain-error';
-import type { JsonValue } from '../connector-sdk/connector.types';
+import type { FieldMapping } from '../connector-sdk/connector.types';
 
-/**
- * Per-connection overrides of a connector's default field mapping, keyed by vendor field:
- *  - `"phone"` / `"address.city"` / `"custom.shopify.note"`: take that canonical field;
- *  - `null`: never send this vendor field;
- *  - `{ "const": value }`: always send this value.
- */
-export type MappingRule = string | null | { const: JsonValue };
-export type ConnectionMapping = Record<string, MappingRule>;
+/** Per-connection overrides of a connector's `defaultMapping`, keyed by vendor field. */
+export type ConnectionMapping = FieldMapping;
 
 const CANONICAL_ROOTS = new Set<string>(CANONICAL_TRAIT_NAMES);
 const FIELD_PATH = /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/;

@@ -18,7 +18,7 @@ const FUNCTIONS_FOR_CAPABILITY: Record<ConnectorCapability, (keyof Connector)[]>
   read: ['read', 'mapIn'],
   incremental: ['read'],
   webhooks: ['verifyWebhook', 'parseWebhook'],
-  write: ['mapOut', 'write'],
+  write: ['write'],
   deletes: [],
 };
 const ALWAYS_REQUIRED_FUNCTIONS: (keyof Connector)[] = ['http', 'check'];

@@ -61,7 +61,27 @@ export interface ConnectorManifest {
   credentialsSchema: JsonObjectSchema;
   /** Default request budget shared by every worker using one connection. */
   rateLimit?: RateLimit;
+  /**
+   * Connectors with `write`: how canonical traits become vendor fields, keyed by vendor
+   * field (a dot path into the vendor's record, e.g. `merge_fields.PHONE`). A connection's
+   * `mapping` is laid over it (rename, drop with null, constants, `custom.*` fields).
+   */
+  defaultMapping?: FieldMapping;
+  /** Most items one `write` call accepts (the vendor's batch size); default 1. */
+  writeBatchSize?: number;
 }
+
+/**
+ * One outbound mapping rule, for a vendor field:
+ *  - `"phone"` / `"address.city"` / `"custom.shopify.note"`: that canonical field;
+ *  - `null`: never send this vendor field;
+ *  - `{ "const": value }`: always send this value.
+ */
+export type MappingRule = string | null | { const: JsonValue };
+export type FieldMapping = Record<string, MappingRule>;
+
+/** Mapped vendor field (dot path) → value. */
+export type VendorFields = Record<string, JsonValue>;
 
 export interface RateLimit {
   /** Requests allowed per `intervalMs`. */
@@ -149,11 +169,23 @@ export interface MappedRecord {
   identifiers?: { type: IdentifierType; value: string }[];
 }
 
-export interface WriteItem<VendorPayload = unknown> {
+/** One profile to create or update at the vendor. */
+export interface WriteItem {
   profileId: string;
-  /** The vendor id last seen for this profile on this connection, when known. */
+  /** The vendor's id for this person on this connection, when known (seen inbound or written). */
   externalId?: string;
-  payload: VendorPayload;
+  /** Every mapped field of the profile: what a create sends, and where keys (email) come from. */
+  fields: VendorFields;
+  /** The fields whose value changed since the last successful write: what an update sends. */
+  changed: VendorFields;
+}
+
+/** One erased person to delete (or archive) at the vendor. */
+export interface EraseItem {
+  profileId: string;
+  externalId?: string;
+  /** The fields last written or read for them (the email, for vendors keyed by email). */
+  fields: VendorFields;
 }
 
 export interface WriteResult {
@@ -192,7 +224,6 @@ export interface Connector<
   Config = Record<string, unknown>,
   Credentials = Record<string, unknown>,
   Raw = unknown,
-  VendorPayload = unknown,
 > {
   manifest: ConnectorManifest;
   http(config: Config, credentials: Credentials): ConnectorHttpSetup;
@@ -204,11 +235,14 @@ export interface Connector<
   /** Fetches full records by vendor id (webhooks that carry only ids). */
   fetch?(ctx: ConnectorContext<Config, Credentials>, externalIds: string[]): Promise<Raw[]>;
   mapIn?(raw: Raw): MappedRecord;
-  mapOut?(traits: CanonicalTraits): VendorPayload;
-  write?(
-    ctx: ConnectorContext<Config, Credentials>,
-    batch: WriteItem<VendorPayload>[],
-  ): Promise<WriteResult[]>;
+  /**
+   * Writes up to `manifest.writeBatchSize` profiles; one result per item, in any order. A
+   * vendor 4xx on one item is that item's failed result (`retryable: false`); throw only
+   * when the whole call failed (the runtime retries it).
+   */
+  write?(ctx: ConnectorContext<Config, Credentials>, batch: WriteItem[]): Promise<WriteResult[]>;
+  /** Deletes or archives erased people at the vendor; same result rules as `write`. */
+  erase?(ctx: ConnectorContext<Config, Credentials>, batch: EraseItem[]): Promise<WriteResult[]>;
   verifyWebhook?(
     request: WebhookRequest,
     ctx: Pick<ConnectorContext<Config, Credentials>, 'config' | 'credentials'>,
@@ -217,8 +251,8 @@ export interface Connector<
 }
 
 /** Identity helper that keeps a connector's generic types inferred at its definition. */
-export function defineConnector<Config, Credentials, Raw, VendorPayload = unknown>(
-  connector: Connector<Config, Credentials, Raw, VendorPayload>,
-): Connector<Config, Credentials, Raw, VendorPayload> {
+export function defineConnector<Config, Credentials, Raw>(
+  connector: Connector<Config, Credentials, Raw>,
+): Connector<Config, Credentials, Raw> {
   return connector;
 }

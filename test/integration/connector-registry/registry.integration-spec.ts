@@ -166,7 +166,7 @@ describe('rejecting bad connectors', () => {
     ]);
     const error = loadError(connectorsDir({ acme: source }));
     expect(error).toBeInstanceOf(ConnectorManifestError);
-    for (const fn of ['check', 'mapIn', 'verifyWebhook', 'parseWebhook', 'mapOut', 'write']) {
+    for (const fn of ['check', 'mapIn', 'verifyWebhook', 'parseWebhook', 'write']) {
       expect(error.message).toContain(`function ${fn}() is missing`);
     }
   });
