@@ -248,6 +248,19 @@ export interface Connector<
     ctx: Pick<ConnectorContext<Config, Credentials>, 'config' | 'credentials'>,
   ): WebhookVerification;
   parseWebhook?(request: WebhookRequest): WebhookEvent<Raw>[];
+  /**
+   * Answers a vendor's GET on the webhook URL (Mailchimp checks the URL with a GET before it
+   * saves a webhook). Verify what the vendor lets you (e.g. a token in the URL) first.
+   */
+  answerWebhookGet?(
+    request: WebhookRequest,
+    ctx: Pick<ConnectorContext<Config, Credentials>, 'config' | 'credentials'>,
+  ): WebhookGetAnswer;
+}
+
+export interface WebhookGetAnswer {
+  status: number;
+  body?: JsonValue;
 }
 
 /** Identity helper that keeps a connector's generic types inferred at its definition. */
