@@ -5,6 +5,7 @@ import { ConnectorsModule } from '../connector-registry/connectors.module';
 import { DeadLettersModule } from '../dead-letters/dead-letters.module';
 import { DatabaseModule } from '../database/database.module';
 import { LoggingModule } from '../logging/logging.module';
+import { OutboundModule } from '../outbound/outbound.module';
 import { ProfilesModule } from '../profiles/profiles.module';
 import { QueuesModule } from '../queues/queues.module';
 import { RedisModule } from '../redis/redis.module';
@@ -23,6 +24,7 @@ import { SyncModule } from '../sync/sync.module';
     ProfilesModule,
     SyncModule,
     DeadLettersModule,
+    OutboundModule,
   ],
 })
 export class CoreModule {}

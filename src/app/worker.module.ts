@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OutboundWorkerModule } from '../outbound/outbound-worker.module';
 import { SyncWorkerModule } from '../sync/sync-worker.module';
 import { WebhooksWorkerModule } from '../webhooks/webhooks-worker.module';
 
@@ -7,6 +8,6 @@ import { WebhooksWorkerModule } from '../webhooks/webhooks-worker.module';
  * API-only process never takes jobs off a queue.
  */
 @Module({
-  imports: [SyncWorkerModule, WebhooksWorkerModule],
+  imports: [SyncWorkerModule, WebhooksWorkerModule, OutboundWorkerModule],
 })
 export class WorkerModule {}

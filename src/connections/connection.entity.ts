@@ -40,6 +40,9 @@ export class ConnectionEntity {
   @Column({ type: 'jsonb' })
   mapping!: ConnectionMapping;
 
+  @Column({ name: 'propagate_erase', type: 'boolean', default: true })
+  propagateErase!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -58,6 +58,7 @@ export class ConnectionsService {
       schedule: input.schedule?.trim() || null,
       enabled: input.enabled ?? true,
       priority: input.priority ?? null,
+      propagateErase: input.propagateErase ?? true,
       mapping: input.mapping ?? {},
     });
     return this.present(await this.saved(await this.connections.save(entity)));
@@ -96,6 +97,7 @@ export class ConnectionsService {
     if (patch.schedule !== undefined) current.schedule = patch.schedule?.trim() || null;
     if (patch.enabled !== undefined) current.enabled = patch.enabled;
     if (patch.priority !== undefined) current.priority = patch.priority;
+    if (patch.propagateErase !== undefined) current.propagateErase = patch.propagateErase;
     if (patch.mapping !== undefined) current.mapping = patch.mapping;
     return this.present(await this.saved(await this.connections.save(current)));
   }
@@ -204,6 +206,7 @@ export class ConnectionsService {
       schedule: connection.schedule,
       enabled: connection.enabled,
       priority: connection.priority,
+      propagateErase: connection.propagateErase,
       mapping: connection.mapping,
       webhookUrl: manifest.capabilities.includes('webhooks')
         ? `${this.config.publicUrl ?? ''}/webhooks/${connection.id}`

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
+import { chunk } from '../common/collections/chunk';
 import { ConnectorRegistry } from '../connector-registry/connector-registry';
 import type {
   Connector,
@@ -249,12 +250,6 @@ function contentKey(items: IngestItem[]): string {
   for (const item of items)
     hash.update(`${item.record.externalId}\u0000${item.record.updatedAt}\u0000`);
   return hash.digest('base64url').slice(0, 16);
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
 }
 
 function throwIfAborted(signal: AbortSignal): void {

@@ -3,48 +3,22 @@
  * letters, and ingested when replayed after the connector is fixed. Uses a small connector
  * written for the test (loaded through CONNECTORS_DIR) whose records come from its config.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import {
+  FIXTURE_MAPPER_FIXED as FIXED_FLAG,
+  FixtureConnectors,
+  writeFixtureConnectors,
+} from '../fixtures/fixture-connectors';
 import { triggerSync, waitForRun } from '../support/sync-api';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
 
-/** Flips to true to stand in for a connector upgrade that handles the odd record. */
-const FIXED_FLAG = '__syncline_fixture_mapper_fixed';
-
-const CONNECTOR_SOURCE = `
-module.exports.default = {
-  manifest: {
-    name: 'fixture-list', displayName: 'Fixture list', description: 'Records from config',
-    category: 'other', capabilities: ['read'],
-    configSchema: { type: 'object', properties: { records: { type: 'array' } } },
-    credentialsSchema: { type: 'object', properties: {} },
-  },
-  http: () => ({ baseUrl: 'http://127.0.0.1:9' }),
-  check: async () => ({ ok: true, message: 'nothing to check' }),
-  async *read(ctx) {
-    yield { records: ctx.config.records, cursor: { done: true } };
-  },
-  mapIn(raw) {
-    if (raw.odd && !globalThis['${FIXED_FLAG}']) throw new Error('unexpected shape: odd');
-    return {
-      externalId: String(raw.id),
-      updatedAt: '2026-01-01T00:00:00.000Z',
-      traits: { email: raw.email },
-    };
-  },
-};`;
-
 let env: TestEnvironment;
 let app: TestApp;
-let connectorsDir: string;
+let fixtures: FixtureConnectors;
 
 beforeAll(async () => {
-  connectorsDir = mkdtempSync(join(tmpdir(), 'syncline-connectors-'));
-  mkdirSync(join(connectorsDir, 'fixture-list'));
-  writeFileSync(join(connectorsDir, 'fixture-list', 'index.js'), CONNECTOR_SOURCE);
-  env = await createTestEnvironment({ env: { CONNECTORS_DIR: connectorsDir } });
+  fixtures = writeFixtureConnectors();
+  env = await createTestEnvironment({ env: { CONNECTORS_DIR: fixtures.dir } });
   app = await startTestApp(env.config);
 });
 
@@ -52,7 +26,7 @@ afterAll(async () => {
   delete (globalThis as Record<string, unknown>)[FIXED_FLAG];
   await app?.close();
   await env?.teardown();
-  rmSync(connectorsDir, { recursive: true, force: true });
+  fixtures.remove();
 });
 
 it('lists an unmappable record on the run, dead-letters it whole, and replays it once fixed', async () => {

@@ -80,6 +80,15 @@ export class CreateConnectionDto {
   priority?: number | null;
 
   @ApiPropertyOptional({
+    default: true,
+    description:
+      'When a profile is erased, ask this destination to delete (or archive) the person too.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  propagateErase?: boolean;
+
+  @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
     description:

@@ -25,6 +25,8 @@ export class ConnectionDto {
   @ApiPropertyOptional({ nullable: true, type: String }) schedule!: string | null;
   @ApiProperty() enabled!: boolean;
   @ApiPropertyOptional({ nullable: true, type: Number }) priority!: number | null;
+  @ApiProperty({ description: 'Erasing a profile deletes the person at this destination too.' })
+  propagateErase!: boolean;
   @ApiProperty({ type: 'object', additionalProperties: true }) mapping!: ConnectionMapping;
 
   @ApiPropertyOptional({

@@ -1,0 +1,74 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnApplicationShutdown } from '@nestjs/common';
+import { Job, UnrecoverableError } from 'bullmq';
+import { workerMetricsOptions } from '../metrics/worker-metrics-options';
+import { JobLogContext } from '../queues/job-logging';
+import { QueueName } from '../queues/queue-names';
+import { MicroBatcher } from '../webhooks/micro-batcher';
+import { EraseOutcome, ErasePropagator } from './erase-propagator.service';
+import { OutboundJobData, OutboundJobName } from './outbound-jobs';
+import { ProfilePusher, PushOutcome } from './profile-pusher.service';
+
+/**
+ * Jobs in flight per worker. High on purpose: each job only waits for its batch, so many
+ * jobs let one destination's writes be batched (HubSpot and Zendesk take 100 per call).
+ */
+const OUTBOUND_CONCURRENCY = 100;
+/** How long a batch may wait for more profiles of the same destination. */
+const BATCH_WAIT_MS = 20;
+const MAX_BATCH = 100;
+
+/**
+ * Consumes the `outbound` queue. A profile the destination rejects (4xx) fails its own job
+ * without retries and lands in the dead letters; transient failures retry with backoff.
+ */
+@Processor(QueueName.Outbound, { concurrency: OUTBOUND_CONCURRENCY, ...workerMetricsOptions })
+export class OutboundProcessor extends WorkerHost implements OnApplicationShutdown {
+  private readonly batchers = new Map<string, MicroBatcher<string, PushOutcome>>();
+
+  constructor(
+    private readonly pusher: ProfilePusher,
+    private readonly eraser: ErasePropagator,
+    private readonly jobLogs: JobLogContext,
+  ) {
+    super();
+  }
+
+  process(job: Job<OutboundJobData>): Promise<PushOutcome | EraseOutcome> {
+    return this.jobLogs.run(job, async () => {
+      const { connectionId, profileId } = job.data;
+      if (job.name === OutboundJobName.Erase) return this.eraser.erase(connectionId, profileId);
+      if (job.name !== OutboundJobName.Push) {
+        throw new UnrecoverableError(`Unknown outbound job "${job.name}"`);
+      }
+      const outcome = await this.batcher(connectionId).submit(profileId);
+      if (outcome.kind === 'rejected') {
+        throw new UnrecoverableError(`Destination refused the profile: ${outcome.error}`);
+      }
+      if (outcome.kind === 'retry') throw new Error(`Write failed: ${outcome.error}`);
+      return outcome;
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.batchers.values()].map((batcher) => batcher.close()));
+  }
+
+  private batcher(connectionId: string): MicroBatcher<string, PushOutcome> {
+    let batcher = this.batchers.get(connectionId);
+    if (!batcher) {
+      batcher = new MicroBatcher<string, PushOutcome>(
+        async (profileIds) => {
+          const outcomes = await this.pusher.push(connectionId, profileIds);
+          return profileIds.map((id) => ({
+            ok: true as const,
+            value: outcomes.get(id) ?? { kind: 'skipped', reason: 'no outcome' },
+          }));
+        },
+        { maxItems: MAX_BATCH, maxWaitMs: BATCH_WAIT_MS },
+      );
+      this.batchers.set(connectionId, batcher);
+    }
+    return batcher;
+  }
+}

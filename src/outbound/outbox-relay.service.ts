@@ -1,0 +1,149 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { JobsOptions, Queue } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConnectorRegistry } from '../connector-registry/connector-registry';
+import { QueueName } from '../queues/queue-names';
+import {
+  COALESCE_WINDOW_MS,
+  OutboundJobData,
+  OutboundJobName,
+  pushDedupeId,
+} from './outbound-jobs';
+import { Destination, OutboxChange, OutboxRepository } from './outbox.repository';
+
+/** Changes read per step. */
+const RELAY_BATCH = 1000;
+/** Idle wait between polls; bounds how late a change starts its way out. */
+const POLL_MS = 50;
+const ERROR_BACKOFF_MS = 1000;
+
+/** Change kinds after which a profile's current state must reach the destinations. */
+const PUSHED_KINDS = new Set(['created', 'updated', 'merged', 'split', 'reopened']);
+
+/**
+ * Reads the profile change log in order and turns it into outbound jobs, one per destination
+ * and profile. Every worker runs the loop; the position row is locked with SKIP LOCKED, so
+ * one relay moves at a time and another takes over the moment it dies. The position is saved
+ * in the same transaction, after the jobs are in Redis: a crash in between enqueues them
+ * again, which coalescing and the per-destination diff make harmless.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly registry: ConnectorRegistry,
+    @InjectQueue(QueueName.Outbound) private readonly queue: Queue<OutboundJobData>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loop = this.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const relayed = await this.relayOnce();
+        if (relayed < RELAY_BATCH) await sleep(POLL_MS);
+      } catch (error) {
+        this.logger.error({ err: error }, 'outbox relay step failed; retrying');
+        await sleep(ERROR_BACKOFF_MS);
+      }
+    }
+  }
+
+  /** One step: @returns how many changes it relayed (0 when idle or another relay is active). */
+  async relayOnce(): Promise<number> {
+    const runner = this.outbox.db.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const position = await this.outbox.lockPosition(runner);
+      if (!position) {
+        await runner.rollbackTransaction();
+        return 0;
+      }
+      const changes = await this.outbox.changesAfter(runner, position, RELAY_BATCH);
+      if (changes.length === 0) {
+        await runner.rollbackTransaction();
+        return 0;
+      }
+      const destinations = (await this.outbox.destinations(runner)).filter((destination) =>
+        this.canWrite(destination),
+      );
+      const erasedIds = changes
+        .filter((change) => change.kind === 'erased')
+        .flatMap((change) => [change.profileId, ...change.mergedIds]);
+      const held = erasedIds.length > 0 ? await this.outbox.heldBy(runner, erasedIds) : [];
+      await this.queue.addBulk([
+        ...pushJobs(changes, destinations),
+        ...eraseJobs(held, destinations),
+      ]);
+      const last = changes[changes.length - 1];
+      await this.outbox.savePosition(runner, { tx: last.tx, seq: last.seq });
+      await runner.commitTransaction();
+      return changes.length;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private canWrite(destination: Destination): boolean {
+    return this.registry.has(destination.connector)
+      ? Boolean(this.registry.get(destination.connector).write)
+      : false;
+  }
+}
+
+function pushJobs(changes: OutboxChange[], destinations: Destination[]) {
+  const profiles = new Set(
+    changes.filter((change) => PUSHED_KINDS.has(change.kind)).map((change) => change.profileId),
+  );
+  return [...profiles].flatMap((profileId) =>
+    destinations.map((destination) => ({
+      name: OutboundJobName.Push,
+      data: { connectionId: destination.id, profileId },
+      opts: {
+        delay: COALESCE_WINDOW_MS,
+        // One pending job per destination and profile; a change while it runs queues one more.
+        deduplication: {
+          id: pushDedupeId(destination.id, profileId),
+          keepLastIfActive: true,
+        },
+      } satisfies JobsOptions,
+    })),
+  );
+}
+
+function eraseJobs(
+  held: { connectionId: string; profileId: string }[],
+  destinations: Destination[],
+) {
+  const propagating = new Set(
+    destinations.filter((destination) => destination.propagateErase).map((d) => d.id),
+  );
+  return held
+    .filter((entry) => propagating.has(entry.connectionId))
+    .map((entry) => ({
+      name: OutboundJobName.Erase,
+      data: entry,
+      opts: { jobId: `erase-${entry.connectionId}-${entry.profileId}` } satisfies JobsOptions,
+    }));
+}

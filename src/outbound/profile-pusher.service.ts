@@ -1,0 +1,179 @@
+import { chunk } from '../common/collections/chunk';
+import { Injectable, Logger } from '@nestjs/common';
+import { ConnectorRegistry } from '../connector-registry/connector-registry';
+import type { Connector, VendorFields, WriteItem } from '../connector-sdk/connector.types';
+import { ConnectionsService } from '../connections/connections.service';
+import { changedFields, effectiveMapping, mapTraits } from './field-mapping';
+import {
+  HeldRecord,
+  PushState,
+  PushStateRepository,
+  PushStateWrite,
+} from './push-state.repository';
+
+export type PushOutcome =
+  | { kind: 'written'; fields: string[] }
+  | { kind: 'unchanged' }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'rejected'; error: string }
+  | { kind: 'retry'; error: string };
+
+/**
+ * Brings one destination up to date with some profiles: maps each profile's traits to the
+ * destination's fields, compares them with what the destination holds (what we last wrote,
+ * or what it last sent us if that is newer), and writes only the fields that differ. That
+ * comparison is what stops echoes: a value the destination already holds is never sent, so
+ * a write that comes back through its webhook or next sync causes nothing further.
+ */
+@Injectable()
+export class ProfilePusher {
+  private readonly logger = new Logger(ProfilePusher.name);
+
+  constructor(
+    private readonly connections: ConnectionsService,
+    private readonly registry: ConnectorRegistry,
+    private readonly states: PushStateRepository,
+  ) {}
+
+  async push(connectionId: string, profileIds: string[]): Promise<Map<string, PushOutcome>> {
+    const outcomes = new Map<string, PushOutcome>();
+    const skipAll = (reason: string) => {
+      for (const id of profileIds) outcomes.set(id, { kind: 'skipped', reason });
+      return outcomes;
+    };
+    const opened = await this.connections.open(connectionId).catch(() => null);
+    if (!opened) return skipAll('connection deleted');
+    const { connection } = opened;
+    if (!connection.enabled || connection.direction === 'pull') {
+      return skipAll('connection does not receive profiles');
+    }
+    const connector = this.registry.get(connection.connector);
+    if (!connector.write) return skipAll(`${connector.manifest.displayName} cannot write`);
+    const mapping = effectiveMapping(connector.manifest.defaultMapping, connection.mapping);
+
+    // A merged id pushes its survivor; a closed profile has nothing to push.
+    const profiles = await this.states.profiles(profileIds);
+    const targets = new Map(profiles.map((profile) => [profile.id, profile]));
+    const survivorOf = (id: string) => {
+      const profile = targets.get(id);
+      return profile?.status === 'merged' ? (profile.mergedInto ?? id) : id;
+    };
+    const survivorIds = [...new Set(profileIds.map(survivorOf))];
+    for (const profile of await this.states.profiles(
+      survivorIds.filter((id) => !targets.has(id)),
+    )) {
+      targets.set(profile.id, profile);
+    }
+    const held = await this.states.heldRecords(connectionId, survivorIds);
+    const states = await this.states.states(connectionId, survivorIds);
+
+    const writes: WriteItem[] = [];
+    const bases = new Map<string, VendorFields>();
+    const unchanged: PushStateWrite[] = [];
+    const survivorOutcome = new Map<string, PushOutcome>();
+    for (const id of survivorIds) {
+      const profile = targets.get(id);
+      if (!profile || profile.status !== 'active') {
+        survivorOutcome.set(id, { kind: 'skipped', reason: 'profile is not active' });
+        continue;
+      }
+      const wanted = mapTraits(mapping, profile.traits);
+      const state = states.get(id);
+      const record = held.get(id);
+      const base = heldFields(mapping, state, record);
+      const changed = changedFields(wanted, base);
+      const externalId = state?.externalId ?? record?.externalId ?? undefined;
+      if (Object.keys(changed).length === 0) {
+        survivorOutcome.set(id, { kind: 'unchanged' });
+        // Remember what the destination holds, so an erase later knows whom to delete.
+        unchanged.push({
+          profileId: id,
+          externalId: externalId ?? null,
+          fields: base,
+          status: state?.status ?? 'ok',
+          error: state?.error ?? null,
+          pushedAt: null,
+        });
+        continue;
+      }
+      bases.set(id, { ...base, ...wanted });
+      writes.push({ profileId: id, externalId, fields: wanted, changed });
+    }
+    await this.states.save(connectionId, unchanged);
+
+    for (const batch of chunk(writes, connector.manifest.writeBatchSize ?? 1)) {
+      const results = await this.write(connector, opened, batch);
+      const saved: PushStateWrite[] = [];
+      for (const item of batch) {
+        const result = results.get(item.profileId);
+        const state = states.get(item.profileId);
+        if (result?.ok) {
+          survivorOutcome.set(item.profileId, {
+            kind: 'written',
+            fields: Object.keys(item.changed),
+          });
+          saved.push({
+            profileId: item.profileId,
+            externalId: result.externalId ?? item.externalId ?? null,
+            fields: bases.get(item.profileId) ?? item.fields,
+            status: 'ok',
+            error: null,
+            pushedAt: new Date(),
+          });
+          continue;
+        }
+        const error = result?.error ?? 'the connector returned no result for this profile';
+        survivorOutcome.set(
+          item.profileId,
+          result && result.retryable === false
+            ? { kind: 'rejected', error }
+            : { kind: 'retry', error },
+        );
+        saved.push({
+          profileId: item.profileId,
+          externalId: state?.externalId ?? item.externalId ?? null,
+          // The failed write changed nothing: keep the old base so the next try sends it all.
+          fields: state?.fields ?? {},
+          status: 'failed',
+          error,
+          pushedAt: null,
+        });
+      }
+      await this.states.save(connectionId, saved);
+    }
+
+    for (const id of profileIds) {
+      outcomes.set(id, survivorOutcome.get(survivorOf(id)) ?? { kind: 'unchanged' });
+    }
+    return outcomes;
+  }
+
+  private async write(
+    connector: Connector,
+    opened: Awaited<ReturnType<ConnectionsService['open']>>,
+    batch: WriteItem[],
+  ) {
+    const results = await connector.write!(this.connections.context(opened), batch);
+    this.logger.debug(
+      { connectionId: opened.connection.id, written: results.filter((r) => r.ok).length },
+      'profiles written',
+    );
+    return new Map(results.map((result) => [result.profileId, result]));
+  }
+}
+
+/**
+ * What the destination holds: our last successful write, overlaid with what it last sent us
+ * when that arrived later (a change made in the tool itself), or the other way round.
+ */
+function heldFields(
+  mapping: Parameters<typeof mapTraits>[0],
+  state: PushState | undefined,
+  record: HeldRecord | undefined,
+): VendorFields {
+  const written = state?.fields ?? {};
+  if (!record) return written;
+  const read = mapTraits(mapping, record.traits);
+  const readIsNewer = !state?.pushedAt || record.receivedAt > state.pushedAt;
+  return readIsNewer ? { ...written, ...read } : { ...read, ...written };
+}
