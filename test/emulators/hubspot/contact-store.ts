@@ -44,7 +44,12 @@ export const DEFAULT_PROPERTIES = [
 ];
 
 export class ContactStore {
-  private readonly contacts = new Map<string, StoredContact>();
+  /**
+   * Indexed by id - 1. Ids are dense and never reused, so the array is already in id order
+   * and a list page can start at its `after` id directly: a 100,000-contact portal answers a
+   * page in microseconds instead of sorting every contact per request.
+   */
+  private readonly contacts: StoredContact[] = [];
   private nextId = 1;
 
   create(properties: Record<string, string>, at: number = Date.now()): StoredContact {
@@ -61,7 +66,7 @@ export class ContactStore {
       updatedAt: at,
       archived: false,
     };
-    this.contacts.set(id, contact);
+    this.contacts.push(contact);
     return contact;
   }
 
@@ -87,21 +92,36 @@ export class ContactStore {
   }
 
   get(id: string): StoredContact | undefined {
-    return this.contacts.get(id);
+    // Only canonical numeric ids ("12", not "012" or "1.0") name a contact, as in a Map by id.
+    if (!/^[1-9]\d*$/.test(id)) return undefined;
+    return this.contacts[Number(id) - 1];
   }
 
   /** All contacts ordered by numeric id. */
   all(): StoredContact[] {
-    return [...this.contacts.values()].sort((a, b) => Number(a.id) - Number(b.id));
+    return [...this.contacts];
+  }
+
+  /** Up to `count` contacts with id ≥ `fromId` and the given archived state, in id order. */
+  slice(fromId: number, archived: boolean, count: number): StoredContact[] {
+    const found: StoredContact[] = [];
+    for (
+      let i = Math.max(0, Math.ceil(fromId) - 1);
+      i < this.contacts.length && found.length < count;
+      i++
+    ) {
+      if (this.contacts[i].archived === archived) found.push(this.contacts[i]);
+    }
+    return found;
   }
 
   clear(): void {
-    this.contacts.clear();
+    this.contacts.length = 0;
     this.nextId = 1;
   }
 
   private require(id: string): StoredContact {
-    const contact = this.contacts.get(id);
+    const contact = this.get(id);
     if (!contact) throw new Error(`No contact ${id}`);
     return contact;
   }

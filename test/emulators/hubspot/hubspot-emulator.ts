@@ -149,9 +149,8 @@ export class HubspotEmulator extends VendorEmulator {
     const afterToken = queryValue(request, 'after');
     const afterId = afterToken ? Number(Buffer.from(afterToken, 'base64url').toString('utf8')) : 0;
     if (Number.isNaN(afterId)) return validationError('Invalid after token');
-    const candidates = this.store
-      .all()
-      .filter((c) => c.archived === archived && Number(c.id) >= afterId);
+    // One more than the page: its presence is what tells HubSpot to offer `paging.next`.
+    const candidates = this.store.slice(afterId, archived, limit + 1);
     const page = candidates.slice(0, limit);
     const properties = requestedProperties(request);
     const body: Record<string, unknown> = { results: page.map((c) => toWire(c, properties)) };
