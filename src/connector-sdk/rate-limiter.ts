@@ -47,12 +47,19 @@ export interface RedisRateLimiterOptions {
   prefix: string;
   /** Extra random wait added to each retry so waiting workers do not stampede. Default 25 ms. */
   maxJitterMs?: number;
+  /**
+   * Added to every window. A grant is recorded when the request leaves, but the vendor counts
+   * it when it arrives, a little later; without this slack a request sent as a slot frees up
+   * can land just before the vendor's window has room and get a 429. Default 50 ms.
+   */
+  windowMarginMs?: number;
   sleep?: Sleep;
 }
 
 export class RedisRateLimiter implements RateLimiter {
   private readonly prefix: string;
   private readonly maxJitterMs: number;
+  private readonly windowMarginMs: number;
   private readonly sleep: Sleep;
 
   /** @param redis owned by the caller: this class never connects or quits it. */
@@ -62,6 +69,7 @@ export class RedisRateLimiter implements RateLimiter {
   ) {
     this.prefix = options.prefix;
     this.maxJitterMs = options.maxJitterMs ?? 25;
+    this.windowMarginMs = options.windowMarginMs ?? 50;
     this.sleep = options.sleep ?? abortableSleep;
   }
 
@@ -82,7 +90,8 @@ export class RedisRateLimiter implements RateLimiter {
 
   /** 0 when a slot was reserved, otherwise how long until the oldest grant leaves the window. */
   private async tryAcquire(redisKey: string, limit: RateLimit): Promise<number> {
-    const args = [1, redisKey, limit.requests, limit.intervalMs, randomUUID()] as const;
+    const interval = limit.intervalMs + this.windowMarginMs;
+    const args = [1, redisKey, limit.requests, interval, randomUUID()] as const;
     let reply: unknown;
     try {
       reply = await this.redis.evalsha(ACQUIRE_SCRIPT_SHA, ...args);
