@@ -27,12 +27,11 @@ import {
   benchContact,
   listRequestStats,
   seconds,
-  startBenchApp,
   waitForRun,
-  type BenchApp,
   type ListRequestStats,
   type SyncRunView,
 } from './sync-support';
+import { startBenchApp, type BenchApp } from './app-support';
 
 const TOKEN = 'bench-hubspot-token';
 /** The highest plan budget the HubSpot connector's config accepts (`requestsPer10Seconds`). */
@@ -65,7 +64,7 @@ export async function run(args: string[]): Promise<void> {
     throw new Error('The HubSpot connector no longer defaults to 100 requests per 10 s');
   }
 
-  const app = await startBenchApp(keep);
+  const app = await startBenchApp('sync', keep);
   try {
     console.log(
       `sync bench: phase 1, ${records.toLocaleString()} contacts, no rate limit (client budget ${UNTHROTTLED_PER_10_SECONDS}/10 s)`,
