@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import type { WebhookEvent, WebhookRequest } from '../../src/connector-sdk';
+import { formObject, formText, parseFormBody, type FormObject } from './form-body';
+import { subscriberHash } from './subscriber-hash';
+import type { MailchimpAddress, MailchimpMember, MemberStatus, MergeValue } from './types';
+
+/** Merges that are not merge fields: EMAIL repeats `data[email]`, the rest are groups. */
+const NOT_MERGE_FIELDS = new Set(['EMAIL', 'INTERESTS', 'GROUPINGS']);
+
+/**
+ * One delivery → the member events it carries, each with a member-shaped record `mapIn`
+ * reads (only what the delivery carried, so traits it did not mention are left alone):
+ *
+ * - `subscribe`, `profile`: an upsert (`subscribe` also says the member is subscribed).
+ * - `unsubscribe`: an upsert with status unsubscribed; with `data[action]=delete` (the
+ *   member was deleted from the audience) a delete.
+ * - `cleaned`: an upsert with status cleaned (the address bounced or was reported); the
+ *   delivery has no member id, so it is derived from the address.
+ * - `upemail`: the address changed, and with it the member id. An upsert of the new member
+ *   that names the old address (so the store links it to the profile that had it), then a
+ *   delete of the old member id.
+ * - `campaign` and anything else: no member, nothing.
+ *
+ * Mailchimp sends no delivery id. A retry repeats the delivery byte for byte, and a
+ * delivery's `type`, `fired_at` (to the second) and member data identify the change, so the
+ * dedupe key is a digest of the delivery's parameters (sorted, so encoding order cannot
+ * matter). Two deliveries that differ in nothing are the same change, and dropping one
+ * loses nothing.
+ */
+export function parseMailchimpWebhook(request: WebhookRequest): WebhookEvent<MailchimpMember>[] {
+  const rawBody = request.rawBody.toString('utf8');
+  const form = parseFormBody(rawBody);
+  const type = formText(form, 'type');
+  const data = formObject(form, 'data');
+  if (!type || !data) throw new Error('Not a Mailchimp webhook delivery: no type or data');
+  const occurredAt = firedAt(formText(form, 'fired_at'));
+  const changedAt = occurredAt ?? new Date(request.receivedAt).toISOString();
+  const key = `mailchimp:${deliveryDigest(rawBody)}`;
+  const upsert = (record: MailchimpMember, suffix = ''): WebhookEvent<MailchimpMember> => ({
+    dedupeKey: `${key}${suffix}`,
+    kind: 'upsert',
+    externalId: record.id,
+    record,
+    ...(occurredAt ? { occurredAt } : {}),
+  });
+  const remove = (externalId: string, suffix = ''): WebhookEvent<MailchimpMember> => ({
+    dedupeKey: `${key}${suffix}`,
+    kind: 'delete',
+    externalId,
+    ...(occurredAt ? { occurredAt } : {}),
+  });
+
+  switch (type) {
+    case 'subscribe':
+      return [upsert(memberOf(data, changedAt, 'subscribed'))];
+    case 'profile':
+      return [upsert(memberOf(data, changedAt))];
+    case 'unsubscribe':
+      if (formText(data, 'action') === 'delete') return [remove(memberOf(data, changedAt).id)];
+      return [upsert(memberOf(data, changedAt, 'unsubscribed'))];
+    case 'cleaned':
+      return [upsert(memberOf(data, changedAt, 'cleaned'))];
+    case 'upemail':
+      return emailChange(data, changedAt, upsert, remove);
+    default:
+      return [];
+  }
+}
+
+function emailChange(
+  data: FormObject,
+  changedAt: string,
+  upsert: (record: MailchimpMember, suffix: string) => WebhookEvent<MailchimpMember>,
+  remove: (externalId: string, suffix: string) => WebhookEvent<MailchimpMember>,
+): WebhookEvent<MailchimpMember>[] {
+  const newEmail = formText(data, 'new_email')?.trim();
+  const oldEmail = formText(data, 'old_email')?.trim();
+  if (!newEmail || !oldEmail) throw new Error('upemail delivery without new_email and old_email');
+  const newId = formText(data, 'new_id')?.trim() || subscriberHash(newEmail);
+  const oldId = subscriberHash(oldEmail);
+  const events = [
+    upsert(
+      {
+        id: newId,
+        email_address: newEmail,
+        previous_email_address: oldEmail,
+        last_changed: changedAt,
+        ...listOf(data),
+      },
+      ':new',
+    ),
+  ];
+  // The same hash means only the letter case changed: still one member.
+  if (oldId !== newId) events.push(remove(oldId, ':old'));
+  return events;
+}
+
+function memberOf(data: FormObject, changedAt: string, status?: MemberStatus): MailchimpMember {
+  const email = formText(data, 'email')?.trim();
+  const id = formText(data, 'id')?.trim() || (email ? subscriberHash(email) : undefined);
+  if (!id) throw new Error('Mailchimp delivery names no member (no data[id] or data[email])');
+  const member: MailchimpMember = { id, last_changed: changedAt, ...listOf(data) };
+  if (email) member.email_address = email;
+  if (status) member.status = status;
+  const merges = formObject(data, 'merges');
+  if (merges) member.merge_fields = mergeFields(merges);
+  return member;
+}
+
+function mergeFields(merges: FormObject): Record<string, MergeValue> {
+  const fields: Record<string, MergeValue> = {};
+  for (const [tag, value] of Object.entries(merges)) {
+    if (NOT_MERGE_FIELDS.has(tag)) continue;
+    fields[tag] = typeof value === 'string' ? value : address(value);
+  }
+  return fields;
+}
+
+/** `data[merges][ADDRESS][addr1]=…`: the ADDRESS merge field, nested like the API's. */
+function address(value: FormObject): MailchimpAddress {
+  const result: MailchimpAddress = {};
+  for (const key of ['addr1', 'addr2', 'city', 'state', 'zip', 'country'] as const) {
+    const part = formText(value, key);
+    if (part !== undefined) result[key] = part;
+  }
+  return result;
+}
+
+function listOf(data: FormObject): { list_id?: string } {
+  const listId = formText(data, 'list_id');
+  return listId ? { list_id: listId } : {};
+}
+
+/**
+ * `fired_at` is `YYYY-MM-DD HH:MM:SS` without a zone; Mailchimp's servers write it in UTC.
+ * Anything else Date can read is accepted too.
+ */
+export function firedAt(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  const plain = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(trimmed);
+  const ms = Date.parse(plain ? `${plain[1]}T${plain[2]}Z` : trimmed);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+function deliveryDigest(rawBody: string): string {
+  const params = [...new URLSearchParams(rawBody)].sort(([a, x], [b, y]) =>
+    a === b ? (x < y ? -1 : x > y ? 1 : 0) : a < b ? -1 : 1,
+  );
+  return createHash('sha256').update(JSON.stringify(params)).digest('hex').slice(0, 32);
+}
