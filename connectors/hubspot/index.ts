@@ -1,8 +1,9 @@
 /**
- * HubSpot CRM connector (contacts v3). Plain data plus functions; no NestJS.
+ * HubSpot CRM connector (contacts v3), both directions. Plain data plus functions; no NestJS.
  */
 import { defineConnector } from '../../src/connector-sdk';
 import { checkHubspot } from './check';
+import { eraseContacts } from './erase';
 import { fetchContacts } from './fetch';
 import { hubspotHttp } from './http';
 import { hubspotManifest } from './manifest';
@@ -12,6 +13,7 @@ import { readContacts } from './read';
 import type { SearchLimits } from './read-search';
 import type { HubspotConfig, HubspotContact, HubspotCredentials } from './types';
 import { verifyHubspotWebhook } from './webhook-signature';
+import { writeContacts } from './write';
 
 export interface HubspotConnectorOptions {
   /** Results one search query can page through. HubSpot: 10,000; tests use a small value. */
@@ -32,6 +34,8 @@ export function createHubspotConnector(options: HubspotConnectorOptions = {}) {
     read: (ctx, request) => readContacts(ctx, request, limits),
     fetch: fetchContacts,
     mapIn: mapContact,
+    write: writeContacts,
+    erase: eraseContacts,
     verifyWebhook: verifyHubspotWebhook,
     parseWebhook: parseHubspotWebhook,
   });
@@ -39,6 +43,7 @@ export function createHubspotConnector(options: HubspotConnectorOptions = {}) {
 
 export const connector = createHubspotConnector();
 export default connector;
+export { mapOut } from './map-out';
 export { hubspotSignatureV1, hubspotSignatureV3 } from './webhook-signature';
 export type { HubspotConfig, HubspotContact, HubspotCredentials } from './types';
 export type { HubspotWebhookEvent } from './webhook-types';

@@ -6,9 +6,9 @@ export const hubspotManifest: ConnectorManifest = {
   name: 'hubspot',
   displayName: 'HubSpot',
   description:
-    'HubSpot CRM contacts (v3 API): full and incremental reads, signed webhooks, deletes.',
+    'HubSpot CRM contacts (v3 API): full and incremental reads, signed webhooks, batch upserts by email or id, GDPR deletes.',
   category: 'crm',
-  capabilities: ['read', 'incremental', 'webhooks', 'deletes'],
+  capabilities: ['read', 'incremental', 'webhooks', 'write', 'deletes'],
   configSchema: {
     type: 'object',
     properties: {
@@ -36,7 +36,8 @@ export const hubspotManifest: ConnectorManifest = {
       accessToken: {
         type: 'string',
         title: 'Access token',
-        description: 'Private app access token (scope crm.objects.contacts.read).',
+        description:
+          'Private app access token (scope crm.objects.contacts.read; crm.objects.contacts.write to push profiles and erase).',
         minLength: 1,
         'x-secret': true,
       },
@@ -53,4 +54,23 @@ export const hubspotManifest: ConnectorManifest = {
   },
   // HubSpot Free/Starter: 100 requests per 10 seconds per app.
   rateLimit: { requests: 100, intervalMs: 10_000 },
+  // Contact properties (internal names) ← canonical fields. Each is what mapIn reads back into
+  // the same field, so our own write returns as no change. `country` is written as the ISO
+  // code, which mapIn reads as itself; a HubSpot name ("France") reads as the same code, so it
+  // is never overwritten for nothing. HubSpot has no second address line.
+  defaultMapping: {
+    email: 'email',
+    firstname: 'firstName',
+    lastname: 'lastName',
+    phone: 'phone',
+    company: 'company',
+    jobtitle: 'jobTitle',
+    address: 'address.line1',
+    city: 'address.city',
+    state: 'address.region',
+    zip: 'address.postalCode',
+    country: 'address.country',
+  },
+  // `batch/upsert` and `batch/update` take at most 100 inputs.
+  writeBatchSize: 100,
 };

@@ -52,3 +52,42 @@ export interface HubspotErrorBody {
   policyName?: string;
   correlationId?: string;
 }
+
+/** One input of `batch/upsert` (by email) or `batch/update` (by record id). */
+export interface HubspotBatchWriteInput {
+  id: string;
+  /** `email` for upserts; absent when `id` is the record id. */
+  idProperty?: string;
+  properties: Record<string, string>;
+  /**
+   * Echoed on the input's result (and, per HubSpot's error-handling guide, what turns on
+   * multi-status answers): how results and errors are matched back to inputs.
+   */
+  objectWriteTraceId: string;
+}
+
+/** A batch write result (`new` only on upserts). */
+export interface HubspotWrittenContact {
+  id: string;
+  properties?: HubspotProperties;
+  objectWriteTraceId?: string;
+  new?: boolean;
+}
+
+/** One entry of a batch answer's `errors` (HubSpot's `StandardError`). */
+export interface HubspotBatchError {
+  status?: string;
+  category?: string;
+  message?: string;
+  /** Values are string arrays, e.g. `{ids: ["12"]}` or `{objectWriteTraceId: ["p-1"]}`. */
+  context?: Record<string, unknown>;
+  errors?: { message?: string; code?: string; in?: string }[];
+}
+
+/** 200 (all written) or 207 (some failed) answer of `batch/upsert` and `batch/update`. */
+export interface HubspotBatchWriteResponse {
+  status?: string;
+  results?: HubspotWrittenContact[];
+  errors?: HubspotBatchError[];
+  numErrors?: number;
+}

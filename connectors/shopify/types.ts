@@ -64,3 +64,32 @@ export interface ShopifyCustomer {
 export interface ShopifyCustomersResponse {
   customers: ShopifyCustomer[];
 }
+
+export interface ShopifyCustomerResponse {
+  customer: ShopifyCustomer;
+}
+
+export interface ShopifyAddressResponse {
+  customer_address: ShopifyAddress;
+}
+
+/**
+ * Shopify's REST error body: `{"errors": {"email": ["has already been taken"]}}` for a
+ * validation failure (422), `{"errors": "Not Found"}` otherwise.
+ */
+export interface ShopifyErrorBody {
+  errors?: string | Record<string, string[] | string>;
+}
+
+/** A GraphQL Admin API answer: HTTP 200 even when `errors` (access, throttling) or `userErrors`. */
+export interface ShopifyGraphqlResponse<Data> {
+  data?: Data | null;
+  errors?: { message?: string; extensions?: { code?: string } }[];
+}
+
+export interface CustomerRequestDataErasureData {
+  customerRequestDataErasure?: {
+    customerId?: string | null;
+    userErrors?: { field?: string[] | null; message?: string; code?: string | null }[];
+  } | null;
+}

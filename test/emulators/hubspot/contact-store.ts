@@ -1,6 +1,7 @@
 /**
  * HubSpot's contact state: ids ascending from 1 (HubSpot ids are numeric strings), every
- * property a string, `lastmodifieddate` bumped on each change.
+ * property a string, `lastmodifieddate` bumped on each change. A GDPR delete removes a contact
+ * for good (its id is never reused); archived contacts stay, flagged.
  */
 export interface StoredContact {
   id: string;
@@ -47,10 +48,13 @@ export class ContactStore {
   /**
    * Indexed by id - 1. Ids are dense and never reused, so the array is already in id order
    * and a list page can start at its `after` id directly: a 100,000-contact portal answers a
-   * page in microseconds instead of sorting every contact per request.
+   * page in microseconds instead of sorting every contact per request. A permanently deleted
+   * contact leaves a hole.
    */
-  private readonly contacts: StoredContact[] = [];
+  private readonly contacts: (StoredContact | undefined)[] = [];
   private nextId = 1;
+  /** Emails a GDPR delete by email did not find: HubSpot blocklists them. */
+  readonly gdprBlocklist = new Set<string>();
 
   create(properties: Record<string, string>, at: number = Date.now()): StoredContact {
     const id = String(this.nextId++);
@@ -82,6 +86,33 @@ export class ContactStore {
     return contact;
   }
 
+  /**
+   * An API write: sets properties ("" clears) and bumps `lastmodifieddate` only when a value
+   * actually changed, as HubSpot records no new property version for an identical value.
+   */
+  write(id: string, properties: Record<string, string>, at: number = Date.now()): StoredContact {
+    const contact = this.require(id);
+    const changed = Object.entries(properties).some(
+      ([name, value]) => (contact.properties[name] ?? '') !== value,
+    );
+    return changed ? this.update(id, properties, at) : contact;
+  }
+
+  /** The live (not archived) contact holding `email`, compared case-insensitively. */
+  findByEmail(email: string): StoredContact | undefined {
+    const wanted = email.trim().toLowerCase();
+    return this.contacts.find(
+      (c) => c !== undefined && !c.archived && c.properties.email?.toLowerCase() === wanted,
+    );
+  }
+
+  /** Removes a contact for good (a GDPR delete): no read, list or search returns it again. */
+  purge(id: string): StoredContact {
+    const contact = this.require(id);
+    this.contacts[Number(id) - 1] = undefined;
+    return contact;
+  }
+
   archive(id: string, at: number = Date.now()): StoredContact {
     const contact = this.require(id);
     contact.archived = true;
@@ -99,7 +130,7 @@ export class ContactStore {
 
   /** All contacts ordered by numeric id. */
   all(): StoredContact[] {
-    return [...this.contacts];
+    return this.contacts.filter((c): c is StoredContact => c !== undefined);
   }
 
   /** Up to `count` contacts with id ≥ `fromId` and the given archived state, in id order. */
@@ -110,7 +141,8 @@ export class ContactStore {
       i < this.contacts.length && found.length < count;
       i++
     ) {
-      if (this.contacts[i].archived === archived) found.push(this.contacts[i]);
+      const contact = this.contacts[i];
+      if (contact !== undefined && contact.archived === archived) found.push(contact);
     }
     return found;
   }
@@ -118,6 +150,7 @@ export class ContactStore {
   clear(): void {
     this.contacts.length = 0;
     this.nextId = 1;
+    this.gdprBlocklist.clear();
   }
 
   private require(id: string): StoredContact {

@@ -1,11 +1,12 @@
 /**
  * A stateful emulator of HubSpot's CRM contacts v3 API: list, read, search, batch read,
- * create/update/archive, Bearer auth and the TEN_SECONDLY_ROLLING rate limit, with HubSpot's
- * own body shapes and headers. Built on `VendorEmulator`, so it also records requests and
- * takes injected faults.
+ * create/update/archive, batch upsert/update, GDPR delete, Bearer auth and the
+ * TEN_SECONDLY_ROLLING rate limit, with HubSpot's own body shapes and headers. Built on
+ * `VendorEmulator`, so it also records requests and takes injected faults.
  */
 import { randomUUID } from 'node:crypto';
 import { VendorEmulator, type EmulatorRequest, type EmulatorResponse } from '../common';
+import { batchWrite, gdprDelete } from './batch-write';
 import { ContactStore, DEFAULT_PROPERTIES, toWire, type StoredContact } from './contact-store';
 import { RollingWindow } from './rolling-window';
 import { SUPPORTED_OPERATORS, matchesGroups, sortContacts, type SearchBody } from './search-query';
@@ -26,6 +27,12 @@ export interface HubspotEmulatorOptions {
   searchResultCap?: number;
   /** Reported in `X-HubSpot-RateLimit-Daily` (private apps). Default 250,000. */
   dailyLimit?: number;
+  /**
+   * Batch writes whose inputs all carry a unique `objectWriteTraceId` answer 207 with the bad
+   * inputs in `errors` (default true). False: a validation error refuses the whole batch with
+   * a 400 and writes nothing, as HubSpot does for batches without trace ids.
+   */
+  multiStatus?: boolean;
 }
 
 const CONTACTS = '/crm/v3/objects/contacts';
@@ -40,6 +47,7 @@ export class HubspotEmulator extends VendorEmulator {
   private readonly dailyLimit: number;
   private dailyUsed = 0;
   searchResultCap: number;
+  multiStatus: boolean;
 
   constructor(options: HubspotEmulatorOptions = {}) {
     super();
@@ -50,6 +58,7 @@ export class HubspotEmulator extends VendorEmulator {
     if (searchLimit) this.searchWindow = new RollingWindow(searchLimit.max, searchLimit.intervalMs);
     this.searchResultCap = options.searchResultCap ?? 10_000;
     this.dailyLimit = options.dailyLimit ?? 250_000;
+    this.multiStatus = options.multiStatus ?? true;
   }
 
   /** Creates `count` contacts (or the given ones), modified at `at` + i ms when `at` is set. */
@@ -106,6 +115,18 @@ export class HubspotEmulator extends VendorEmulator {
     if (path === CONTACTS && method === 'POST') return this.create(request);
     if (path === `${CONTACTS}/search` && method === 'POST') return this.search(request);
     if (path === `${CONTACTS}/batch/read` && method === 'POST') return this.batchRead(request);
+    if (
+      method === 'POST' &&
+      (path === `${CONTACTS}/batch/upsert` || path === `${CONTACTS}/batch/update`)
+    ) {
+      return batchWrite(this.store, request.body, path.endsWith('upsert') ? 'upsert' : 'update', {
+        multiStatus: this.multiStatus,
+        now: Date.now(),
+      });
+    }
+    if (path === `${CONTACTS}/gdpr-delete` && method === 'POST') {
+      return gdprDelete(this.store, request.body);
+    }
     const single = path.match(/^\/crm\/v3\/objects\/contacts\/([^/]+)$/);
     if (single) {
       const contact = this.store.get(single[1]);

@@ -5,6 +5,7 @@ export {
   KNOWN_PROPERTIES,
   type StoredContact,
 } from './contact-store';
+export { BATCH_WRITE_MAX_INPUTS } from './batch-write';
 export {
   sendHubspotWebhook,
   type HubspotWebhookEventInput,

@@ -12,12 +12,16 @@ export interface CustomerInput {
   verified_email?: boolean;
   default_address?: Record<string, string | null> | null;
   email_marketing_consent?: { state: string; opt_in_level?: string | null } | null;
+  /** Orders placed; a customer with orders cannot be deleted. Default 0. */
+  orders_count?: number;
 }
 
 export interface StoredCustomer extends CustomerInput {
   id: number;
   createdAt: number;
   updatedAt: number;
+  /** Set by GraphQL `customerRequestDataErasure`: Shopify erases the data later. */
+  dataErasureRequestedAt?: number;
 }
 
 /** Shopify ids are large integers; start high so tests never confuse ids with counts. */
@@ -47,6 +51,31 @@ export class CustomerStore {
     Object.assign(customer, changes);
     customer.updatedAt = toSecond(at);
     return customer;
+  }
+
+  /**
+   * An API write: applies `changes` and bumps `updated_at` only when a value actually changed
+   * (Shopify saves nothing for an identical value).
+   */
+  write(id: number, changes: CustomerInput, at: number = Date.now()): StoredCustomer {
+    const customer = this.require(id);
+    const changed = Object.entries(changes).some(
+      ([key, value]) =>
+        JSON.stringify(customer[key as keyof CustomerInput] ?? null) !==
+        JSON.stringify(value ?? null),
+    );
+    return changed ? this.update(id, changes, at) : customer;
+  }
+
+  /** The customer holding `email`, compared case-insensitively, as Shopify keeps emails unique. */
+  findByEmail(email: string): StoredCustomer | undefined {
+    const wanted = email.trim().toLowerCase();
+    return [...this.customers.values()].find((c) => c.email?.toLowerCase() === wanted);
+  }
+
+  /** The customer holding `phone` (E.164), as Shopify keeps phones unique too. */
+  findByPhone(phone: string): StoredCustomer | undefined {
+    return [...this.customers.values()].find((c) => c.phone === phone);
   }
 
   delete(id: number): StoredCustomer {
@@ -90,11 +119,16 @@ export function shopifyTime(ms: number, offsetMinutes = -240): string {
   return `${local}${sign}${hh}:${mm}`;
 }
 
-/** The REST wire shape of a customer. */
-export function toWire(customer: StoredCustomer) {
-  const address = customer.default_address
+/** The id of a customer's (single, default) address. */
+export function addressId(customerId: number): number {
+  return customerId + 1_000_000;
+}
+
+/** The REST wire shape of a customer's default address, or null. */
+export function addressWire(customer: StoredCustomer) {
+  return customer.default_address
     ? {
-        id: customer.id + 1_000_000,
+        id: addressId(customer.id),
         customer_id: customer.id,
         first_name: customer.first_name ?? null,
         last_name: customer.last_name ?? null,
@@ -113,6 +147,11 @@ export function toWire(customer: StoredCustomer) {
         ...customer.default_address,
       }
     : null;
+}
+
+/** The REST wire shape of a customer. */
+export function toWire(customer: StoredCustomer) {
+  const address = addressWire(customer);
   return {
     id: customer.id,
     email: customer.email ?? null,
@@ -120,7 +159,7 @@ export function toWire(customer: StoredCustomer) {
     updated_at: shopifyTime(customer.updatedAt),
     first_name: customer.first_name ?? null,
     last_name: customer.last_name ?? null,
-    orders_count: 0,
+    orders_count: customer.orders_count ?? 0,
     state: customer.state ?? 'disabled',
     total_spent: '0.00',
     last_order_id: null,

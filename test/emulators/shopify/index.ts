@@ -1,5 +1,7 @@
 export * from './shopify-emulator';
 export {
+  addressId,
+  addressWire,
   CustomerStore,
   deletedWire,
   shopifyTime,
@@ -7,6 +9,7 @@ export {
   type CustomerInput,
   type StoredCustomer,
 } from './customer-store';
+export { DATA_ERASURE_SCOPE } from './customer-writes';
 export { LeakyBucket } from './leaky-bucket';
 export {
   sendShopifyWebhook,

@@ -1,11 +1,22 @@
 /**
  * A stateful emulator of Shopify's Admin REST API for customers: list with `Link` paging,
- * count, shop, `X-Shopify-Access-Token` auth and the leaky-bucket rate limit, with Shopify's
- * own bodies and headers. It also sends signed webhook deliveries. Built on `VendorEmulator`,
- * so it records requests and takes injected faults.
+ * count, search, shop, create/update/delete, the default address, `X-Shopify-Access-Token`
+ * auth and the leaky-bucket rate limit, with Shopify's own bodies and headers; plus the
+ * GraphQL `customerRequestDataErasure` mutation. It also sends signed webhook deliveries.
+ * Built on `VendorEmulator`, so it records requests and takes injected faults.
  */
 import { VendorEmulator, type EmulatorRequest, type EmulatorResponse } from '../common';
 import { CustomerStore, toWire, type CustomerInput, type StoredCustomer } from './customer-store';
+import {
+  createAddress,
+  createCustomer,
+  DATA_ERASURE_SCOPE,
+  deleteCustomer,
+  graphql,
+  searchCustomers,
+  updateAddress,
+  updateCustomer,
+} from './customer-writes';
 import { LeakyBucket } from './leaky-bucket';
 import { decodePageToken, encodePageToken, type CustomerFilters } from './page-token';
 import {
@@ -22,6 +33,12 @@ export interface ShopifyEmulatorOptions {
   rateLimit?: { bucketSize: number; leakPerSecond: number } | false;
   /** Default `syncline-test.myshopify.com`. */
   shopDomain?: string;
+  /**
+   * Access scopes granted to every token. Default `read_customers`, `write_customers`,
+   * `write_customer_data_erasure`. Writes without `write_customers` answer 403; the data
+   * erasure mutation without its scope answers `ACCESS_DENIED`.
+   */
+  grantedScopes?: string[];
 }
 
 const API_PREFIX = /^\/admin\/api\/(\d{4}-\d{2}|unstable)(\/.*)$/;
@@ -37,6 +54,7 @@ export class ShopifyEmulator extends VendorEmulator {
   readonly shopDomain: string;
   private readonly tokens: Set<string>;
   private readonly bucket?: LeakyBucket;
+  private readonly scopes: Set<string>;
 
   constructor(options: ShopifyEmulatorOptions = {}) {
     super();
@@ -44,6 +62,9 @@ export class ShopifyEmulator extends VendorEmulator {
     const limit = options.rateLimit ?? { bucketSize: 40, leakPerSecond: 2 };
     if (limit) this.bucket = new LeakyBucket(limit.bucketSize, limit.leakPerSecond);
     this.shopDomain = options.shopDomain ?? 'syncline-test.myshopify.com';
+    this.scopes = new Set(
+      options.grantedScopes ?? ['read_customers', 'write_customers', DATA_ERASURE_SCOPE],
+    );
   }
 
   /** The connector's `baseUrl`: the Admin API base with its version. */
@@ -95,6 +116,11 @@ export class ShopifyEmulator extends VendorEmulator {
     const version = match?.[1] ?? DEFAULT_API_VERSION;
     const headers: Record<string, string> = { 'x-shopify-api-version': version };
     if (!this.authorised(request)) return { ...unauthorised(), headers };
+    // GraphQL has its own cost-based limit (not emulated); the bucket is REST's.
+    if (match?.[2] === '/graphql.json') {
+      if (request.method !== 'POST') return { ...notFound(), headers };
+      return { ...graphql(this.store, request.body, this.scopes, now), headers };
+    }
     if (this.bucket && !this.bucket.tryAdd(now)) {
       return {
         status: 429,
@@ -105,19 +131,50 @@ export class ShopifyEmulator extends VendorEmulator {
         },
       };
     }
-    const response = match ? this.route(request, match[2], version) : notFound();
+    const response = match ? this.route(request, match[2], version, now) : notFound();
     return { ...response, headers: { ...headers, ...this.callLimit(now), ...response.headers } };
   }
 
-  private route(request: EmulatorRequest, path: string, version: string): EmulatorResponse {
-    if (request.method !== 'GET') return notFound();
+  private route(
+    request: EmulatorRequest,
+    path: string,
+    version: string,
+    now: number,
+  ): EmulatorResponse {
+    if (request.method !== 'GET') return this.write(request, path, now);
     if (path === '/customers.json') return this.list(request, version);
     if (path === '/customers/count.json') return this.count(request);
+    if (path === '/customers/search.json') return searchCustomers(this.store, request);
     if (path === '/shop.json') return { status: 200, body: { shop: this.shop() } };
     const one = path.match(/^\/customers\/(\d+)\.json$/);
     if (one) {
       const customer = this.store.get(Number(one[1]));
       return customer ? { status: 200, body: { customer: toWire(customer) } } : notFound();
+    }
+    return notFound();
+  }
+
+  private write(request: EmulatorRequest, path: string, now: number): EmulatorResponse {
+    if (!this.scopes.has('write_customers')) {
+      return {
+        status: 403,
+        body: { errors: '[API] This action requires merchant approval for write_customers scope.' },
+      };
+    }
+    const { method, body } = request;
+    if (path === '/customers.json' && method === 'POST') {
+      return createCustomer(this.store, body, now);
+    }
+    const one = path.match(/^\/customers\/(\d+)\.json$/);
+    if (one && method === 'PUT') return updateCustomer(this.store, Number(one[1]), body, now);
+    if (one && method === 'DELETE') return deleteCustomer(this.store, Number(one[1]));
+    const addresses = path.match(/^\/customers\/(\d+)\/addresses\.json$/);
+    if (addresses && method === 'POST') {
+      return createAddress(this.store, Number(addresses[1]), body, now);
+    }
+    const address = path.match(/^\/customers\/(\d+)\/addresses\/(\d+)\.json$/);
+    if (address && method === 'PUT') {
+      return updateAddress(this.store, Number(address[1]), Number(address[2]), body, now);
     }
     return notFound();
   }

@@ -72,11 +72,20 @@ function loadError(dir: string): Error {
 describe('loading the real connectors/ directory', () => {
   const registry = ConnectorRegistry.fromDirectory();
 
-  it('registers HubSpot with its manifest', () => {
-    expect(registry.list().map((c) => c.manifest.name)).toContain('hubspot');
+  it('registers every bundled connector with its manifest', () => {
+    expect(registry.list().map((c) => c.manifest.name)).toEqual(
+      expect.arrayContaining(['hubspot', 'mailchimp', 'shopify', 'zendesk']),
+    );
     const hubspot = registry.get('hubspot');
     expect(hubspot.manifest.category).toBe('crm');
-    expect(hubspot.manifest.capabilities).toEqual(['read', 'incremental', 'webhooks', 'deletes']);
+    expect(hubspot.manifest.capabilities).toEqual(
+      expect.arrayContaining(['read', 'incremental', 'webhooks', 'deletes', 'write']),
+    );
+    for (const connector of registry.list()) {
+      if (!connector.manifest.capabilities.includes('write')) continue;
+      // Every connector that writes ships a default mapping onto canonical fields.
+      expect(Object.keys(connector.manifest.defaultMapping ?? {}).length).toBeGreaterThan(0);
+    }
   });
 
   it('throws a typed error for an unknown connector', () => {

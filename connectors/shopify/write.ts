@@ -1,0 +1,194 @@
+import type {
+  ConnectorContext,
+  HttpResponse,
+  JsonValue,
+  VendorFields,
+  WriteItem,
+  WriteResult,
+} from '../../src/connector-sdk';
+import { customerId } from './customer-id';
+import { describeShopifyError, isTaken } from './errors';
+import { ADDRESS_PREFIX, mapOut, type ShopifyBody } from './map-out';
+import { findByEmail } from './find-customer';
+import { CUSTOMERS_PATH, customerAddressesPath, customerAddressPath, customerPath } from './paths';
+import type {
+  ShopifyAddress,
+  ShopifyAddressResponse,
+  ShopifyConfig,
+  ShopifyCredentials,
+  ShopifyCustomerResponse,
+} from './types';
+
+type Ctx = ConnectorContext<ShopifyConfig, ShopifyCredentials>;
+
+/** Answers that reject this one customer; anything else (401, 403, 429, 5xx) fails the call. */
+const REJECTIONS = [400, 404, 422];
+/** The customer is not (or no longer) in the shop. */
+const GONE = Symbol('gone');
+type Outcome = { ok: true; id: string } | { ok: false; retryable: boolean; error: string };
+
+/**
+ * One customer at a time: Shopify's REST API has no batch write, and the shop's leaky bucket
+ * (2 requests a second, shared with its other apps) paces every request anyway.
+ *
+ * A known customer (the Shopify id, from a read, a webhook or our last write) is updated with
+ * `PUT /customers/{id}.json` `{customer: {id, …changed}}`: by id, so an email change follows
+ * the person and nothing else is touched. An unknown one is created with
+ * `POST /customers.json` and every mapped field. Shopify keeps emails unique and answers 422
+ * `{"errors":{"email":["has already been taken"]}}` when the address exists: the customer is
+ * then found with `GET /customers/search.json?query=email:…` and updated instead, so a create
+ * retried after a crash or a 429 never duplicates anyone. A known customer deleted in Shopify
+ * since (404) is created again: the profile still pushes here.
+ *
+ * The default address is not a customer field in REST: a changed one is written through the
+ * customer address resource (`PUT /customers/{id}/addresses/{address_id}.json`, or `POST` a
+ * new default when there is none), and given with the customer on a create.
+ */
+export async function writeCustomers(ctx: Ctx, batch: WriteItem[]): Promise<WriteResult[]> {
+  const results: WriteResult[] = [];
+  for (const item of batch) results.push(toResult(item, await writeCustomer(ctx, item)));
+  return results;
+}
+
+async function writeCustomer(ctx: Ctx, item: WriteItem): Promise<Outcome> {
+  if (item.externalId && /^\d+$/.test(item.externalId)) {
+    const values = { ...item.fields, ...item.changed };
+    const outcome = await updateCustomer(ctx, item.externalId, values, {
+      keys: Object.keys(item.changed),
+      clear: true,
+    });
+    if (outcome !== GONE) return outcome;
+    ctx.logger.info('Shopify customer no longer exists; creating it again', {
+      customerId: item.externalId,
+    });
+  }
+  return createCustomer(ctx, item.fields);
+}
+
+async function createCustomer(ctx: Ctx, fields: VendorFields): Promise<Outcome> {
+  const { customer, address } = mapOut(fields, { clear: false });
+  const body: ShopifyBody = { ...customer };
+  if (Object.keys(address).length > 0) body.addresses = [{ ...address, default: true }];
+  const response = await ctx.http.request<ShopifyCustomerResponse>({
+    method: 'POST',
+    path: CUSTOMERS_PATH,
+    body: { customer: body },
+    acceptStatuses: REJECTIONS,
+  });
+  if (response.status < 300) return { ok: true, id: customerId(response.data.customer) };
+  const email = typeof customer.email === 'string' ? customer.email : undefined;
+  if (response.status !== 422 || !email || !isTaken(response.data, 'email')) {
+    return refused(response);
+  }
+  const match = await findByEmail(ctx, email);
+  // Search runs on an index that can trail writes: a customer created a moment ago (by a
+  // write that crashed before it was recorded) can be taken yet not found. Later it will be.
+  if (!match) {
+    return {
+      ok: false,
+      retryable: true,
+      error: `Shopify says ${email} is taken but its search does not return that customer yet`,
+    };
+  }
+  const outcome = await updateCustomer(
+    ctx,
+    customerId(match),
+    fields,
+    { keys: Object.keys(fields), clear: false },
+    match.default_address ?? null,
+  );
+  return outcome === GONE
+    ? { ok: false, retryable: true, error: `Shopify customer ${customerId(match)} vanished` }
+    : outcome;
+}
+
+/**
+ * Writes `keys` of `values` to customer `id`: the customer fields with one PUT, then the
+ * default address when one of its fields is among them. `defaultAddress` is the customer's
+ * current one when the caller already knows it (undefined: not known yet).
+ */
+async function updateCustomer(
+  ctx: Ctx,
+  id: string,
+  values: VendorFields,
+  options: { keys: string[]; clear: boolean },
+  defaultAddress?: ShopifyAddress | null,
+): Promise<Outcome | typeof GONE> {
+  const { customer, address } = mapOut(values, options);
+  let current = defaultAddress;
+  if (Object.keys(customer).length > 0) {
+    const response = await ctx.http.request<ShopifyCustomerResponse>({
+      method: 'PUT',
+      path: customerPath(id),
+      body: { customer: { id: numericId(id), ...customer } },
+      acceptStatuses: REJECTIONS,
+    });
+    if (response.status === 404) return GONE;
+    if (response.status >= 300) return refused(response);
+    current = response.data.customer?.default_address ?? null;
+  }
+  if (Object.keys(address).length > 0) {
+    const outcome = await writeDefaultAddress(ctx, id, values, address, current);
+    if (outcome) return outcome;
+  }
+  return { ok: true, id };
+}
+
+/** Undefined when written; else why not. */
+async function writeDefaultAddress(
+  ctx: Ctx,
+  id: string,
+  values: VendorFields,
+  changes: ShopifyBody,
+  known: ShopifyAddress | null | undefined,
+): Promise<Outcome | typeof GONE | undefined> {
+  let current = known;
+  if (current === undefined) {
+    const response = await ctx.http.request<ShopifyCustomerResponse>({
+      path: customerPath(id),
+      acceptStatuses: [404],
+    });
+    if (response.status === 404) return GONE;
+    current = response.data.customer?.default_address ?? null;
+  }
+  if (current?.id !== undefined) {
+    const response = await ctx.http.request<ShopifyAddressResponse>({
+      method: 'PUT',
+      path: customerAddressPath(id, String(current.id)),
+      body: { address: changes },
+      acceptStatuses: REJECTIONS,
+    });
+    if (response.status < 300) return undefined;
+    if (response.status !== 404) return refused(response, 'address');
+    // The address was removed meanwhile: a new default takes its place.
+  }
+  // A new address carries every mapped address field, not only the changed ones.
+  const addressKeys = Object.keys(values).filter((key) => key.startsWith(ADDRESS_PREFIX));
+  const { address } = mapOut(values, { keys: addressKeys, clear: false });
+  if (Object.keys(address).length === 0) return undefined;
+  const response = await ctx.http.request<ShopifyAddressResponse>({
+    method: 'POST',
+    path: customerAddressesPath(id),
+    body: { address: { ...address, default: true } },
+    acceptStatuses: REJECTIONS,
+  });
+  if (response.status === 404) return GONE;
+  return response.status < 300 ? undefined : refused(response, 'address');
+}
+
+/** Ids above 2^53 stay strings: a JSON number would lose their last digits. */
+function numericId(id: string): JsonValue {
+  const number = Number(id);
+  return Number.isSafeInteger(number) ? number : id;
+}
+
+function refused(response: HttpResponse<unknown>, what?: string): Outcome {
+  const error = describeShopifyError(response.status, response.data);
+  return { ok: false, retryable: false, error: what ? `${what}: ${error}` : error };
+}
+
+function toResult(item: WriteItem, outcome: Outcome): WriteResult {
+  return outcome.ok
+    ? { profileId: item.profileId, ok: true, externalId: outcome.id }
+    : { profileId: item.profileId, ok: false, retryable: outcome.retryable, error: outcome.error };
+}
