@@ -14,6 +14,8 @@ import { parsePostgresUrl } from '../src/database/postgres-url';
 
 export interface BenchApp {
   config: AppConfig;
+  /** Where the app listens, e.g. for webhook deliveries. */
+  baseUrl: string;
   /** fetch against the app with the admin token; throws on an unexpected status. */
   api<T>(method: string, path: string, body?: unknown, expect?: number): Promise<T>;
   /** Plain SQL on the bench database, for checks the API does not offer (counts). */
@@ -62,6 +64,7 @@ export async function startBenchApp(
 
   return {
     config,
+    baseUrl,
     api: (method, path, body, expectStatus) =>
       callApi(baseUrl, config.adminToken, method, path, body, expectStatus),
     sql: async <T>(text: string, params?: unknown[]) => (await db.query(text, params)).rows as T[],
