@@ -1,8 +1,10 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { workerMetricsOptions } from '../metrics/worker-metrics-options';
 import { JobLogContext } from '../queues/job-logging';
+import { runWithLock } from '../queues/worker-lock';
 import { QueueName } from '../queues/queue-names';
 import { MicroBatcher } from '../webhooks/micro-batcher';
 import { EraseOutcome, ErasePropagator } from './erase-propagator.service';
@@ -22,16 +24,32 @@ const MAX_BATCH = 100;
  * Consumes the `outbound` queue. A profile the destination rejects (4xx) fails its own job
  * without retries and lands in the dead letters; transient failures retry with backoff.
  */
-@Processor(QueueName.Outbound, { concurrency: OUTBOUND_CONCURRENCY, ...workerMetricsOptions })
-export class OutboundProcessor extends WorkerHost implements OnApplicationShutdown {
+@Processor(QueueName.Outbound, {
+  concurrency: OUTBOUND_CONCURRENCY,
+  // Started in onApplicationBootstrap with the lock settings from the config.
+  autorun: false,
+  ...workerMetricsOptions,
+})
+export class OutboundProcessor
+  extends WorkerHost
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
+  private readonly logger = new Logger(OutboundProcessor.name);
   private readonly batchers = new Map<string, MicroBatcher<string, PushOutcome>>();
 
   constructor(
     private readonly pusher: ProfilePusher,
     private readonly eraser: ErasePropagator,
     private readonly jobLogs: JobLogContext,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
+  }
+
+  onApplicationBootstrap(): void {
+    runWithLock(this.worker, this.config.jobs.lockMs, (error) =>
+      this.logger.error({ err: error }, 'outbound worker stopped'),
+    );
   }
 
   process(job: Job<OutboundJobData>): Promise<PushOutcome | EraseOutcome> {

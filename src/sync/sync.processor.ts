@@ -10,6 +10,7 @@ import { workerMetricsOptions } from '../metrics/worker-metrics-options';
 import { ProfileStore } from '../profiles/store/profile-store.service';
 import { isFinalAttempt } from '../queues/job-attempts';
 import { JobLogContext } from '../queues/job-logging';
+import { runWithLock } from '../queues/worker-lock';
 import { QueueName } from '../queues/queue-names';
 import { mapPage, SyncEngine, SyncInterruptedError, SyncSupersededError } from './sync-engine';
 import { MapRecordsJobData, RunSyncJobData, ScheduledSyncJobData, SyncJobName } from './sync-jobs';
@@ -61,13 +62,9 @@ export class SyncProcessor
   }
 
   onApplicationBootstrap(): void {
-    this.worker.opts.lockDuration = this.config.jobs.lockMs;
-    // Renew well within the lock's life; BullMQ derived the default from its own lockDuration.
-    this.worker.opts.lockRenewTime = this.config.jobs.lockMs / 2;
-    this.worker.opts.stalledInterval = this.config.jobs.lockMs;
-    this.worker.run().catch((error: unknown) => {
-      this.logger.error({ err: error }, 'sync worker stopped');
-    });
+    runWithLock(this.worker, this.config.jobs.lockMs, (error) =>
+      this.logger.error({ err: error }, 'sync worker stopped'),
+    );
   }
 
   beforeApplicationShutdown(): void {
