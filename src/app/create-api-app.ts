@@ -27,7 +27,8 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRole(config),
     new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true }),
-    { bufferLogs: true },
+    // rawBody keeps the exact bytes next to the parsed JSON: webhook signatures cover them.
+    { bufferLogs: true, rawBody: true },
   );
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new HttpExceptionFilter());

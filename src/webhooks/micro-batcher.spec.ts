@@ -83,6 +83,36 @@ describe('MicroBatcher', () => {
     await expect(Promise.all(all)).resolves.toEqual([1, 2, 3, 4]);
   });
 
+  it('runs at most maxConcurrent flushes; a due batch goes when a slot frees', async () => {
+    const gates: (() => void)[] = [];
+    const started: number[][] = [];
+    let running = 0;
+    let mostAtOnce = 0;
+    const batcher = new MicroBatcher<number, number>(
+      async (items) => {
+        started.push(items);
+        running += 1;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        running -= 1;
+        return items.map((n) => ({ ok: true, value: n }));
+      },
+      { maxItems: 2, maxWaitMs: 5, maxConcurrent: 1 },
+    );
+    const all = [1, 2, 3, 4, 5].map((n) => batcher.submit(n));
+    expect(started).toEqual([[1, 2]]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(started).toHaveLength(1);
+    while (gates.length > 0 || started.length < 3) {
+      gates.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    gates.shift()?.();
+    await expect(Promise.all(all)).resolves.toEqual([1, 2, 3, 4, 5]);
+    expect(started).toEqual([[1, 2], [3, 4], [5]]);
+    expect(mostAtOnce).toBe(1);
+  });
+
   it('on close, flushes what waits, waits for running flushes, and refuses new items', async () => {
     const flush = jest.fn(doubled);
     const batcher = new MicroBatcher(flush, { maxItems: 100, maxWaitMs: 60_000 });

@@ -2,7 +2,7 @@
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: Error };
 
 export interface MicroBatcherOptions {
-  /** Flush as soon as this many items wait. */
+  /** Flush as soon as this many items wait; no flush holds more. */
   maxItems: number;
   /**
    * Flush this long after the first item of a batch arrived, however few wait. 0 flushes
@@ -10,6 +10,11 @@ export interface MicroBatcherOptions {
    * together goes together, and a lone item waits for nothing.
    */
   maxWaitMs: number;
+  /**
+   * Flushes running at once (default: no limit). A batch that is due while this many run
+   * goes as soon as one finishes, and keeps filling meanwhile.
+   */
+  maxConcurrent?: number;
 }
 
 export class MicroBatcherClosedError extends Error {
@@ -26,13 +31,14 @@ interface Pending<In, Out> {
 }
 
 /**
- * Gathers items submitted one by one (one per queue job) into batches for one bulk call,
- * and settles each submitter with its own item's outcome. Several flushes may run at once:
- * a batch fills while the previous one is written.
+ * Gathers items submitted one by one (one per queue job, one per HTTP request) into batches
+ * for one bulk call, and settles each submitter with its own item's outcome.
  */
 export class MicroBatcher<In, Out> {
   private pending: Pending<In, Out>[] = [];
   private cancelTimer: (() => void) | undefined;
+  /** A batch is due but every flush slot was busy. */
+  private due = false;
   private readonly running = new Set<Promise<void>>();
   private closed = false;
 
@@ -48,8 +54,8 @@ export class MicroBatcher<In, Out> {
     if (this.closed) return Promise.reject(new MicroBatcherClosedError());
     return new Promise<Out>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      if (this.pending.length >= this.options.maxItems) this.flushNow();
-      else this.cancelTimer ??= this.schedule();
+      if (this.pending.length >= this.options.maxItems) this.flushDue();
+      else if (!this.due) this.cancelTimer ??= this.schedule();
     });
   }
 
@@ -61,27 +67,46 @@ export class MicroBatcher<In, Out> {
   /** Flushes what waits, refuses new items, and resolves once every flush has settled. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.pending.length > 0) this.flushNow();
-    await Promise.all([...this.running]);
+    this.flushDue();
+    while (this.running.size > 0) await Promise.all([...this.running]);
   }
 
   private schedule(): () => void {
     if (this.options.maxWaitMs === 0) {
-      const immediate = setImmediate(() => this.flushNow());
+      const immediate = setImmediate(() => this.flushDue());
       return () => clearImmediate(immediate);
     }
-    const timer = setTimeout(() => this.flushNow(), this.options.maxWaitMs);
+    const timer = setTimeout(() => this.flushDue(), this.options.maxWaitMs);
     return () => clearTimeout(timer);
   }
 
-  private flushNow(): void {
+  /** A batch should go now (full, waited long enough, or closing). */
+  private flushDue(): void {
     this.cancelTimer?.();
     this.cancelTimer = undefined;
-    const batch = this.pending;
-    this.pending = [];
-    const run = this.settle(batch);
+    if (this.running.size >= (this.options.maxConcurrent ?? Infinity)) {
+      this.due = this.pending.length > 0;
+      return;
+    }
+    this.due = false;
+    const batch = this.pending.splice(0, this.options.maxItems);
+    if (batch.length > 0) this.start(batch);
+    this.planRest();
+  }
+
+  /** What still waits after a flush started or finished: another flush, or a timer. */
+  private planRest(): void {
+    if (this.pending.length === 0) return;
+    if (this.due || this.closed || this.pending.length >= this.options.maxItems) this.flushDue();
+    else this.cancelTimer ??= this.schedule();
+  }
+
+  private start(batch: Pending<In, Out>[]): void {
+    const run = this.settle(batch).finally(() => {
+      this.running.delete(run);
+      this.planRest();
+    });
     this.running.add(run);
-    void run.finally(() => this.running.delete(run));
   }
 
   private async settle(batch: Pending<In, Out>[]): Promise<void> {

@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
+import { ConnectionsModule } from '../connections/connections.module';
+import { ProfilesModule } from '../profiles/profiles.module';
+import { WebhookConnections } from './webhook-connections';
+import { WebhookEventIngester } from './webhook-event-ingester';
+import { WebhookEventsProcessor } from './webhook-events.processor';
 
 /** Worker side of inbound webhooks: the `webhooks` queue consumer. */
-@Module({})
+@Module({
+  imports: [ConnectionsModule, ProfilesModule],
+  providers: [WebhookConnections, WebhookEventIngester, WebhookEventsProcessor],
+})
 export class WebhooksWorkerModule {}

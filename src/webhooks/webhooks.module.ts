@@ -1,5 +1,14 @@
 import { Module } from '@nestjs/common';
+import { ConnectionsModule } from '../connections/connections.module';
+import { WebhookConnections } from './webhook-connections';
+import { WebhookEventQueue } from './webhook-event-queue';
+import { WebhookReceiver } from './webhook-receiver.service';
+import { WebhooksController } from './webhooks.controller';
 
 /** API side of inbound webhooks: `POST|GET /webhooks/:connectionId`. */
-@Module({})
+@Module({
+  imports: [ConnectionsModule],
+  controllers: [WebhooksController],
+  providers: [WebhookConnections, WebhookEventQueue, WebhookReceiver],
+})
 export class WebhooksModule {}

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '../common/errors/domain-error';
+import { ConnectorRegistry } from '../connector-registry/connector-registry';
+import type { Connector, ConnectorContext } from '../connector-sdk/connector.types';
+import { ConnectionEvents } from '../connections/connection-events';
+import { ConnectionsService, OpenedConnection } from '../connections/connections.service';
+
+/** How long a looked-up connection is reused; a disable or secret change applies after this. */
+export const CONNECTION_CACHE_TTL_MS = 5000;
+/** Bounds memory when someone posts to many random ids (misses are cached too). */
+const MAX_ENTRIES = 10_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A connection ready to verify, parse or fetch: its credentials opened, its connector found. */
+export interface WebhookConnection {
+  opened: OpenedConnection;
+  connector: Connector;
+  /** Built on first use (worker side, for `fetch`): an HTTP client with the shared rate limit. */
+  context(): ConnectorContext;
+}
+
+interface Entry {
+  expiresAt: number;
+  value: Promise<WebhookConnection | undefined>;
+}
+
+/**
+ * Connection lookups for the webhook path, cached for a few seconds: at thousands of
+ * deliveries per second a PostgreSQL round trip and a credential decryption per request would
+ * dominate. Concurrent lookups of one id share one query; failed lookups are not cached. A
+ * change made through this process drops the entry at once; other processes see it within
+ * the TTL.
+ */
+@Injectable()
+export class WebhookConnections {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly connections: ConnectionsService,
+    private readonly registry: ConnectorRegistry,
+    events: ConnectionEvents,
+  ) {
+    events.subscribe(async (change) => {
+      const id = change.kind === 'saved' ? change.connection.id : change.connectionId;
+      this.entries.delete(id.toLowerCase());
+    });
+  }
+
+  /** The connection, or undefined when there is none with this id. */
+  get(id: string, now = Date.now()): Promise<WebhookConnection | undefined> {
+    if (!UUID.test(id)) return Promise.resolve(undefined);
+    const key = id.toLowerCase();
+    const cached = this.entries.get(key);
+    if (cached && cached.expiresAt > now) return cached.value;
+    if (cached) this.entries.delete(key);
+    const value = this.load(key);
+    this.entries.set(key, { expiresAt: now + CONNECTION_CACHE_TTL_MS, value });
+    value.catch(() => {
+      if (this.entries.get(key)?.value === value) this.entries.delete(key);
+    });
+    if (this.entries.size > MAX_ENTRIES) {
+      // Maps iterate in insertion order: the first key is the oldest entry.
+      this.entries.delete(this.entries.keys().next().value as string);
+    }
+    return value;
+  }
+
+  private async load(id: string): Promise<WebhookConnection | undefined> {
+    let opened: OpenedConnection;
+    try {
+      opened = await this.connections.open(id);
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
+    // A connection whose connector is no longer installed cannot take deliveries either.
+    if (!this.registry.has(opened.connection.connector)) return undefined;
+    const connector = this.registry.get(opened.connection.connector);
+    let context: ConnectorContext | undefined;
+    return {
+      opened,
+      connector,
+      context: () => (context ??= this.connections.context(opened)),
+    };
+  }
+}

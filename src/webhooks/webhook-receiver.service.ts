@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import type { WebhookEvent, WebhookGetAnswer } from '../connector-sdk/connector.types';
+import type { InboundWebhook } from './inbound-webhook';
+import { WebhookConnection, WebhookConnections } from './webhook-connections';
+import {
+  MalformedWebhookError,
+  WebhookConnectionNotFoundError,
+  WebhookMediaTypeError,
+  WebhookMethodNotAllowedError,
+  WebhookSignatureError,
+} from './webhook-errors';
+import { WebhookEventQueue } from './webhook-event-queue';
+import type { WebhookJobData } from './webhook-job';
+
+/**
+ * The body encodings vendors deliver webhooks in (JSON; Mailchimp posts form fields), and the
+ * ones whose raw bytes the HTTP layer keeps for signature checks. Whether the body suits the
+ * connector is for its `parseWebhook` to say.
+ */
+const WEBHOOK_MEDIA_TYPES = new Set(['application/json', 'application/x-www-form-urlencoded']);
+
+/** What the vendor is told once its delivery is safely queued. */
+export interface WebhookReceipt {
+  /** Events the delivery carried that Syncline handles. */
+  received: number;
+  /** Of those, events seen before (a vendor retry or a replay): not queued again. */
+  duplicates: number;
+}
+
+/**
+ * The inbound webhook path: find the connection, verify the vendor's signature over the raw
+ * body, parse the events, and queue them. Acknowledged only once Redis holds every event;
+ * mapping, fetching and the profile store run later in the worker.
+ */
+@Injectable()
+export class WebhookReceiver {
+  constructor(
+    private readonly connections: WebhookConnections,
+    private readonly queue: WebhookEventQueue,
+  ) {}
+
+  async receive(connectionId: string, request: InboundWebhook): Promise<WebhookReceipt> {
+    const { connector, opened } = await this.target(connectionId);
+    if (!connector.verifyWebhook || !connector.parseWebhook) {
+      throw new WebhookConnectionNotFoundError(
+        `Connection ${connectionId} uses ${connector.manifest.name}, which does not receive webhooks`,
+      );
+    }
+    if (!request.mediaType || !WEBHOOK_MEDIA_TYPES.has(request.mediaType)) {
+      throw new WebhookMediaTypeError(request.headers['content-type']);
+    }
+    const verification = connector.verifyWebhook(request, {
+      config: opened.connection.config,
+      credentials: opened.credentials,
+    });
+    if (!verification.ok) throw new WebhookSignatureError(verification.reason);
+
+    let events: WebhookEvent[];
+    try {
+      events = connector.parseWebhook(request);
+    } catch (error) {
+      throw new MalformedWebhookError((error as Error).message);
+    }
+    if (events.length === 0) return { received: 0, duplicates: 0 };
+
+    const receivedAt = new Date(request.receivedAt).toISOString();
+    const jobs = events.map((event): WebhookJobData => ({
+      connectionId: opened.connection.id,
+      connector: connector.manifest.name,
+      deliveryId: request.requestId,
+      receivedAt,
+      event,
+    }));
+    const { duplicates } = await this.queue.enqueue(jobs);
+    return { received: events.length, duplicates };
+  }
+
+  /**
+   * A GET on the webhook URL: vendors that check the URL before saving a webhook (Mailchimp)
+   * get the connector's answer; for the others (HubSpot, Shopify) a GET is a mistake: 405.
+   */
+  async answerGet(connectionId: string, request: InboundWebhook): Promise<WebhookGetAnswer> {
+    const { connector, opened } = await this.target(connectionId);
+    if (!connector.answerWebhookGet) {
+      throw new WebhookMethodNotAllowedError(
+        `${connector.manifest.displayName} webhooks are POSTed to this URL; there is nothing to GET`,
+      );
+    }
+    return connector.answerWebhookGet(request, {
+      config: opened.connection.config,
+      credentials: opened.credentials,
+    });
+  }
+
+  private async target(connectionId: string): Promise<WebhookConnection> {
+    const target = await this.connections.get(connectionId);
+    // Disabled looks like unknown on purpose: the vendor learns nothing about our setup.
+    if (!target || !target.opened.connection.enabled) {
+      throw new WebhookConnectionNotFoundError(`No enabled connection with id ${connectionId}`);
+    }
+    return target;
+  }
+}
