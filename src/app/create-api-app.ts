@@ -9,6 +9,7 @@ import { HttpExceptionFilter } from '../common/errors/http-exception.filter';
 import { createValidationPipe } from '../common/validation.pipe';
 import { AppConfig } from '../config/app-config';
 import { mountApiDocs } from '../docs/openapi';
+import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id';
 import { registerHttpMetrics } from '../metrics/http-metrics.hook';
 import { MetricsService } from '../metrics/metrics.service';
 import { mountQueueBoard } from '../queues/board/queue-board';
@@ -26,7 +27,11 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRole(config),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true }),
+    new FastifyAdapter({
+      bodyLimit: BODY_LIMIT_BYTES,
+      trustProxy: true,
+      genReqId: requestIdOf,
+    }),
     // rawBody keeps the exact bytes next to the parsed JSON: webhook signatures cover them.
     { bufferLogs: true, rawBody: true },
   );
@@ -36,6 +41,9 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
   registerHttpMetrics(fastify, app.get(MetricsService).httpDuration);
   const tokens = app.get(TokensService);
   await mountQueueBoard(

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { jobOwner } from './dead-letter';
 import { DeadLetterRepository } from './dead-letter.repository';
-import { QueueDirectory } from './queue-directory';
+import { QueueDirectory } from '../queues/queue-directory';
 
 /** Jobs moved per queue per sweep; the next sweep takes the rest. */
 const SWEEP_BATCH = 200;

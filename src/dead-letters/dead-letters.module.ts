@@ -3,7 +3,6 @@ import { DeadLetterRepository } from './dead-letter.repository';
 import { DeadLetterSweeper } from './dead-letter-sweeper';
 import { DeadLettersController } from './dead-letters.controller';
 import { DeadLettersService } from './dead-letters.service';
-import { queueDirectoryProvider } from './queue-directory';
 
 /**
  * Jobs that exhausted their retries, kept in PostgreSQL with their payload for replay. The
@@ -11,7 +10,7 @@ import { queueDirectoryProvider } from './queue-directory';
  */
 @Module({
   controllers: [DeadLettersController],
-  providers: [queueDirectoryProvider, DeadLetterRepository, DeadLetterSweeper, DeadLettersService],
+  providers: [DeadLetterRepository, DeadLetterSweeper, DeadLettersService],
   exports: [DeadLettersService, DeadLetterSweeper],
 })
 export class DeadLettersModule {}

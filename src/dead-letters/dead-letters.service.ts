@@ -4,7 +4,7 @@ import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import type { DeadLetter, NewDeadLetter, ReplayMarker } from './dead-letter';
 import { DeadLetterFilter, DeadLetterRepository } from './dead-letter.repository';
 import { DeadLetterSweeper } from './dead-letter-sweeper';
-import { QueueDirectory } from './queue-directory';
+import { QueueDirectory } from '../queues/queue-directory';
 
 /** Most dead letters one bulk replay re-enqueues; call again for more. */
 export const MAX_BULK_REPLAY = 1000;

@@ -1,11 +1,9 @@
 import { Module } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { REDACTED_PATHS } from './redaction';
-
-const REQUEST_ID_HEADER = 'x-request-id';
+import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 
 /**
  * Structured JSON logs. Every HTTP log line carries the request id (taken from
@@ -21,12 +19,9 @@ const REQUEST_ID_HEADER = 'x-request-id';
           level: config.logLevel,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
           base: { service: 'syncline', role: config.role },
+          // Fastify normally assigns the id first (see create-api-app.ts); this covers the rest.
           genReqId: (req: IncomingMessage, res: ServerResponse) => {
-            const incoming = req.headers[REQUEST_ID_HEADER];
-            const id =
-              typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming)
-                ? incoming
-                : randomUUID();
+            const id = requestIdOf(req);
             res.setHeader(REQUEST_ID_HEADER, id);
             return id;
           },

@@ -1,8 +1,6 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { QueueName } from '../queues/queue-names';
+import { QueueDirectory } from '../queues/queue-directory';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
 const JOB_OUTCOMES = ['completed', 'failed'] as const;
@@ -18,12 +16,8 @@ export class MetricsService {
   readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
   private readonly outcomesSeen = new Map<string, number>();
 
-  constructor(
-    @InjectQueue(QueueName.Sync) sync: Queue,
-    @InjectQueue(QueueName.Ingest) ingest: Queue,
-    @InjectQueue(QueueName.Outbound) outbound: Queue,
-  ) {
-    const queues = [sync, ingest, outbound];
+  constructor(directory: QueueDirectory) {
+    const queues = directory.all();
     collectDefaultMetrics({ register: this.registry, prefix: 'syncline_' });
 
     this.httpDuration = new Histogram({

@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 import { ClusterLease } from './cluster-lease';
 import { JobLogContext } from './job-logging';
+import { QueueDirectory, queueDirectoryProvider } from './queue-directory';
 import { ALL_QUEUES } from './queue-names';
 
 /**
@@ -31,7 +32,7 @@ import { ALL_QUEUES } from './queue-names';
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
   ],
-  providers: [JobLogContext, ClusterLease],
-  exports: [BullModule, JobLogContext, ClusterLease],
+  providers: [JobLogContext, ClusterLease, queueDirectoryProvider],
+  exports: [BullModule, JobLogContext, ClusterLease, QueueDirectory],
 })
 export class QueuesModule {}

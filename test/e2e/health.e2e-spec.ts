@@ -39,6 +39,19 @@ describe('health and metrics', () => {
     });
   });
 
+  it("gives every request an id, unique across processes, or keeps the proxy's", async () => {
+    const first = await app.request('GET', '/health/live', { token: null });
+    const second = await app.request('GET', '/health/live', { token: null });
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    expect(first.headers.get('x-request-id')).toMatch(uuid);
+    expect(second.headers.get('x-request-id')).not.toBe(first.headers.get('x-request-id'));
+    const proxied = await app.request('GET', '/health/live', {
+      token: null,
+      headers: { 'x-request-id': 'edge-7f3a.42' },
+    });
+    expect(proxied.headers.get('x-request-id')).toBe('edge-7f3a.42');
+  });
+
   it('exposes HTTP durations, queue depths and job outcomes in Prometheus format', async () => {
     await app.request('GET', '/v1/connectors');
     const metrics = await app.request('GET', '/metrics', { token: null });
@@ -47,7 +60,7 @@ describe('health and metrics', () => {
     expect(metrics.text).toMatch(
       /syncline_http_request_duration_seconds_count\{method="GET",route="\/v1\/connectors",status_code="200"\} 1/,
     );
-    for (const queue of ['sync', 'ingest', 'outbound']) {
+    for (const queue of ['sync', 'webhooks', 'ingest', 'outbound']) {
       expect(metrics.text).toContain(`syncline_queue_jobs{queue="${queue}",state="waiting"} 0`);
       expect(metrics.text).toContain(
         `syncline_queue_job_outcomes_total{queue="${queue}",outcome="failed"} 0`,

@@ -1,9 +1,9 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Provider } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { ALL_QUEUES } from '../queues/queue-names';
+import { ALL_QUEUES } from './queue-names';
 
-/** Every queue by name: the dead letters of any queue can be swept and replayed. */
+/** Every queue by name: for code that works on all of them (dead letters, metrics). */
 export class QueueDirectory {
   constructor(private readonly queues: ReadonlyMap<string, Queue>) {}
 
