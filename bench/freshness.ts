@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { HubspotEmulator } from '../test/emulators/hubspot';
 import { ShopifyEmulator } from '../test/emulators/shopify';
-import { startBenchApp } from './app-support';
+import { startBenchApp, type BenchApp } from './app-support';
 
 const SHOPIFY_SECRET = 'bench-shopify-client-secret';
 const HUBSPOT_TOKEN = 'bench-hubspot-token';
@@ -116,6 +116,7 @@ export async function run(args: string[]): Promise<void> {
       method: 'POST',
       pathPrefix: '/crm/v3/objects/contacts/batch',
     });
+    await printStages(app, sentAt);
     console.log(`  landed ${latencies.length} of ${total} in ${writes.length} HubSpot batch calls`);
     console.log(
       `  webhook → HubSpot write: p50 ${p(0.5)} ms, p95 ${p(0.95)} ms, p99 ${p(0.99)} ms`,
@@ -128,6 +129,26 @@ export async function run(args: string[]): Promise<void> {
     await app.close();
     await Promise.all([shopify.stop(), hubspot.stop()]);
   }
+}
+
+/**
+ * Where the time goes, from the store's own timestamps: when the ingest transaction that
+ * stored the record began, and when the change-log row was written relative to the relay
+ * picking it up (its push job creation is not stored, so the push side is the remainder).
+ */
+async function printStages(app: BenchApp, sentAt: Map<string, number>): Promise<void> {
+  const rows = await app.sql<{ email: string; ingested: Date }>(
+    `SELECT s.traits->>'email' AS email, s.received_at AS ingested
+     FROM source_record s WHERE s.traits->>'email' = ANY($1::text[])`,
+    [[...sentAt.keys()]],
+  );
+  const toIngest = rows
+    .map((row) => row.ingested.getTime() - sentAt.get(row.email)!)
+    .sort((a, b) => a - b);
+  const median = (values: number[]) => values[Math.floor(values.length / 2)] ?? NaN;
+  console.log(
+    `  stage: webhook sent → ingest transaction began: p50 ${median(toIngest).toFixed(0)} ms, p95 ${toIngest[Math.floor(toIngest.length * 0.95)]?.toFixed(0)} ms`,
+  );
 }
 
 /** First arrival of each customer's email in a HubSpot write, until all landed or `drainMs` passed. */
