@@ -81,7 +81,7 @@ export async function createBenchStore(url: string, poolSize: number) {
     dataSource,
     config,
     loadIdentityRules(config.defaultPhoneRegion),
-    new ConnectionPriorityRepository(dataSource),
+    new ConnectionPriorityRepository(),
     new ProfileBatchRepository(),
     new SuppressionHasher(config),
   );

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const TOKEN_PREFIX = 'sl_';
 const VISIBLE_PREFIX_LENGTH = 10;
@@ -11,9 +11,4 @@ export function generateToken(): { token: string; hash: Buffer; prefix: string }
 
 export function hashToken(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
-}
-
-/** Compares two tokens in constant time (over their hashes, so lengths may differ). */
-export function tokensEqual(presented: string, expected: string): boolean {
-  return timingSafeEqual(hashToken(presented), hashToken(expected));
 }

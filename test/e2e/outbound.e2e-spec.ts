@@ -177,6 +177,26 @@ describe('outbound across HubSpot, Mailchimp, Zendesk and Shopify', () => {
     expect(zendeskWrite.body).toMatchObject({
       user: expect.objectContaining({ phone: NEW_PHONE }),
     });
+    // The profile shows, per destination, when it was last pushed and how that went.
+    const [{ profile_id: profileId }] = await env.sql<{ profile_id: string }>(
+      `SELECT profile_id FROM source_record WHERE connection_id = $1 AND external_id = $2`,
+      [ids.shopify, String(customerId)],
+    );
+    const profile = await app.request('GET', `/v1/profiles/${profileId}`);
+    const pushes = (
+      profile.body as {
+        pushes: { connectionName: string; status: string; lastPushedAt: string | null }[];
+      }
+    ).pushes;
+    expect(pushes.map((p) => [p.connectionName, p.status])).toEqual([
+      ['hubspot', 'ok'],
+      ['mailchimp', 'ok'],
+      ['shopify', 'ok'],
+      ['zendesk', 'ok'],
+    ]);
+    expect(pushes.find((p) => p.connectionName === 'zendesk')?.lastPushedAt).toEqual(
+      expect.any(String),
+    );
     // The value came from Shopify: nothing is written back to it.
     expect(after.shopify).toHaveLength(before.shopify.length);
     expect(mailchimp.member('lin@northwind.dev')?.mergeFields?.PHONE).toBe(NEW_PHONE);
@@ -265,6 +285,16 @@ describe('outbound across HubSpot, Mailchimp, Zendesk and Shopify', () => {
     });
     const letters = await app.request('GET', `/v1/dead-letters?connectionId=${ids.mailchimp}`);
     expect((letters.body as { data: { error: string }[] }).data[0].error).toContain('looks fake');
+    const [{ profile_id: oddId }] = await env.sql<{ profile_id: string }>(
+      `SELECT profile_id FROM source_record WHERE connection_id = $1 AND external_id = $2`,
+      [ids.shopify, String(odd.id)],
+    );
+    const oddProfile = await app.request('GET', `/v1/profiles/${oddId}`);
+    expect(
+      (
+        oddProfile.body as { pushes: { connectionName: string; status: string; error: string }[] }
+      ).pushes.find((p) => p.connectionName === 'mailchimp'),
+    ).toMatchObject({ status: 'failed', error: expect.stringContaining('looks fake') });
     await waitFor(() => {
       const w = writes();
       return w.hubspot.length > before.hubspot.length && w.zendesk.length > before.zendesk.length;

@@ -1,16 +1,21 @@
 import {
   IdentityConflictEntity,
   ProfileChangeEntity,
-  ProfileEntity,
   ProfileMergeEntity,
   SourceRecordEntity,
 } from '../entities';
 import { ProfileChangeDto, ProfileMergeDto } from './dto/profile-history.dto';
-import { IdentityConflictDto, ProfileSummaryDto, SourceRecordDto } from './dto/profile.dto';
+import type { ProfileSummaryRow, PushStatusRow } from './profile-read.repository';
+import {
+  IdentityConflictDto,
+  ProfileSummaryDto,
+  PushStatusDto,
+  SourceRecordDto,
+} from './dto/profile.dto';
 import { ExportedSourceRecordDto } from './dto/profile-export.dto';
 
 /** Entity → response DTO mappers, one per shape. */
-export function presentSummary(profile: ProfileEntity): ProfileSummaryDto {
+export function presentSummary(profile: ProfileSummaryRow): ProfileSummaryDto {
   return {
     id: profile.id,
     status: profile.status,
@@ -68,5 +73,17 @@ export function presentMerge(merge: ProfileMergeEntity): ProfileMergeDto {
     cause: merge.cause as unknown as Record<string, unknown>,
     at: merge.createdAt.toISOString(),
     splitAt: merge.splitAt ? merge.splitAt.toISOString() : null,
+  };
+}
+
+export function presentPush(push: PushStatusRow): PushStatusDto {
+  return {
+    connectionId: push.connectionId,
+    connectionName: push.connectionName,
+    status: push.status,
+    externalId: push.externalId,
+    lastPushedAt: push.lastPushedAt?.toISOString() ?? null,
+    lastAttemptAt: push.lastAttemptAt.toISOString(),
+    error: push.error,
   };
 }

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { InvalidInputError, NotFoundError } from '../../common/errors/domain-error';
-import { decodeCursor, encodeCursor, toPage } from '../../common/pagination/cursor';
+import { KeysetPosition, decodeCursor, encodeCursor, toPage } from '../../common/pagination/cursor';
 import { normalizeEmail } from '../identity/normalize-email';
 import { normalizePhone } from '../identity/normalize-phone';
+import { readProvenance } from '../survivorship/stored-provenance';
 import { ProfileExportDto } from './dto/profile-export.dto';
 import { ProfileHistoryDto } from './dto/profile-history.dto';
 import { ProfileDetailDto, ProfilePageDto } from './dto/profile.dto';
@@ -13,6 +14,7 @@ import {
   presentConflict,
   presentExportedSource,
   presentMerge,
+  presentPush,
   presentSource,
   presentSummary,
 } from './profile-presenter';
@@ -27,15 +29,13 @@ export class ProfileQueryService {
   ) {}
 
   async search(query: ProfileSearchQueryDto): Promise<ProfilePageDto> {
-    const owners = await this.identifierOwners(query);
-    if (owners && owners.some((owner) => owner === null)) return { data: [], nextCursor: null };
-    const ids = owners ? [...new Set(owners as string[])] : undefined;
-    if (ids && ids.length > 1) return { data: [], nextCursor: null }; // identifiers of different people
     const rows = await this.reads.search({
-      profileIds: ids,
+      email: query.email === undefined ? undefined : this.email(query.email),
+      phone: query.phone === undefined ? undefined : this.phone(query.phone),
+      source: query.externalId === undefined ? undefined : externalRef(query.externalId),
       text: query.q,
       limit: query.limit,
-      after: decodeCursor(query.cursor),
+      after: keysetAfter(query.cursor),
     });
     return toPage(rows, query.limit, presentSummary);
   }
@@ -43,21 +43,23 @@ export class ProfileQueryService {
   async get(id: string): Promise<ProfileDetailDto> {
     const profile = await this.reads.findProfile(id);
     if (!profile) throw new NotFoundError(`Profile ${id} not found`);
-    const [identifiers, sources, conflicts] = await Promise.all([
+    const [identifiers, sources, conflicts, pushes] = await Promise.all([
       this.reads.identifiersOf([id]),
       this.reads.sourcesOf([id], false),
       this.reads.conflictsOf([id]),
+      this.reads.pushesOf(id),
     ]);
     return {
       ...presentSummary(profile),
       mergedInto: profile.mergedInto,
-      provenance: profile.provenance,
+      provenance: readProvenance(profile.provenance),
       identifiers: [
         ...identifiers.map((i) => ({ type: i.type, value: i.value })),
         ...sources.map((s) => ({ type: 'external', value: `${s.connectionId}:${s.externalId}` })),
       ],
       sources: sources.map(presentSource),
       conflicts: conflicts.map(presentConflict),
+      pushes: pushes.map(presentPush),
     };
   }
 
@@ -99,7 +101,7 @@ export class ProfileQueryService {
     return {
       exportedAt: new Date().toISOString(),
       profiles: profiles.filter((p) => p !== null).map(presentSummary),
-      provenance: survivor.provenance,
+      provenance: readProvenance(survivor.provenance),
       identifiers: [
         ...identifiers.map((i) => ({ type: i.type, value: i.value })),
         ...sources.map((s) => ({ type: 'external', value: `${s.connectionId}:${s.externalId}` })),
@@ -111,32 +113,39 @@ export class ProfileQueryService {
     };
   }
 
-  /** Owner per identifier filter given (null = no such identifier), or undefined when none given. */
-  private async identifierOwners(
-    query: ProfileSearchQueryDto,
-  ): Promise<(string | null)[] | undefined> {
-    const lookups: Promise<string | null>[] = [];
-    if (query.email !== undefined) {
-      const email = normalizeEmail(query.email);
-      if (!email)
-        throw new InvalidInputError([{ field: 'email', message: 'is not a valid email address' }]);
-      lookups.push(this.reads.ownerOfIdentifier('email', email));
-    }
-    if (query.phone !== undefined) {
-      const phone = normalizePhone(query.phone, this.config.defaultPhoneRegion);
-      if (!phone)
-        throw new InvalidInputError([{ field: 'phone', message: 'is not a valid phone number' }]);
-      lookups.push(this.reads.ownerOfIdentifier('phone', phone));
-    }
-    if (query.externalId !== undefined) {
-      const separator = query.externalId.indexOf(':');
-      lookups.push(
-        this.reads.ownerOfSource(
-          query.externalId.slice(0, separator).toLowerCase(),
-          query.externalId.slice(separator + 1),
-        ),
-      );
-    }
-    return lookups.length > 0 ? Promise.all(lookups) : undefined;
+  private email(input: string): string {
+    const email = normalizeEmail(input);
+    if (!email) throw invalid('email', 'is not a valid email address');
+    return email;
   }
+
+  private phone(input: string): string {
+    const phone = normalizePhone(input, this.config.defaultPhoneRegion);
+    if (!phone) throw invalid('phone', 'is not a valid phone number');
+    return phone;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `connectionId:vendorId`, the connection id lower-cased as the store keeps it. */
+function externalRef(input: string): { connectionId: string; externalId: string } {
+  const separator = input.indexOf(':');
+  const connectionId = input.slice(0, separator).toLowerCase();
+  if (!UUID.test(connectionId)) {
+    throw invalid('externalId', 'must be connectionId:vendorId with connectionId a UUID');
+  }
+  return { connectionId, externalId: input.slice(separator + 1) };
+}
+
+/** A cursor's position; its id goes into a uuid comparison, so it must be one. */
+function keysetAfter(cursor: string | undefined): KeysetPosition | undefined {
+  const after = decodeCursor(cursor);
+  if (after && !UUID.test(after.id))
+    throw invalid('cursor', 'is not a cursor returned by this API');
+  return after;
+}
+
+function invalid(field: string, message: string): InvalidInputError {
+  return new InvalidInputError([{ field, message }]);
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository } from 'typeorm';
-import { KeysetPosition } from '../../common/pagination/cursor';
+import { Repository } from 'typeorm';
 import {
   IdentityConflictEntity,
   ProfileChangeEntity,
@@ -10,15 +9,25 @@ import {
   ProfileMergeEntity,
   SourceRecordEntity,
 } from '../entities';
+import { ProfileSearch, profileSearchSql } from './profile-search-sql';
 
-export interface ProfileSearch {
-  profileIds?: string[];
-  text?: string;
-  limit: number;
-  after?: KeysetPosition;
-}
+/** What a search returns per profile: the fields of a summary. */
+export type ProfileSummaryRow = Pick<
+  ProfileEntity,
+  'id' | 'status' | 'traits' | 'createdAt' | 'updatedAt'
+>;
 
 /** Read-side queries for the profile API; writes go through ProfileStore and friends. */
+export interface PushStatusRow {
+  connectionId: string;
+  connectionName: string;
+  status: 'ok' | 'failed';
+  externalId: string | null;
+  lastPushedAt: Date | null;
+  lastAttemptAt: Date;
+  error: string | null;
+}
+
 @Injectable()
 export class ProfileReadRepository {
   constructor(
@@ -37,47 +46,10 @@ export class ProfileReadRepository {
     return this.profiles.findOne({ where: { id } });
   }
 
-  async ownerOfIdentifier(type: 'email' | 'phone', value: string): Promise<string | null> {
-    const row = await this.identifiers.findOne({
-      where: { type, value },
-      select: { profileId: true },
-    });
-    return row?.profileId ?? null;
-  }
-
-  async ownerOfSource(connectionId: string, externalId: string): Promise<string | null> {
-    const row = await this.sources.findOne({
-      where: { connectionId, externalId },
-      select: { profileId: true },
-    });
-    return row?.profileId ?? null;
-  }
-
-  /** Live (not merged) profiles, keyset-ordered by (createdAt, id); `limit + 1` rows. */
-  search(search: ProfileSearch): Promise<ProfileEntity[]> {
-    const query = this.profiles
-      .createQueryBuilder('p')
-      .where(`p.status <> 'merged'`)
-      .orderBy('p.created_at', 'ASC')
-      .addOrderBy('p.id', 'ASC')
-      .limit(search.limit + 1);
-    if (search.profileIds) query.andWhere('p.id = ANY(:ids)', { ids: search.profileIds });
-    if (search.text) {
-      query.andWhere(`p.search_text ILIKE :text`, {
-        text: `%${escapeLike(search.text.toLowerCase())}%`,
-      });
-    }
-    if (search.after) {
-      query.andWhere(
-        new Brackets((where) =>
-          where.where('(p.created_at, p.id) > (:createdAt, :id)', {
-            createdAt: search.after?.createdAt,
-            id: search.after?.id,
-          }),
-        ),
-      );
-    }
-    return query.getMany();
+  /** See profileSearchSql: one round trip, no query builder, on the path clients call most. */
+  search(search: ProfileSearch): Promise<ProfileSummaryRow[]> {
+    const { sql, params } = profileSearchSql(search);
+    return this.profiles.query(sql, params) as Promise<ProfileSummaryRow[]>;
   }
 
   identifiersOf(profileIds: string[]): Promise<ProfileIdentifierEntity[]> {
@@ -105,6 +77,18 @@ export class ProfileReadRepository {
       .where('c.profile_id = ANY(:ids) OR c.other_profile_ids && :ids::uuid[]', { ids: profileIds })
       .orderBy('c.created_at', 'ASC')
       .getMany();
+  }
+
+  /** What the outbound path last did for this profile at each destination. */
+  pushesOf(profileId: string): Promise<PushStatusRow[]> {
+    return this.profiles.query(
+      `SELECT p.connection_id AS "connectionId", c.name AS "connectionName", p.status,
+              p.external_id AS "externalId", p.pushed_at AS "lastPushedAt",
+              p.attempted_at AS "lastAttemptAt", p.error
+       FROM push_state p JOIN connection c ON c.id = p.connection_id
+       WHERE p.profile_id = $1 ORDER BY c.name`,
+      [profileId],
+    ) as Promise<PushStatusRow[]>;
   }
 
   mergesOf(profileId: string): Promise<ProfileMergeEntity[]> {
@@ -151,7 +135,3 @@ const sourceColumnsWithoutRaw = [
   's.identifiers',
   's.receivedAt',
 ];
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}

@@ -46,10 +46,13 @@ export class ProfilesController {
   @Get()
   @ApiOperation({
     summary:
-      'Find profiles by email, phone (any format), externalId (connectionId:vendorId) or free text q',
+      'Find profiles by email, phone (any format), externalId (connectionId:vendorId) or prefix search q',
   })
   @ApiOkResponse({ type: ProfilePageDto })
-  @ApiBadRequestResponse({ description: 'Unparseable email or phone, or a bad cursor.' })
+  @ApiBadRequestResponse({
+    description:
+      'An unparseable email, phone or externalId, a bad cursor or limit: names the field.',
+  })
   search(@Query() query: ProfileSearchQueryDto): Promise<ProfilePageDto> {
     return this.queries.search(query);
   }

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { CanonicalTraits } from '../canonical/canonical-traits';
-import { Provenance } from '../survivorship/compute-traits';
+import { StoredProvenance } from '../survivorship/stored-provenance';
 import { ProfileStatus } from '../store/batch-state';
 
 /** One person. `merged` profiles are redirect stubs pointing at their survivor. Written by ProfileStore only. */
@@ -9,9 +9,9 @@ export class ProfileEntity {
   @PrimaryColumn('uuid') id!: string;
   @Column({ type: 'text' }) status!: ProfileStatus;
   @Column({ type: 'jsonb' }) traits!: CanonicalTraits;
-  @Column({ type: 'jsonb' }) provenance!: Provenance;
+  /** See StoredProvenance; `readProvenance` gives the per-trait map. */
+  @Column({ type: 'jsonb' }) provenance!: StoredProvenance;
   @Column({ name: 'merged_into', type: 'uuid', nullable: true }) mergedInto!: string | null;
-  @Column({ name: 'search_text', type: 'text', select: false }) searchText!: string;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

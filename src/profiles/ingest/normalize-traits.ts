@@ -1,6 +1,7 @@
 import { CanonicalTraits } from '../canonical/canonical-traits';
 import { normalizeEmail } from '../identity/normalize-email';
 import { normalizePhone } from '../identity/normalize-phone';
+import { sortedKeys } from './small-sort';
 
 /**
  * Cleans a record's traits before they are stored: strings trimmed (blank → null), email
@@ -26,6 +27,7 @@ export function normalizeTraits(
   return result;
 }
 
+// Runs on every value of every record ingested: plain loops, no intermediate entry arrays.
 function cleanValue(value: unknown): unknown {
   if (typeof value === 'string') {
     const trimmed = value.trim();
@@ -33,8 +35,11 @@ function cleanValue(value: unknown): unknown {
   }
   if (Array.isArray(value)) return value.map(cleanValue);
   if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
+    // Keys in sorted order: the content hash (stableJson) then serialises natively.
+    for (const key of sortedKeys(record)) {
+      const inner = record[key];
       if (inner !== undefined) out[key] = cleanValue(inner);
     }
     return out;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import { IdentityRules } from '../identity/identity-rules';
 import { Identifier, identifierKey } from '../identity/identifier';
 import { normalizeEmail } from '../identity/normalize-email';
@@ -6,6 +6,7 @@ import { normalizePhone } from '../identity/normalize-phone';
 import { IngestItem, IngestResult } from './ingest-job';
 import { normalizeTraits } from './normalize-traits';
 import { PreparedRecord, compareVersions, sourceKey } from './prepared-record';
+import { smallSort } from './small-sort';
 import { stableJson } from './stable-json';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -92,30 +93,28 @@ function prepare(
     phone: traitPhone,
   });
   const candidates: Identifier[] = [];
-  const addEmail = (value: unknown) => {
-    const email = normalizeEmail(value);
-    if (email) candidates.push({ type: 'email', value: email });
-  };
-  const addPhone = (value: unknown) => {
-    const phone = normalizePhone(value, defaultPhoneRegion);
-    if (phone) candidates.push({ type: 'phone', value: phone });
-  };
   if (traitEmail) candidates.push({ type: 'email', value: traitEmail });
   if (traitPhone) candidates.push({ type: 'phone', value: traitPhone });
   for (const extra of record.identifiers ?? []) {
-    if (extra?.type === 'email') addEmail(extra.value);
-    else if (extra?.type === 'phone') addPhone(extra.value);
+    const value =
+      extra?.type === 'email'
+        ? normalizeEmail(extra.value)
+        : extra?.type === 'phone'
+          ? normalizePhone(extra.value, defaultPhoneRegion)
+          : undefined;
+    if (value) candidates.push({ type: extra.type, value });
   }
   const unique = new Map<string, Identifier>();
   for (const identifier of candidates) {
     if (!rules.isBlocked(identifier)) unique.set(identifierKey(identifier), identifier);
   }
-  const identifiers = [...unique.values()].sort((a, b) =>
+  const identifiers = smallSort([...unique.values()], (a, b) =>
     identifierKey(a) < identifierKey(b) ? -1 : 1,
   );
-  const hash = createHash('sha256')
-    .update(stableJson({ connectionId, externalId, updatedAt, deleted, traits, identifiers }))
-    .digest('hex');
+  // Keys listed in sorted order, so stableJson can serialise natively.
+  const hash = sha256Hex(
+    stableJson({ connectionId, deleted, externalId, identifiers, traits, updatedAt }),
+  );
   return {
     index,
     connectionId,
@@ -127,4 +126,11 @@ function prepare(
     hash,
     raw: item.raw ?? null,
   };
+}
+
+/** One-shot hashing where Node has it (≥ 20.12): no Hash object per record. */
+function sha256Hex(text: string): string {
+  return typeof oneShotHash === 'function'
+    ? oneShotHash('sha256', text, 'hex')
+    : createHash('sha256').update(text).digest('hex');
 }

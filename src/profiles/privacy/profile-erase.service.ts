@@ -97,7 +97,12 @@ export class ProfileEraseService {
       `UPDATE profile_change SET changes = NULL, cause = NULL WHERE profile_id = ANY($1::uuid[])`,
       [ids],
     );
-    // Cascades to identifiers, sources and conflicts owned by these profiles.
+    // Identifiers and sources have no foreign key (migration 1732320000000): delete them here.
+    await queryRows(runner, `DELETE FROM profile_identifier WHERE profile_id = ANY($1::uuid[])`, [
+      ids,
+    ]);
+    await queryRows(runner, `DELETE FROM source_record WHERE profile_id = ANY($1::uuid[])`, [ids]);
+    // Cascades to the conflicts recorded on these profiles.
     await queryRows(runner, `DELETE FROM profile WHERE id = ANY($1::uuid[])`, [ids]);
     await insertChanges(runner, [
       {

@@ -1,6 +1,6 @@
 import { CanonicalTraits } from '../canonical/canonical-traits';
 import { Identifier } from '../identity/identifier';
-import { Provenance } from '../survivorship/compute-traits';
+import { StoredProvenance } from '../survivorship/stored-provenance';
 
 export type ProfileStatus = 'active' | 'closed' | 'merged';
 
@@ -14,7 +14,7 @@ export interface ProfileState {
   /** ISO 8601; "oldest" means smallest (createdAt, id). */
   createdAt: string;
   traits: CanonicalTraits;
-  provenance: Provenance;
+  provenance: StoredProvenance;
   isNew: boolean;
 }
 

@@ -3,9 +3,9 @@ import { PreparedRecord } from '../ingest/prepared-record';
 import { stableJson } from '../ingest/stable-json';
 import { PriorityLookup, computeTraits } from '../survivorship/compute-traits';
 import { diffTraits } from '../survivorship/diff-traits';
+import { storeProvenance } from '../survivorship/stored-provenance';
 import { BatchState, ProfileState, SourceState } from './batch-state';
 import { Resolution } from './resolve-identities';
-import { searchText } from './search-text';
 import { ChangeCause, ChangeRow, IdentifierRow, ProfileRow, WritePlan } from './write-plan';
 
 export interface PlanInputs {
@@ -57,12 +57,13 @@ export function buildWritePlan({
     const causeFor = profileCause(cause, resolution.recordsFor.get(id) ?? []);
     let next: Pick<ProfileRow, 'traits' | 'provenance' | 'status'>;
     if (profile.status === 'merged') {
-      next = { traits: {}, provenance: {}, status: 'merged' };
+      next = { traits: {}, provenance: [], status: 'merged' };
     } else {
       const sources = sourcesByProfile.get(id) ?? [];
       const computed = computeTraits(sources, priorities);
       next = {
-        ...computed,
+        traits: computed.traits,
+        provenance: storeProvenance(computed.provenance),
         status: sources.some((source) => !source.deleted) ? 'active' : 'closed',
       };
     }
@@ -72,7 +73,6 @@ export function buildWritePlan({
       mergedInto: profile.mergedInto,
       traits: next.traits,
       provenance: next.provenance,
-      searchText: searchText(next.traits),
       createdAt: profile.createdAt,
     };
     const added = resolution.identifiersAddedTo.get(id);
@@ -166,14 +166,13 @@ function groupSources(state: BatchState, touched: ReadonlySet<string>): Map<stri
 
 /** The batch cause narrowed to the records that touched one profile. */
 function profileCause(cause: ChangeCause, records: PreparedRecord[]): ChangeCause {
-  const connections = new Set(records.map((record) => record.connectionId));
-  return {
-    ...cause,
-    ...(connections.size === 1 ? { connectionId: [...connections][0] } : {}),
-    externalIds: records.map((record) =>
-      connections.size === 1 ? record.externalId : `${record.connectionId}:${record.externalId}`,
-    ),
-  };
+  const connectionId = records[0]?.connectionId;
+  const oneConnection =
+    connectionId !== undefined && records.every((record) => record.connectionId === connectionId);
+  const externalIds = records.map((record) =>
+    oneConnection ? record.externalId : `${record.connectionId}:${record.externalId}`,
+  );
+  return oneConnection ? { ...cause, connectionId, externalIds } : { ...cause, externalIds };
 }
 
 function change(
@@ -182,10 +181,11 @@ function change(
   changes: ChangeRow['changes'],
   cause: ChangeCause,
 ): ChangeRow {
-  const payload = Object.fromEntries(
-    Object.entries(changes).filter(([, value]) => value !== undefined),
-  ) as ChangeRow['changes'];
-  return { profileId, kind, changes: payload, cause };
+  const payload: Record<string, unknown> = {};
+  for (const key of Object.keys(changes) as (keyof ChangeRow['changes'])[]) {
+    if (changes[key] !== undefined) payload[key] = changes[key];
+  }
+  return { profileId, kind, changes: payload as ChangeRow['changes'], cause };
 }
 
 function owned(identifier: Identifier, profileId: string): IdentifierRow {

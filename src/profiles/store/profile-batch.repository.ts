@@ -3,12 +3,14 @@ import type { QueryRunner } from 'typeorm';
 import { CanonicalTraits } from '../canonical/canonical-traits';
 import { Identifier, identifierKey } from '../identity/identifier';
 import { sourceKey } from '../ingest/prepared-record';
-import { Provenance } from '../survivorship/compute-traits';
+import { StoredProvenance } from '../survivorship/stored-provenance';
 import { BatchState, ProfileStatus } from './batch-state';
+import { SubmittingClient, copyRows } from './copy-from-stdin';
+import { copyHexBytes, copyJson, copyText } from './copy-text';
 import { executeForRows, queryRows } from './sql-runner';
 import { WritePlan } from './write-plan';
 
-/** Thrown when another transaction claimed an identifier or source first: retry the batch. */
+/** Thrown when concurrent batches keep moving the profiles a batch must lock: retry it. */
 export class IdentityRaceError extends Error {
   readonly code = 'IDENTITY_RACE';
 }
@@ -18,36 +20,76 @@ export interface SourceRef {
   externalId: string;
 }
 
+export interface BatchLookup {
+  /** Profiles owning one of the identifiers or source keys. */
+  owners: Set<string>;
+  /** Suppression hashes (hex) found: records carrying one belong to an erased person. */
+  suppressed: Set<string>;
+  /** identifierKeys blocked at run time (by a split). */
+  blocked: Set<string>;
+}
+
 /**
- * The SQL of one ingest batch. Every statement is set-based (arrays or one JSON document
- * unpacked server-side), so a batch costs about a dozen round trips however many records
- * it holds. All methods run on the caller's transaction.
+ * The SQL of one ingest batch. Every statement is set-based (new rows appended with COPY,
+ * lookups and updates from one JSON document unpacked server-side), so a batch costs about a
+ * dozen round trips however many records it holds. All methods run on the caller's transaction.
  */
 @Injectable()
 export class ProfileBatchRepository {
-  /** Current owner of each identifier and source key (profile id). */
-  async lookupOwners(
+  /**
+   * Every statement of a batch looks up a few hundred keys in tables of millions of rows, which
+   * only index probes do well. Without statistics (a table loaded faster than autovacuum
+   * analyzes it, or never analyzed) the planner misjudges those tables as small and hashes them
+   * whole, or starts parallel workers, at a cost that grows with the table. For this
+   * transaction only, rule that out.
+   */
+  async preferIndexProbes(runner: QueryRunner): Promise<void> {
+    await queryRows(
+      runner,
+      `SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true),
+              set_config('max_parallel_workers_per_gather', '0', true)`,
+    );
+  }
+
+  /**
+   * Current owners (profile ids) of the given identifiers and source keys and, from the same
+   * snapshot, which suppression hashes (hex) and run-time blocked identifierKeys are among
+   * those given. One statement: most batches need no other lookup before resolving.
+   */
+  async lookup(
     runner: QueryRunner,
     identifiers: Identifier[],
     sources: SourceRef[],
-  ): Promise<Map<string, string>> {
-    const rows = await queryRows<{ key: string; profile_id: string }>(
+    suppressionHashes: string[],
+  ): Promise<BatchLookup> {
+    const rows = await queryRows<{ kind: 'o' | 'h' | 'b'; key: string }>(
       runner,
-      `SELECT 'i' || i.type || ':' || i.value AS key, i.profile_id
-         FROM unnest($1::text[], $2::text[]) AS q(type, value)
+      `SELECT 'o' AS kind, i.profile_id::text AS key
+         FROM jsonb_to_recordset($1::jsonb) AS q(type text, value text)
          JOIN profile_identifier i ON i.type = q.type AND i.value = q.value
        UNION ALL
-       SELECT 's' || s.connection_id || ':' || s.external_id, s.profile_id
-         FROM unnest($3::uuid[], $4::text[]) AS q(connection_id, external_id)
-         JOIN source_record s ON s.connection_id = q.connection_id AND s.external_id = q.external_id`,
-      [
-        identifiers.map((i) => i.type),
-        identifiers.map((i) => i.value),
-        sources.map((s) => s.connectionId),
-        sources.map((s) => s.externalId),
-      ],
+       SELECT 'o', s.profile_id::text
+         FROM jsonb_to_recordset($2::jsonb) AS q("connectionId" uuid, "externalId" text)
+         JOIN source_record s ON s.connection_id = q."connectionId" AND s.external_id = q."externalId"
+       UNION ALL
+       SELECT 'h', encode(s.hash, 'hex')
+         FROM unnest(string_to_array($3, ',')) AS q(hash)
+         JOIN profile_suppression s ON s.hash = decode(q.hash, 'hex')
+       UNION ALL
+       SELECT 'b', b.type || ':' || b.value
+         FROM jsonb_to_recordset($1::jsonb) AS q(type text, value text)
+         JOIN identity_block b ON b.type = q.type AND b.value = q.value`,
+      // JSON of the objects at hand and one comma-separated string of hex (which has no commas):
+      // pg would otherwise build and escape array literals item by item.
+      [JSON.stringify(identifiers), JSON.stringify(sources), suppressionHashes.join(',')],
     );
-    return new Map(rows.map((row) => [row.key, row.profile_id]));
+    const result: BatchLookup = { owners: new Set(), suppressed: new Set(), blocked: new Set() };
+    for (const row of rows) {
+      if (row.kind === 'o') result.owners.add(row.key);
+      else if (row.kind === 'h') result.suppressed.add(row.key);
+      else result.blocked.add(row.key);
+    }
+    return result;
   }
 
   /** Row-locks profiles in id order (a stable order, so two batches cannot deadlock on them). */
@@ -58,29 +100,6 @@ export class ProfileBatchRepository {
       `SELECT id FROM profile WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
       [[...ids].sort()],
     );
-  }
-
-  /** Suppression hashes (hex) and run-time blocked identifierKeys among those given. */
-  async findSuppressedAndBlocked(
-    runner: QueryRunner,
-    hashes: string[],
-    identifiers: Identifier[],
-  ): Promise<{ suppressed: Set<string>; blocked: Set<string> }> {
-    const rows = await queryRows<{ kind: string; key: string }>(
-      runner,
-      `SELECT 'h' AS kind, encode(s.hash, 'hex') AS key
-         FROM unnest($1::text[]) AS q(hash)
-         JOIN profile_suppression s ON s.hash = decode(q.hash, 'hex')
-       UNION ALL
-       SELECT 'b', b.type || ':' || b.value
-         FROM unnest($2::text[], $3::text[]) AS q(type, value)
-         JOIN identity_block b ON b.type = q.type AND b.value = q.value`,
-      [hashes, identifiers.map((i) => i.type), identifiers.map((i) => i.value)],
-    );
-    return {
-      suppressed: new Set(rows.filter((r) => r.kind === 'h').map((r) => r.key)),
-      blocked: new Set(rows.filter((r) => r.kind === 'b').map((r) => r.key)),
-    };
   }
 
   /** Everything resolution needs about locked profiles: rows, identifiers, sources. */
@@ -98,7 +117,7 @@ export class ProfileBatchRepository {
       merged_into: string | null;
       created_at: Date;
       traits: CanonicalTraits;
-      provenance: Provenance;
+      provenance: StoredProvenance;
     }>(
       runner,
       `SELECT id, status, merged_into, created_at, traits, provenance FROM profile WHERE id = ANY($1::uuid[])`,
@@ -159,48 +178,48 @@ export class ProfileBatchRepository {
     return state;
   }
 
-  /** Applies a write plan; throws IdentityRaceError if a concurrent batch claimed a key first. */
+  /**
+   * Applies a write plan. New rows are appended with COPY; a key claimed by a concurrent batch
+   * first fails it with a unique violation, which the transaction retries.
+   */
   async apply(runner: QueryRunner, plan: WritePlan): Promise<void> {
-    await executeForRows(
-      runner,
-      `INSERT INTO profile (id, status, merged_into, traits, provenance, search_text, created_at, updated_at)
-         SELECT id, status, merged_into, traits, provenance, search_text, created_at, now()
-           FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, status text, merged_into uuid, traits jsonb,
-                provenance jsonb, search_text text, created_at timestamptz)`,
-      plan.newProfiles.map(profileJson),
+    const client = (await runner.connect()) as SubmittingClient;
+    await copyRows(
+      client,
+      `COPY profile (id, status, merged_into, traits, provenance, created_at) FROM STDIN`,
+      plan.newProfiles,
+      (p) =>
+        `${p.id}\t${p.status}\t${copyText(p.mergedInto)}\t${copyJson(p.traits)}\t${copyJson(p.provenance)}\t${p.createdAt}\n`,
     );
-    // DO NOTHING + count: a concurrent batch that inserted the same key first wins, we retry.
-    const insertedSources = await executeForRows(
-      runner,
-      `INSERT INTO source_record (connection_id, external_id, profile_id, vendor_updated_at,
-                content_hash, deleted, traits, identifiers, raw)
-         SELECT connection_id, external_id, profile_id, updated_at, decode(hash, 'hex'), deleted,
-                traits, identifiers, raw
-           FROM jsonb_to_recordset($1::jsonb) AS r(connection_id uuid, external_id text, profile_id uuid,
-                updated_at timestamptz, hash text, deleted boolean, traits jsonb, identifiers jsonb, raw jsonb)
-         ON CONFLICT DO NOTHING`,
-      plan.newSources.map(sourceJson),
+    await copyRows(
+      client,
+      `COPY source_record (connection_id, external_id, profile_id, vendor_updated_at, content_hash,
+                           deleted, traits, identifiers, raw) FROM STDIN`,
+      plan.newSources,
+      (s) =>
+        `${s.connectionId}\t${copyText(s.externalId)}\t${s.profileId}\t${s.updatedAt}\t${copyHexBytes(s.hash)}\t${s.deleted ? 't' : 'f'}\t${copyJson(s.traits)}\t${copyJson(s.identifiers)}\t${copyJson(s.raw)}\n`,
     );
-    if (insertedSources !== plan.newSources.length)
-      throw new IdentityRaceError('source record claimed concurrently');
-    const insertedIdentifiers = await executeForRows(
-      runner,
-      `INSERT INTO profile_identifier (type, value, profile_id)
-         SELECT type, value, profile_id FROM jsonb_to_recordset($1::jsonb) AS r(type text, value text, profile_id uuid)
-         ON CONFLICT DO NOTHING`,
-      plan.newIdentifiers.map(identifierJson),
+    await copyRows(
+      client,
+      `COPY profile_identifier (type, value, profile_id) FROM STDIN`,
+      plan.newIdentifiers,
+      (i) => `${i.type}\t${copyText(i.value)}\t${i.profileId}\n`,
     );
-    if (insertedIdentifiers !== plan.newIdentifiers.length)
-      throw new IdentityRaceError('identifier claimed concurrently');
     await executeForRows(
       runner,
       `UPDATE profile p
             SET status = r.status, merged_into = r.merged_into, traits = r.traits,
-                provenance = r.provenance, search_text = r.search_text, updated_at = now()
+                provenance = r.provenance, updated_at = now()
            FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, status text, merged_into uuid, traits jsonb,
-                provenance jsonb, search_text text)
+                provenance jsonb)
           WHERE p.id = r.id`,
-      plan.updatedProfiles.map(profileJson),
+      plan.updatedProfiles.map((p) => ({
+        id: p.id,
+        status: p.status,
+        merged_into: p.mergedInto,
+        traits: p.traits,
+        provenance: p.provenance,
+      })),
     );
     await executeForRows(
       runner,
@@ -282,31 +301,12 @@ export async function insertChanges(
   runner: QueryRunner,
   changes: WritePlan['changes'],
 ): Promise<void> {
-  await executeForRows(
-    runner,
-    `INSERT INTO profile_change (profile_id, kind, changes, cause)
-     SELECT (e.doc->>'profile_id')::uuid, e.doc->>'kind', e.doc->'changes', e.doc->'cause'
-       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(doc, n)
-      ORDER BY e.n`,
-    changes.map((c) => ({
-      profile_id: c.profileId,
-      kind: c.kind,
-      changes: c.changes,
-      cause: c.cause,
-    })),
+  await copyRows(
+    (await runner.connect()) as SubmittingClient,
+    `COPY profile_change (profile_id, kind, changes, cause) FROM STDIN`,
+    changes,
+    (c) => `${c.profileId}\t${c.kind}\t${copyJson(c.changes)}\t${copyJson(c.cause)}\n`,
   );
-}
-
-function profileJson(row: WritePlan['newProfiles'][number]) {
-  return {
-    id: row.id,
-    status: row.status,
-    merged_into: row.mergedInto,
-    traits: row.traits,
-    provenance: row.provenance,
-    search_text: row.searchText,
-    created_at: row.createdAt,
-  };
 }
 
 function identifierJson(row: WritePlan['newIdentifiers'][number]) {

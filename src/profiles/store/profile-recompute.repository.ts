@@ -4,8 +4,8 @@ import { CanonicalTraits } from '../canonical/canonical-traits';
 import { CONNECTION_PRIORITIES, ConnectionPriorities } from '../connections/connection-priorities';
 import { ComputedTraits, TraitSource, computeTraits } from '../survivorship/compute-traits';
 import { TraitChanges, diffTraits } from '../survivorship/diff-traits';
+import { storeProvenance } from '../survivorship/stored-provenance';
 import { ProfileStatus } from './batch-state';
-import { searchText } from './search-text';
 import { queryRows } from './sql-runner';
 
 export interface RecomputedProfile extends ComputedTraits {
@@ -44,7 +44,10 @@ export class ProfileRecomputeRepository {
          FROM source_record WHERE profile_id = ANY($1::uuid[])`,
       [profileIds],
     );
-    const priorities = await this.priorities.get([...new Set(sources.map((s) => s.connection_id))]);
+    const priorities = await this.priorities.get(
+      [...new Set(sources.map((s) => s.connection_id))],
+      runner,
+    );
     const results: RecomputedProfile[] = profiles.map((profile) => {
       const own: TraitSource[] = sources
         .filter((s) => s.profile_id === profile.id)
@@ -68,17 +71,16 @@ export class ProfileRecomputeRepository {
       runner,
       `UPDATE profile p
           SET traits = r.traits, provenance = r.provenance, status = r.status, merged_into = NULL,
-              search_text = r.search_text, updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, traits jsonb, provenance jsonb, status text, search_text text)
+              updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, traits jsonb, provenance jsonb, status text)
         WHERE p.id = r.id`,
       [
         JSON.stringify(
           results.map((r) => ({
             id: r.id,
             traits: r.traits,
-            provenance: r.provenance,
+            provenance: storeProvenance(r.provenance),
             status: r.status,
-            search_text: searchText(r.traits),
           })),
         ),
       ],

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -10,7 +9,13 @@ import { PreparedRecord } from '../ingest/prepared-record';
 import { prepareRecords } from '../ingest/prepare-records';
 import { SuppressionHasher } from '../privacy/suppression-hasher';
 import { buildWritePlan } from './build-write-plan';
-import { IdentityRaceError, ProfileBatchRepository } from './profile-batch.repository';
+import {
+  BatchLookup,
+  IdentityRaceError,
+  ProfileBatchRepository,
+  SourceRef,
+} from './profile-batch.repository';
+import { newProfileId } from './profile-id';
 import { resolveIdentities } from './resolve-identities';
 import { inTransaction } from './transaction';
 
@@ -61,19 +66,14 @@ export class ProfileStore {
     prepared: PreparedRecord[],
     cause: IngestCause,
   ): Promise<Omit<IngestResult, 'received' | 'rejected'>> {
+    await this.batches.preferIndexProbes(runner);
     const identifiers = uniqueIdentifiers(prepared);
-    const sourceRefs = prepared.map((r) => ({
-      connectionId: r.connectionId,
-      externalId: r.externalId,
-    }));
-    const locked = await this.lockOwners(runner, identifiers, sourceRefs);
-
-    // Checked after locking: an erase that committed while we waited is visible now.
     const hashes = new Map(prepared.map((r) => [r, this.recordHashes(r)]));
-    const { suppressed, blocked } = await this.batches.findSuppressedAndBlocked(
+    const { owners, suppressed, blocked } = await this.lockOwners(
       runner,
-      [...new Set([...hashes.values()].flat())],
       identifiers,
+      prepared.map((r) => ({ connectionId: r.connectionId, externalId: r.externalId })),
+      [...new Set([...hashes.values()].flat())],
     );
     const records = prepared
       .filter((record) => !(hashes.get(record) ?? []).some((hash) => suppressed.has(hash)))
@@ -86,11 +86,11 @@ export class ProfileStore {
             },
       );
 
-    const state = await this.batches.loadState(runner, [...locked]);
+    const state = await this.batches.loadState(runner, [...owners]);
     const storedSourceKeys = new Set(state.sources.keys());
     const batchCause = { ...cause };
     const resolution = resolveIdentities(records, state, this.rules, {
-      newId: randomUUID,
+      newId: newProfileId,
       now: new Date().toISOString(),
       cause: batchCause,
     });
@@ -98,7 +98,7 @@ export class ProfileStore {
     for (const source of state.sources.values()) {
       if (resolution.touched.has(source.profileId)) connectionIds.add(source.connectionId);
     }
-    const priorities = await this.priorities.get([...connectionIds]);
+    const priorities = await this.priorities.get([...connectionIds], runner);
     const plan = buildWritePlan({
       state,
       resolution,
@@ -116,22 +116,22 @@ export class ProfileStore {
 
   /**
    * Locks every profile that owns one of the batch's identifiers or source keys. Owners can
-   * change while we wait for a lock (a concurrent merge moves identifiers), so look up again
-   * after locking until the owners are all locked.
+   * change while we wait for a lock (a concurrent merge moves identifiers, an erase deletes
+   * them), so look up again after locking until the owners are all locked. The suppression and
+   * block lists come from that last lookup: an erase that committed while we waited is seen.
    */
   private async lockOwners(
     runner: QueryRunner,
     identifiers: Identifier[],
-    sourceRefs: { connectionId: string; externalId: string }[],
-  ): Promise<Set<string>> {
+    sourceRefs: SourceRef[],
+    suppressionHashes: string[],
+  ): Promise<BatchLookup> {
     const locked = new Set<string>();
     for (let round = 0; round < MAX_LOCK_ROUNDS; round += 1) {
-      const owners = await this.batches.lookupOwners(runner, identifiers, sourceRefs);
-      const missing = [...new Set(owners.values())].filter((id) => !locked.has(id));
-      if (missing.length === 0) {
-        // Only the current owners matter; profiles that lost everything while we waited do not.
-        return new Set(owners.values());
-      }
+      const lookup = await this.batches.lookup(runner, identifiers, sourceRefs, suppressionHashes);
+      const missing = [...lookup.owners].filter((id) => !locked.has(id));
+      // Only the current owners matter; profiles that lost everything while we waited do not.
+      if (missing.length === 0) return lookup;
       await this.batches.lockProfiles(runner, missing);
       for (const id of missing) locked.add(id);
     }

@@ -1,6 +1,7 @@
 import { IdentityRules } from '../identity/identity-rules';
 import { Identifier, identifierKey } from '../identity/identifier';
 import { PreparedRecord, compareVersions, sourceKey } from '../ingest/prepared-record';
+import { smallSort } from '../ingest/small-sort';
 import { BatchState, ProfileState, SourceState } from './batch-state';
 import { ConflictRow, MergeRow } from './write-plan';
 
@@ -154,7 +155,10 @@ class Resolver {
       const owner = this.state.identifierOwners.get(identifierKey(identifier));
       if (owner) ids.add(owner);
     }
-    return [...ids].map((id) => this.profile(id)).sort(oldestFirst);
+    return smallSort(
+      [...ids].map((id) => this.profile(id)),
+      oldestFirst,
+    );
   }
 
   /** Merges every match into the oldest if the guards allow it; false when they do not. */
@@ -368,7 +372,7 @@ class Resolver {
       mergedInto: null,
       createdAt: this.options.now,
       traits: {},
-      provenance: {},
+      provenance: [],
       isNew: true,
     };
     this.state.profiles.set(profile.id, profile);

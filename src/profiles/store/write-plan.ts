@@ -1,8 +1,8 @@
 import { CanonicalTraits } from '../canonical/canonical-traits';
 import { Identifier } from '../identity/identifier';
 import { IngestCause } from '../ingest/ingest-job';
-import { Provenance } from '../survivorship/compute-traits';
 import { TraitChanges } from '../survivorship/diff-traits';
+import { StoredProvenance } from '../survivorship/stored-provenance';
 import { ProfileStatus, SourceState } from './batch-state';
 
 export interface ProfileRow {
@@ -10,8 +10,7 @@ export interface ProfileRow {
   status: ProfileStatus;
   mergedInto: string | null;
   traits: CanonicalTraits;
-  provenance: Provenance;
-  searchText: string;
+  provenance: StoredProvenance;
   createdAt: string;
 }
 

@@ -1,4 +1,5 @@
 import { CanonicalTraits } from '../canonical/canonical-traits';
+import { smallSort, sortedKeys } from '../ingest/small-sort';
 import { isEmptyValue } from './is-empty-value';
 
 /** What one source record contributes to its profile. */
@@ -39,25 +40,32 @@ export type PriorityLookup = ReadonlyMap<string, number | null>;
  * which is what makes concurrent ingest converge and merges splittable.
  */
 export function computeTraits(sources: TraitSource[], priorities: PriorityLookup): ComputedTraits {
-  const ranked = sources
-    .filter((source) => !source.deleted)
-    .sort((a, b) => compareSources(a, b, priorities));
+  const ranked = smallSort(
+    sources.filter((source) => !source.deleted),
+    (a, b) => compareSources(a, b, priorities),
+  );
   const traits: Record<string, unknown> = {};
-  const custom: Record<string, Record<string, unknown>> = {};
+  const custom: Record<string, unknown> = {};
   const provenance: Provenance = {};
+  let hasCustom = false;
+  // Plain loops: this runs for every profile a batch touches.
   for (const source of ranked) {
     const origin = {
       connectionId: source.connectionId,
       externalId: source.externalId,
       updatedAt: source.updatedAt,
     };
-    for (const [name, value] of Object.entries(source.traits)) {
+    const values = source.traits as Record<string, unknown>;
+    for (const name of Object.keys(values)) {
+      const value = values[name];
       if (name === 'custom') {
-        for (const [namespace, values] of Object.entries(value ?? {})) {
+        const namespaces = (value ?? {}) as Record<string, unknown>;
+        for (const namespace of Object.keys(namespaces)) {
           const path = `custom.${namespace}`;
-          if (provenance[path] || isEmptyValue(values)) continue;
-          custom[namespace] = values as Record<string, unknown>;
+          if (provenance[path] || isEmptyValue(namespaces[namespace])) continue;
+          custom[namespace] = namespaces[namespace];
           provenance[path] = origin;
+          hasCustom = true;
         }
         continue;
       }
@@ -66,7 +74,7 @@ export function computeTraits(sources: TraitSource[], priorities: PriorityLookup
       provenance[name] = origin;
     }
   }
-  if (Object.keys(custom).length > 0) traits.custom = sortKeys(custom);
+  if (hasCustom) traits.custom = sortKeys(custom);
   return { traits: sortKeys(traits) as CanonicalTraits, provenance: sortKeys(provenance) };
 }
 
@@ -85,5 +93,7 @@ function compareSources(a: TraitSource, b: TraitSource, priorities: PriorityLook
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const sorted: Record<string, T> = {};
+  for (const key of sortedKeys(record)) sorted[key] = record[key];
+  return sorted;
 }

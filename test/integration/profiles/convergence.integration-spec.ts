@@ -110,12 +110,14 @@ async function snapshot(app: ProfilesTestApp): Promise<string[]> {
 }
 
 async function duplicatedIdentifiers(app: ProfilesTestApp): Promise<unknown[]> {
-  // The primary key already forbids it; this also checks no source sits on a merged stub.
+  // The primary key already forbids it; this also checks no source or identifier sits on a
+  // merged stub, or on no profile at all (they have no foreign key: the store keeps them right).
   return app.env.sql(`
-    SELECT s.connection_id, s.external_id FROM source_record s JOIN profile p ON p.id = s.profile_id
-     WHERE p.status = 'merged'
+    SELECT s.connection_id, s.external_id FROM source_record s LEFT JOIN profile p ON p.id = s.profile_id
+     WHERE p.id IS NULL OR p.status = 'merged'
     UNION ALL
-    SELECT NULL, i.value FROM profile_identifier i JOIN profile p ON p.id = i.profile_id WHERE p.status = 'merged'`);
+    SELECT NULL, i.value FROM profile_identifier i LEFT JOIN profile p ON p.id = i.profile_id
+     WHERE p.id IS NULL OR p.status = 'merged'`);
 }
 
 export type { IngestItem };

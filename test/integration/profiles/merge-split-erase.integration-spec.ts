@@ -256,6 +256,12 @@ describe('merge + split round trip, erase and export (real PostgreSQL)', () => {
     ]) {
       expect(dump[0].dump).not.toContain(needle);
     }
+    const orphans = await app.env.sql(
+      `SELECT profile_id FROM profile_identifier WHERE profile_id = ANY($1::uuid[])
+       UNION ALL SELECT profile_id FROM source_record WHERE profile_id = ANY($1::uuid[])`,
+      [result.erasedProfileIds],
+    );
+    expect(orphans).toEqual([]);
     const erasedRows = await app.env.sql(
       `SELECT kind, changes, cause FROM profile_change WHERE profile_id = ANY($1::uuid[]) ORDER BY seq`,
       [result.erasedProfileIds],

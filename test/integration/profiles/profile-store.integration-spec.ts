@@ -1,3 +1,7 @@
+import {
+  StoredProvenance,
+  readProvenance,
+} from '../../../src/profiles/survivorship/stored-provenance';
 import { buildIngestItem } from '../../factories/ingest-item.factory';
 import { createConnection } from '../../factories/connection-row.factory';
 import { ProfilesTestApp, createProfilesTestApp } from './profiles-test-app';
@@ -20,14 +24,14 @@ describe('ProfileStore.ingest (real PostgreSQL)', () => {
     const [row] = await app.env.sql<{
       id: string;
       traits: Record<string, unknown>;
-      provenance: Record<string, unknown>;
+      provenance: StoredProvenance;
       status: string;
     }>(
       `SELECT p.id, p.traits, p.provenance, p.status FROM profile_identifier i JOIN profile p ON p.id = i.profile_id
         WHERE i.type = $1 AND i.value = $2`,
       [type, value],
     );
-    return row;
+    return row && { ...row, provenance: readProvenance(row.provenance) };
   };
   const changeCount = async () =>
     Number((await app.env.sql<{ n: string }>('SELECT count(*) AS n FROM profile_change'))[0].n);
@@ -425,6 +429,39 @@ describe('ProfileStore.ingest (real PostgreSQL)', () => {
     expect(row).toEqual({
       traits: { email: 'not an email', phone: '12', firstName: 'Inv' },
       identifiers: '0',
+    });
+  });
+
+  it('stores exactly the values COPY text format would otherwise misread', async () => {
+    const awkward = 'tab\there\nnew line\\back\\slash \\N "quoted" \r é 漢字 🙂';
+    const item = buildIngestItem({
+      connectionId: crm,
+      externalId: `ext\t${awkward}`,
+      traits: {
+        email: 'awkward@acme.io',
+        firstName: awkward,
+        custom: { hubspot: { note: awkward } },
+      },
+      raw: { note: awkward, nested: ['\\', '\t', null] },
+    });
+    await app.store.ingest([item], SYNC);
+    const [row] = await app.env.sql<{
+      external_id: string;
+      traits: Record<string, unknown>;
+      raw: unknown;
+    }>(
+      `SELECT s.external_id, p.traits, s.raw FROM source_record s JOIN profile p ON p.id = s.profile_id
+        WHERE s.connection_id = $1 AND s.external_id = $2`,
+      [crm, `ext\t${awkward}`],
+    );
+    expect(row).toEqual({
+      external_id: `ext\t${awkward}`,
+      traits: {
+        email: 'awkward@acme.io',
+        firstName: awkward.trim(),
+        custom: { hubspot: { note: awkward.trim() } },
+      },
+      raw: { note: awkward, nested: ['\\', '\t', null] },
     });
   });
 

@@ -29,7 +29,9 @@ export class ProfileSearchQueryDto extends ListQueryDto {
   externalId?: string;
 
   @ApiPropertyOptional({
-    description: 'Free text matched against first name, last name and email.',
+    description:
+      'Prefix search, case-insensitive: every word (up to 4) must start the first name, last name or email. `ada lov` finds Ada Lovelace; nothing matches inside a word (`velace` finds nobody).',
+    example: 'ada lov',
   })
   @IsOptional()
   @IsString()

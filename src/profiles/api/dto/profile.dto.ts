@@ -66,6 +66,36 @@ export class IdentityConflictDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
+export class PushStatusDto {
+  @ApiProperty({ format: 'uuid' }) connectionId!: string;
+  @ApiProperty() connectionName!: string;
+  @ApiProperty({
+    enum: ['ok', 'failed'],
+    description:
+      '`ok`: the destination holds the profile as mapped; `failed`: the last write was refused or failed.',
+  })
+  status!: 'ok' | 'failed';
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: "The person's id at the destination.",
+  })
+  externalId!: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'Last successful write.',
+  })
+  lastPushedAt!: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Last time the destination was compared or written.',
+  })
+  lastAttemptAt!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) error!: string | null;
+}
+
 export class ProfileDetailDto extends ProfileSummaryDto {
   @ApiPropertyOptional({
     format: 'uuid',
@@ -85,4 +115,9 @@ export class ProfileDetailDto extends ProfileSummaryDto {
   @ApiProperty({ type: [IdentifierDto] }) identifiers!: IdentifierDto[];
   @ApiProperty({ type: [SourceRecordDto] }) sources!: SourceRecordDto[];
   @ApiProperty({ type: [IdentityConflictDto] }) conflicts!: IdentityConflictDto[];
+  @ApiProperty({
+    type: [PushStatusDto],
+    description: 'Per destination connection: last push time and status.',
+  })
+  pushes!: PushStatusDto[];
 }
