@@ -77,7 +77,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         await runner.rollbackTransaction();
         return 0;
       }
-      const changes = await this.outbox.changesAfter(runner, position, RELAY_BATCH);
+      const horizon = await this.outbox.horizon(runner);
+      const changes = await this.outbox.changesAfter(runner, position, horizon, RELAY_BATCH);
       if (changes.length === 0) {
         await runner.rollbackTransaction();
         return 0;

@@ -35,12 +35,35 @@ export class OutboxRepository {
   }
 
   /**
-   * The next changes after the position, from transactions older than every transaction still
-   * running: a change committed later always sorts after the position, so none is skipped.
+   * The oldest transaction id still running in this database (as xid8), or the next id to be
+   * assigned when none is. Every change committed from now on comes from a transaction at or
+   * above it. Scoped to this database (not the cluster-wide snapshot horizon), so a long
+   * transaction in another database on the same server does not hold outbound back.
+   *
+   * Must run as its own statement before `changesAfter`: that statement's snapshot is then
+   * taken after every transaction below the horizon had finished, so it sees all their rows.
    */
+  async horizon(runner: QueryRunner): Promise<string> {
+    const [row] = await queryRows<{ horizon: string }>(
+      runner,
+      // backend_xid is a 32-bit xid; it is widened to xid8 against the next xid's epoch.
+      `WITH next AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::numeric AS xid),
+            running AS (
+              SELECT min(next.xid - ((next.xid % 4294967296) - a.backend_xid::text::numeric
+                                     + 4294967296) % 4294967296) AS xid
+              FROM pg_stat_activity a, next
+              WHERE a.datname = current_database() AND a.backend_xid IS NOT NULL
+                AND a.pid <> pg_backend_pid())
+       SELECT coalesce(running.xid, next.xid)::text AS horizon FROM next, running`,
+    );
+    return row.horizon;
+  }
+
+  /** The next changes after the position, from transactions below the horizon. */
   async changesAfter(
     runner: QueryRunner,
     position: { tx: string; seq: string },
+    horizon: string,
     limit: number,
   ): Promise<OutboxChange[]> {
     const rows = await queryRows<{
@@ -54,11 +77,10 @@ export class OutboxRepository {
       `SELECT seq::text, tx::text, profile_id, kind,
               ARRAY(SELECT jsonb_array_elements_text(changes->'mergedIds')) AS merged_ids
        FROM profile_change
-       WHERE (tx, seq) > ($1::xid8, $2::bigint)
-         AND tx < pg_snapshot_xmin(pg_current_snapshot())
+       WHERE (tx, seq) > ($1::xid8, $2::bigint) AND tx < $3::xid8
        ORDER BY tx, seq
-       LIMIT $3`,
-      [position.tx, position.seq, limit],
+       LIMIT $4`,
+      [position.tx, position.seq, horizon, limit],
     );
     return rows.map((row) => ({
       seq: row.seq,

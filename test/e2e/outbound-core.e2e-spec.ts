@@ -7,7 +7,12 @@ import { EmulatorServer, type EmulatorRequest } from '../emulators/common';
 import { FixtureConnectors, writeFixtureConnectors } from '../fixtures/fixture-connectors';
 import { triggerSync, waitForRun } from '../support/sync-api';
 import { startTestApp, TestApp } from '../support/test-app';
-import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
+import {
+  createTestEnvironment,
+  TEST_POSTGRES_SERVER,
+  TestEnvironment,
+} from '../support/test-environment';
+import { Client } from 'pg';
 
 interface PersonWrite {
   profileId: string;
@@ -190,6 +195,34 @@ describe('outbound', () => {
     expect((await waitForRun(app, await triggerSync(app, both))).status).toBe('succeeded');
     await settle();
     expect(writes().slice(echoed)).toEqual([]);
+  });
+
+  it('is not held back by a transaction left open in another database on the server', async () => {
+    const other = new Client({ connectionString: TEST_POSTGRES_SERVER });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT pg_current_xact_id()');
+      const before = writes().length;
+      const renamed = people.map((p) =>
+        p.id === 1 ? { ...p, firstName: 'Augusta Ada', updatedAt: '2026-04-01T00:00:00.000Z' } : p,
+      );
+      await app.request('PATCH', `/v1/connections/${sourceId}`, {
+        body: { config: { records: renamed } },
+      });
+      expect((await waitForRun(app, await triggerSync(app, sourceId))).status).toBe('succeeded');
+      await waitFor(() => writes().length > before, 10_000);
+      expect(
+        writes()
+          .slice(before)
+          .map((w) => w.changes),
+      ).toContainEqual({
+        first_name: 'Augusta Ada',
+      });
+    } finally {
+      await other.query('ROLLBACK').catch(() => undefined);
+      await other.end();
+    }
   });
 
   it('propagates an erase to the destinations holding the person', async () => {
