@@ -3,14 +3,13 @@
  * that drive it over its REST API exactly as an admin would.
  */
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { createApiApp } from '../src/app/create-api-app';
 import type { AppConfig } from '../src/config/app-config';
 import { loadConfig } from '../src/config/load-config';
-import { ensureDatabase, quoteIdentifier } from '../src/database/ensure-database';
+import { ensureDatabase } from '../src/database/ensure-database';
 import { runMigrations } from '../src/database/migrations';
-import { parsePostgresUrl } from '../src/database/postgres-url';
+import { deleteRedisKeys, dropDatabase } from '../test/support/throwaway-resources';
 
 export interface BenchApp {
   config: AppConfig;
@@ -98,29 +97,4 @@ async function callApi<T>(
     throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
   }
   return (text ? JSON.parse(text) : undefined) as T;
-}
-
-async function dropDatabase(databaseUrl: string): Promise<void> {
-  const target = parsePostgresUrl(databaseUrl);
-  const admin = new Client({ connectionString: target.maintenanceUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(target.database)} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -4,11 +4,11 @@
  */
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { createApiApp } from '../src/app/create-api-app';
 import { loadConfig } from '../src/config/load-config';
 import { BENCH_CONNECTIONS } from './ingest-support';
+import { deleteRedisKeys } from '../test/support/throwaway-resources';
 
 /** N profiles with one email identifier and one source record each, in 100k-row statements. */
 export async function fillProfiles(url: string, profiles: number): Promise<void> {
@@ -102,18 +102,4 @@ async function createViewerToken(url: string, config: { adminToken: string }): P
     throw new Error(`POST /v1/tokens answered ${response.status}: ${await response.text()}`);
   }
   return ((await response.json()) as { token: string }).token;
-}
-
-async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }

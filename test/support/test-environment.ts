@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
-import { ensureDatabase, quoteIdentifier } from '../../src/database/ensure-database';
+import { ensureDatabase } from '../../src/database/ensure-database';
 import { runMigrations } from '../../src/database/migrations';
-import { parsePostgresUrl } from '../../src/database/postgres-url';
+import { deleteRedisKeys, dropDatabase } from './throwaway-resources';
 
 /** Where the shared test services live; CI and developers' machines both run them here. */
 export const TEST_POSTGRES_SERVER =
@@ -76,29 +75,4 @@ export async function createTestEnvironment(
       await deleteRedisKeys(env.REDIS_URL, name);
     },
   };
-}
-
-async function dropDatabase(databaseUrl: string): Promise<void> {
-  const target = parsePostgresUrl(databaseUrl);
-  const admin = new Client({ connectionString: target.maintenanceUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(target.database)} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -4,7 +4,13 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { CONNECTION_PRIORITIES, ConnectionPriorities } from '../connections/connection-priorities';
 import { Identifier, externalKey, identifierKey } from '../identity/identifier';
 import { IDENTITY_RULES, IdentityRules } from '../identity/identity-rules';
-import { INGEST_BATCH_SIZE, IngestCause, IngestItem, IngestResult } from '../ingest/ingest-job';
+import {
+  emptyIngestResult,
+  INGEST_BATCH_SIZE,
+  IngestCause,
+  IngestItem,
+  IngestResult,
+} from '../ingest/ingest-job';
 import { PreparedRecord } from '../ingest/prepared-record';
 import { prepareRecords } from '../ingest/prepare-records';
 import { SuppressionHasher } from '../privacy/suppression-hasher';
@@ -40,7 +46,7 @@ export class ProfileStore {
   ) {}
 
   async ingest(items: IngestItem[], cause: IngestCause): Promise<IngestResult> {
-    const total = emptyResult();
+    const total = emptyIngestResult();
     for (let start = 0; start < items.length; start += INGEST_BATCH_SIZE) {
       const chunk = items.slice(start, start + INGEST_BATCH_SIZE);
       const prepared = prepareRecords(chunk, this.rules, this.config.defaultPhoneRegion);
@@ -152,18 +158,4 @@ function uniqueIdentifiers(records: PreparedRecord[]): Identifier[] {
     for (const identifier of record.identifiers) unique.set(identifierKey(identifier), identifier);
   }
   return [...unique.values()];
-}
-
-function emptyResult(): IngestResult {
-  return {
-    received: 0,
-    applied: 0,
-    unchanged: 0,
-    stale: 0,
-    suppressed: 0,
-    rejected: [],
-    profilesCreated: 0,
-    profilesMerged: 0,
-    conflicts: 0,
-  };
 }
