@@ -1,14 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 
-/** Rows of a statement run on a transaction's query runner (TypeORM's structured result). */
-export async function queryRows<T>(
-  runner: QueryRunner,
-  sql: string,
-  params: unknown[] = [],
-): Promise<T[]> {
-  const result = await runner.query(sql, params, true);
-  return (result.records ?? []) as T[];
-}
+export { queryRows } from '../../database/query-rows';
 
 /** Rows affected by an INSERT/UPDATE/DELETE. */
 export async function execute(
