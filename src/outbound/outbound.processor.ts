@@ -83,7 +83,9 @@ export class OutboundProcessor
             value: outcomes.get(id) ?? { kind: 'skipped', reason: 'no outcome' },
           }));
         },
-        { maxItems: MAX_BATCH, maxWaitMs: BATCH_WAIT_MS },
+        // One write in flight per destination and process: under load, profiles gather while
+        // it runs, so batches grow instead of the vendor's rate limit queueing small ones.
+        { maxItems: MAX_BATCH, maxWaitMs: BATCH_WAIT_MS, maxConcurrent: 1 },
       );
       this.batchers.set(connectionId, batcher);
     }
