@@ -134,11 +134,23 @@ export class ConnectionsService {
 
   /** Loads a connection with opened credentials for the sync and outbound runtimes. */
   async open(id: string): Promise<OpenedConnection> {
-    const connection = await this.require(id);
-    return { connection, credentials: this.secrets.open(id, connection.credentials) };
+    const opened = await this.openIfExists(id);
+    if (!opened) throw new NotFoundError(`No connection with id ${id}`);
+    return opened;
   }
 
   /** @param signal aborts the connector's in-flight requests (sync cancelled, shutdown). */
+  /**
+   * Like `open`, but null when the connection was deleted. Only a missing connection is null:
+   * a database failure still throws, so the caller's job is retried rather than dropped.
+   */
+  async openIfExists(id: string): Promise<OpenedConnection | null> {
+    const connection = await this.connections.findById(id);
+    return connection
+      ? { connection, credentials: this.secrets.open(id, connection.credentials) }
+      : null;
+  }
+
   context(opened: OpenedConnection, signal?: AbortSignal): ConnectorContext {
     return this.runtime.context(
       {

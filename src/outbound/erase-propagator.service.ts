@@ -25,7 +25,7 @@ export class ErasePropagator {
   async erase(connectionId: string, profileId: string): Promise<EraseOutcome> {
     const state = await this.states.state(connectionId, profileId);
     if (!state) return 'nothing-held';
-    const opened = await this.connections.open(connectionId).catch(() => null);
+    const opened = await this.connections.openIfExists(connectionId);
     const connector = opened ? this.registry.get(opened.connection.connector) : null;
     if (!opened || !connector?.erase || !opened.connection.propagateErase) {
       await this.states.forget(connectionId, profileId);
