@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConnectorRegistry } from '../connector-registry/connector-registry';
 import type { Connector, VendorFields, WriteItem } from '../connector-sdk/connector.types';
 import { ConnectionsService } from '../connections/connections.service';
+import { stableJson } from '../profiles/ingest/stable-json';
 import { changedFields, effectiveMapping, mapTraits } from './field-mapping';
 import {
   HeldRecord,
@@ -41,7 +42,7 @@ export class ProfilePusher {
       for (const id of profileIds) outcomes.set(id, { kind: 'skipped', reason });
       return outcomes;
     };
-    const opened = await this.connections.open(connectionId).catch(() => null);
+    const opened = await this.connections.openIfExists(connectionId);
     if (!opened) return skipAll('connection deleted');
     const { connection } = opened;
     if (!connection.enabled || connection.direction === 'pull') {
@@ -59,10 +60,11 @@ export class ProfilePusher {
       return profile?.status === 'merged' ? (profile.mergedInto ?? id) : id;
     };
     const survivorIds = [...new Set(profileIds.map(survivorOf))];
-    for (const profile of await this.states.profiles(
-      survivorIds.filter((id) => !targets.has(id)),
-    )) {
-      targets.set(profile.id, profile);
+    const survivorsToLoad = survivorIds.filter((id) => !targets.has(id));
+    if (survivorsToLoad.length > 0) {
+      for (const profile of await this.states.profiles(survivorsToLoad)) {
+        targets.set(profile.id, profile);
+      }
     }
     const held = await this.states.heldRecords(connectionId, survivorIds);
     const states = await this.states.states(connectionId, survivorIds);
@@ -85,15 +87,22 @@ export class ProfilePusher {
       const externalId = state?.externalId ?? record?.externalId ?? undefined;
       if (Object.keys(changed).length === 0) {
         survivorOutcome.set(id, { kind: 'unchanged' });
-        // Remember what the destination holds, so an erase later knows whom to delete.
-        unchanged.push({
-          profileId: id,
-          externalId: externalId ?? null,
-          fields: base,
-          status: state?.status ?? 'ok',
-          error: state?.error ?? null,
-          pushedAt: null,
-        });
+        // Remember what the destination holds, so an erase later knows whom to delete; no
+        // write when that is already what the state says.
+        if (
+          !state ||
+          state.externalId !== (externalId ?? null) ||
+          stableJson(state.fields) !== stableJson(base)
+        ) {
+          unchanged.push({
+            profileId: id,
+            externalId: externalId ?? null,
+            fields: base,
+            status: state?.status ?? 'ok',
+            error: state?.error ?? null,
+            pushedAt: null,
+          });
+        }
         continue;
       }
       bases.set(id, { ...base, ...wanted });
