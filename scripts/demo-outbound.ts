@@ -59,6 +59,8 @@ export async function tracePhoneChange(options: {
   hubspot: HubspotEmulator;
   destinations: Destinations;
   timeoutMs: number;
+  /** What Syncline holds for the person now: named in the error when the phone is late. */
+  describeProfile: () => Promise<string>;
 }): Promise<PhoneTrace> {
   const phone = '+31205550199';
   const email = options.email.toLowerCase();
@@ -92,7 +94,9 @@ export async function tracePhoneChange(options: {
     }
     if (performance.now() - started > options.timeoutMs) {
       const seen = [...pending].map((where) => `${where} is ${String(probes[where]())}`);
-      throw new Error(`the new phone did not arrive in time: ${seen.join(', ')}`);
+      throw new Error(
+        `the new phone did not arrive in time: ${seen.join(', ')}; Syncline holds ${await options.describeProfile()}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }

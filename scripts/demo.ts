@@ -222,6 +222,13 @@ async function main(): Promise<void> {
     hubspot,
     destinations,
     timeoutMs: WAIT_MS,
+    describeProfile: async () => {
+      const profile = await profileByEmail('edsger@structured.example');
+      return JSON.stringify({
+        phone: profile?.traits.phone,
+        pushes: (profile as { pushes?: unknown } | undefined)?.pushes,
+      });
+    },
   });
 
   const hubspotCount = DEMO_PEOPLE.filter((person) => person.hubspot).length;

@@ -14,11 +14,11 @@ export const WEBHOOK_BATCH_SIZE = 500;
 /** The longest an event waits for its batch to fill. */
 export const WEBHOOK_BATCH_WAIT_MS = 20;
 /**
- * `ProfileStore.ingest` calls in flight per worker process. Each holds one pooled connection
- * (of 10) for its transaction, so this stays well below the pool size; four keep batches
- * flowing while others wait on PostgreSQL (two let a minute of 200 webhooks/s fall behind).
+ * `ProfileStore.ingest` calls in flight per worker process. PostgreSQL does the heavy lifting
+ * (two keep both cores busy, like the ingest queue's two), and each call holds a pooled
+ * connection for its transaction: unbounded, concurrent flushes would exhaust the pool.
  */
-export const WEBHOOK_WRITES_IN_FLIGHT = 4;
+export const WEBHOOK_WRITES_IN_FLIGHT = 2;
 /**
  * Jobs in hand per worker process: each waits in the batcher for its batch, so it takes
  * this many to keep the writes busy and the next batch filling.
