@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { isAdminRequest } from '../auth/admin-request-auth';
 import { TokensService } from '../auth/tokens.service';
 import { HttpExceptionFilter } from '../common/errors/http-exception.filter';
@@ -14,6 +14,7 @@ import { registerHttpMetrics } from '../metrics/http-metrics.hook';
 import { MetricsService } from '../metrics/metrics.service';
 import { mountQueueBoard } from '../queues/board/queue-board';
 import { ALL_QUEUES } from '../queues/queue-names';
+import { registerWebhookAccessLog } from '../webhooks/webhook-access-log';
 import { AppModule } from './app.module';
 
 /** Inbound webhooks larger than this are refused with 413. */
@@ -45,6 +46,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     reply.header(REQUEST_ID_HEADER, request.id);
   });
   registerHttpMetrics(fastify, app.get(MetricsService).httpDuration);
+  registerWebhookAccessLog(fastify, () => PinoLogger.root);
   const tokens = app.get(TokensService);
   await mountQueueBoard(
     fastify,

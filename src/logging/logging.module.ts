@@ -1,8 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { REDACTED_PATHS } from './redaction';
+import { WEBHOOK_ROUTE_PATTERN } from '../webhooks/webhook-access-log';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 
 /**
@@ -15,6 +16,8 @@ import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
     LoggerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
+        // Webhook deliveries have their own lean access log (registerWebhookAccessLog).
+        exclude: [{ method: RequestMethod.ALL, path: WEBHOOK_ROUTE_PATTERN }],
         pinoHttp: {
           level: config.logLevel,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

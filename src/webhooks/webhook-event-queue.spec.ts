@@ -21,35 +21,28 @@ interface Added {
 
 /** A queue whose Redis already holds the dedupe keys in `seen` (mapped to their job ids). */
 function fakeQueue(status = 'ready', seen = new Map<string, string>()) {
-  const addBulk = jest.fn(async (jobs: Added[]) =>
-    jobs.map(({ opts }) => {
-      const holder = seen.get(opts.deduplication.id);
-      if (!holder) seen.set(opts.deduplication.id, opts.jobId);
-      return { id: holder ?? opts.jobId };
-    }),
-  );
-  const queue = { client: Promise.resolve({ status }), addBulk } as unknown as Queue;
-  return { queue, addBulk };
+  const add = jest.fn(async (_name: string, _data: WebhookJobData, opts: Added['opts']) => {
+    const holder = seen.get(opts.deduplication.id);
+    if (!holder) seen.set(opts.deduplication.id, opts.jobId);
+    return { id: holder ?? opts.jobId };
+  });
+  const queue = { client: Promise.resolve({ status }), add } as unknown as Queue;
+  return { queue, add };
 }
 
 describe('WebhookEventQueue', () => {
   afterEach(() => jest.useRealTimers());
 
   it('adds one job per event with a 25 h deduplication id of connection and vendor event id', async () => {
-    const { queue, addBulk } = fakeQueue();
+    const { queue, add } = fakeQueue();
     await expect(new WebhookEventQueue(queue).enqueue([job('wh-1')])).resolves.toEqual({
       duplicates: 0,
     });
-    expect(addBulk).toHaveBeenCalledWith([
-      {
-        name: 'webhook-event',
-        data: job('wh-1'),
-        opts: {
-          jobId: expect.any(String),
-          deduplication: { id: `${CONNECTION}:wh-1`, ttl: WEBHOOK_DEDUPE_TTL_MS },
-        },
-      },
-    ]);
+    expect(add).toHaveBeenCalledTimes(1);
+    expect(add).toHaveBeenCalledWith('webhook-event', job('wh-1'), {
+      jobId: expect.any(String),
+      deduplication: { id: `${CONNECTION}:wh-1`, ttl: WEBHOOK_DEDUPE_TTL_MS },
+    });
     expect(WEBHOOK_DEDUPE_TTL_MS).toBeGreaterThanOrEqual(24 * 3600 * 1000);
   });
 
@@ -63,31 +56,18 @@ describe('WebhookEventQueue', () => {
     expect(result).toEqual({ duplicates: 1 });
   });
 
-  it('sends deliveries that arrive together in one pipeline, each told its own outcome', async () => {
-    const { queue, addBulk } = fakeQueue();
-    const events = new WebhookEventQueue(queue);
-    const results = await Promise.all([
-      events.enqueue([job('a')]),
-      events.enqueue([job('b'), job('c')]),
-      events.enqueue([job('a')]),
-    ]);
-    expect(addBulk).toHaveBeenCalledTimes(1);
-    expect(addBulk.mock.calls[0][0]).toHaveLength(4);
-    expect(results).toEqual([{ duplicates: 0 }, { duplicates: 0 }, { duplicates: 1 }]);
-  });
-
   it('refuses at once while the Redis connection is down, without queueing a command', async () => {
-    const { queue, addBulk } = fakeQueue('reconnecting');
+    const { queue, add } = fakeQueue('reconnecting');
     const enqueued = new WebhookEventQueue(queue).enqueue([job('wh-1')]);
     await expect(enqueued).rejects.toBeInstanceOf(WebhookQueueUnavailableError);
     await expect(enqueued).rejects.toThrow(/Redis connection is reconnecting/);
-    expect(addBulk).not.toHaveBeenCalled();
+    expect(add).not.toHaveBeenCalled();
   });
 
   it('gives up with 503 when Redis does not answer in time', async () => {
     jest.useFakeTimers();
-    const { queue, addBulk } = fakeQueue();
-    addBulk.mockReturnValue(new Promise(() => undefined));
+    const { queue, add } = fakeQueue();
+    add.mockReturnValue(new Promise(() => undefined));
     const enqueued = new WebhookEventQueue(queue).enqueue([job('wh-1')]);
     const outcome = expect(enqueued).rejects.toMatchObject({
       httpStatus: 503,
@@ -97,14 +77,14 @@ describe('WebhookEventQueue', () => {
     await outcome;
   });
 
-  it('fails every delivery of a pipeline Redis refused', async () => {
-    const { queue, addBulk } = fakeQueue();
-    addBulk.mockRejectedValue(new Error('OOM command not allowed'));
-    const events = new WebhookEventQueue(queue);
-    const outcomes = await Promise.allSettled([
-      events.enqueue([job('a')]),
-      events.enqueue([job('b')]),
-    ]);
-    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+  it('refuses the whole delivery when Redis refuses one of its events', async () => {
+    const { queue, add } = fakeQueue();
+    add
+      .mockResolvedValueOnce({ id: 'first' })
+      .mockRejectedValueOnce(new Error('OOM command not allowed'));
+    const enqueued = new WebhookEventQueue(queue).enqueue([job('a'), job('b')]);
+    await expect(enqueued).rejects.toBeInstanceOf(WebhookQueueUnavailableError);
+    await expect(enqueued).rejects.toThrow(/OOM command not allowed/);
+    expect(add).toHaveBeenCalledTimes(2);
   });
 });

@@ -1,6 +1,6 @@
 import { HubspotEmulator } from '../emulators/hubspot';
 import { freePort } from '../support/free-port';
-import { spawnTs, SpawnedProcess, waitUntilReady } from '../support/spawn-service';
+import { spawnTs, SpawnedProcess, waitForLogLines, waitUntilReady } from '../support/spawn-service';
 import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
 
 interface ConnectionBody {
@@ -215,6 +215,35 @@ describe('connections API', () => {
     } while (cursor);
     const [{ count }] = await env.sql<{ count: string }>('SELECT count(*) FROM connection');
     expect(seen.size).toBe(Number(count));
+  });
+
+  it('logs each webhook delivery once, with its request id and status, and no signature', async () => {
+    const created = (await createHubspot()).body as unknown as ConnectionBody;
+    const requestId = `delivery-${Math.random().toString(36).slice(2)}`;
+    const signature = 'forged-signature-value-0123456789';
+    const delivery = await fetch(`${baseUrl}/webhooks/${created.id}?token=url-secret`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-request-id': requestId,
+        'x-hubspot-signature-v3': signature,
+        'x-hubspot-request-timestamp': String(Date.now()),
+      },
+      body: '[]',
+    });
+    expect(delivery.status).toBe(401);
+    const lines = await waitForLogLines(service, requestId);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 40,
+      msg: 'webhook delivery answered',
+      requestId,
+      method: 'POST',
+      path: `/webhooks/${created.id}`,
+      statusCode: 401,
+    });
+    expect(service.output()).not.toContain(signature);
+    expect(service.output()).not.toContain('url-secret');
   });
 
   it('never wrote a secret to its logs (trace level, every request above)', () => {

@@ -62,3 +62,24 @@ export async function waitUntilReady(
   }
   throw new Error(`not ready after ${timeoutMs} ms:\n${process.output()}`);
 }
+
+/**
+ * The JSON log lines of `process` that mention `text`, once there is at least one (a line is
+ * written just after the response it describes), or [] after `timeoutMs`.
+ */
+export async function waitForLogLines(
+  process: SpawnedProcess,
+  text: string,
+  timeoutMs = 5000,
+): Promise<Record<string, unknown>[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const lines = process
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{') && line.includes(text))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    if (lines.length > 0 || Date.now() > deadline) return lines;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
