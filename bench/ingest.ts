@@ -2,12 +2,13 @@
  * `npm run bench -- ingest [--records N] [--concurrency C] [--keep]`
  *
  * Ingests N synthetic records through ProfileStore.ingest in production-size batches
- * (INGEST_BATCH_SIZE) with C concurrent callers, then loads the same records with plain
- * PostgreSQL COPY into one table on the same server, and prints both rates and their ratio.
+ * (INGEST_BATCH_SIZE) with C concurrent callers (default INGEST_CONCURRENCY, as one worker runs
+ * them), then loads the same records with plain PostgreSQL COPY into one table on the same
+ * server, and prints both rates and their ratio.
  * Last line: {"bench":"ingest","records":N,"recordsPerSecond":…,"copyRowsPerSecond":…,"copyRatio":…,"peakRssMb":…}
  */
 import { spawn } from 'node:child_process';
-import { INGEST_BATCH_SIZE } from '../src/profiles/ingest/ingest-job';
+import { INGEST_BATCH_SIZE, INGEST_CONCURRENCY } from '../src/profiles/ingest/ingest-job';
 import {
   createBenchDatabase,
   createBenchStore,
@@ -18,7 +19,7 @@ import {
 
 export async function run(args: string[]): Promise<void> {
   const records = Number(flag(args, 'records', '1000000'));
-  const concurrency = Number(flag(args, 'concurrency', '2'));
+  const concurrency = Number(flag(args, 'concurrency', String(INGEST_CONCURRENCY)));
   const keep = args.includes('--keep');
   const database = await createBenchDatabase('ingest', keep);
   const rss = peakRssTracker();

@@ -6,6 +6,7 @@ import { workerMetricsOptions } from '../metrics/worker-metrics-options';
 import {
   addIngestResult,
   emptyIngestResult,
+  INGEST_CONCURRENCY,
   INGEST_JOB_NAME,
   IngestItem,
   IngestJobData,
@@ -17,9 +18,6 @@ import { JobLogContext } from '../queues/job-logging';
 import { QueueName } from '../queues/queue-names';
 import { SyncRunRepository } from './sync-run.repository';
 import { isTransientError } from './transient-error';
-
-/** Batches in flight per worker process; PostgreSQL does the heavy lifting, two keeps both cores busy. */
-const INGEST_CONCURRENCY = 2;
 
 type IngestJob = Job<IngestJobData & ReplayMarker>;
 

@@ -16,10 +16,12 @@ export const silentLogger: ConnectorLogger = { debug() {}, info() {}, warn() {},
 /**
  * Runs one connector through the real runtime (HTTP client, retries, Redis rate budget) for
  * a test file: registers the jest hooks that open and clean up its Redis keys, and builds
- * contexts for fresh connections (each its own rate budget).
+ * contexts for fresh connections (each its own rate budget). `maxRetries` overrides the HTTP
+ * client's default (5) for tests where contention, not failure, is the point.
  */
 export function useConnectorRuntime<Config, Credentials, Raw>(
   connector: Connector<Config, Credentials, Raw>,
+  options: { maxRetries?: number } = {},
 ) {
   const prefix = `test-${connector.manifest.name}-${randomUUID()}`;
   let redis: Redis;
@@ -33,7 +35,10 @@ export function useConnectorRuntime<Config, Credentials, Raw>(
       keyPrefix: prefix,
       loggerFactory: () => silentLogger,
       // Short backoff keeps retry tests fast; the retry logic itself is unchanged.
-      http: { backoff: { baseMs: 20, capMs: 200 } },
+      http: {
+        backoff: { baseMs: 20, capMs: 200 },
+        ...(options.maxRetries ? { maxRetries: options.maxRetries } : {}),
+      },
     });
   });
 

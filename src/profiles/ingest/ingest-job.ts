@@ -31,6 +31,14 @@ export const INGEST_JOB_NAME = 'ingest-batch';
 /** Records per transaction: big enough to amortise round trips, small enough to keep locks short. */
 export const INGEST_BATCH_SIZE = 500;
 
+/**
+ * Ingest batches in flight per worker process. Each batch alternates between Node (validation,
+ * normalization, resolution, encoding) and PostgreSQL; with two in flight both sides idled
+ * while the other worked (Node ~75 %, PostgreSQL ~60 % of the two cores). Four keep both
+ * busy: 14.5k → 15.9k records/s in the ingest bench (docs/benchmarks.md).
+ */
+export const INGEST_CONCURRENCY = 4;
+
 /** What one `ingest` call did; returned as the job's result. */
 export interface IngestResult {
   received: number;
