@@ -1,6 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { SecretBox } from '../common/crypto/secret-box';
+import { SecretBox, SecretBoxError } from '../common/crypto/secret-box';
+import { DomainError } from '../common/errors/domain-error';
+
+/**
+ * A connection's stored credentials cannot be opened with the configured keys: the key they
+ * were sealed under was dropped from SECRETS_KEYS_PREVIOUS too early, or the value was altered.
+ * Nothing can use the connection until the key is restored or the credentials are entered again.
+ */
+export class UnreadableCredentialsError extends DomainError {
+  readonly code = 'CREDENTIALS_UNREADABLE';
+  readonly httpStatus = 409;
+
+  constructor(connectionId: string, field: string, reason: string) {
+    super(
+      `The stored credentials of connection ${connectionId} cannot be opened (${field}: ${reason}). ` +
+        'Restore the key in SECRETS_KEYS_PREVIOUS, or enter every credential again with PATCH.',
+      { field: `credentials.${field}` },
+    );
+  }
+}
 
 /**
  * Seals and opens connection credentials field by field. Each value is bound to its
@@ -23,12 +42,19 @@ export class ConnectionSecrets {
     );
   }
 
+  /** @throws UnreadableCredentialsError when a value does not open with the configured keys. */
   open(connectionId: string, sealed: Record<string, string>): Record<string, string> {
     return Object.fromEntries(
-      Object.entries(sealed).map(([field, value]) => [
-        field,
-        this.box.open(value, aad(connectionId, field)),
-      ]),
+      Object.entries(sealed).map(([field, value]) => {
+        try {
+          return [field, this.box.open(value, aad(connectionId, field))];
+        } catch (error) {
+          if (error instanceof SecretBoxError) {
+            throw new UnreadableCredentialsError(connectionId, field, error.message);
+          }
+          throw error;
+        }
+      }),
     );
   }
 

@@ -11,7 +11,7 @@ import { ConnectionEvents } from './connection-events';
 import { validateMapping } from './connection-mapping';
 import { ConnectionRepository } from './connection.repository';
 import { parseSchedule, ScheduleFormatError } from './connection-schedule';
-import { ConnectionSecrets } from './connection-secrets';
+import { ConnectionSecrets, UnreadableCredentialsError } from './connection-secrets';
 import type { ConnectionDto } from './dto/connection.dto';
 import type { CreateConnectionDto, UpdateConnectionDto } from './dto/connection-input.dto';
 
@@ -76,12 +76,12 @@ export class ConnectionsService {
   async update(id: string, patch: UpdateConnectionDto): Promise<ConnectionDto> {
     const current = await this.require(id);
     const credentials = patch.credentials
-      ? mergeCredentials(this.secrets.open(id, current.credentials), patch.credentials)
+      ? mergeCredentials(this.openIfReadable(id, current.credentials) ?? {}, patch.credentials)
       : undefined;
     // After a SECRETS_KEY rotation, any write re-seals values still under a previous key.
     const reseal =
       !credentials && this.secrets.staleFields(current.credentials).length > 0
-        ? this.secrets.open(id, current.credentials)
+        ? this.openIfReadable(id, current.credentials)
         : undefined;
     this.validate(current.connector, {
       config: patch.config,
@@ -118,9 +118,32 @@ export class ConnectionsService {
     return connection;
   }
 
+  /**
+   * The stored credentials, or undefined when no configured key opens them: a PATCH that
+   * enters every credential again then repairs the connection (validation names any required
+   * one still missing), and other edits leave them as they are.
+   */
+  private openIfReadable(
+    id: string,
+    sealed: Record<string, string>,
+  ): Record<string, string> | undefined {
+    try {
+      return this.secrets.open(id, sealed);
+    } catch (error) {
+      if (!(error instanceof UnreadableCredentialsError)) throw error;
+      return undefined;
+    }
+  }
+
   /** Asks the vendor whether the stored credentials work. */
   async check(id: string): Promise<CheckResult> {
-    const opened = await this.open(id);
+    let opened: OpenedConnection;
+    try {
+      opened = await this.open(id);
+    } catch (error) {
+      if (error instanceof UnreadableCredentialsError) return { ok: false, message: error.message };
+      throw error;
+    }
     const connector = this.registry.get(opened.connection.connector);
     if (!connector.check) {
       return { ok: true, message: `${connector.manifest.displayName} has no credential check` };

@@ -68,4 +68,38 @@ describe('SECRETS_KEY rotation', () => {
       await after.close();
     }
   });
+
+  it('says how to recover when the key a connection was sealed under is gone, and is repaired by new credentials', async () => {
+    const sealedUnder = await storedKeyIds();
+    const [{ id }] = await env.sql<{ id: string }>('SELECT id FROM connection');
+    // A fresh key and no previous ones: the stored values no longer open.
+    const lost = await startTestApp(
+      loadConfig({ ...env.env, SECRETS_KEY: randomBytes(32).toString('base64') }),
+    );
+    try {
+      const check = await lost.request('POST', `/v1/connections/${id}/check`);
+      expect(check.status).toBe(200);
+      expect(check.body).toMatchObject({ ok: false });
+      expect((check.body as { message: string }).message).toMatch(
+        /credentials of connection .* cannot be opened .*Restore the key in SECRETS_KEYS_PREVIOUS/s,
+      );
+
+      // Other edits still work and leave the credentials as they were.
+      const renamed = await lost.request('PATCH', `/v1/connections/${id}`, {
+        body: { name: 'key lost' },
+      });
+      expect(renamed.status).toBe(200);
+      expect(await storedKeyIds()).toEqual(sealedUnder);
+
+      const repaired = await lost.request('PATCH', `/v1/connections/${id}`, {
+        body: { credentials: { accessToken: 'rotation-token' } },
+      });
+      expect(repaired.status).toBe(200);
+      expect((await lost.request('POST', `/v1/connections/${id}/check`)).body).toMatchObject({
+        ok: true,
+      });
+    } finally {
+      await lost.close();
+    }
+  });
 });
