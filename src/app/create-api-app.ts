@@ -1,4 +1,5 @@
 import { getQueueToken } from '@nestjs/bullmq';
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
@@ -15,10 +16,12 @@ import { MetricsService } from '../metrics/metrics.service';
 import { mountQueueBoard } from '../queues/board/queue-board';
 import { ALL_QUEUES } from '../queues/queue-names';
 import { registerWebhookAccessLog } from '../webhooks/webhook-access-log';
+import {
+  registerWebhookDeliveryRoute,
+  WEBHOOK_BODY_LIMIT_BYTES,
+} from '../webhooks/webhook-delivery-route';
+import { WebhookReceiver } from '../webhooks/webhook-receiver.service';
 import { AppModule } from './app.module';
-
-/** Inbound webhooks larger than this are refused with 413. */
-export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * Builds the HTTP application (role `api`, or `all` with the workers in-process), fully
@@ -29,12 +32,12 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRole(config),
     new FastifyAdapter({
-      bodyLimit: BODY_LIMIT_BYTES,
+      bodyLimit: WEBHOOK_BODY_LIMIT_BYTES,
       trustProxy: true,
       genReqId: requestIdOf,
     }),
-    // rawBody keeps the exact bytes next to the parsed JSON: webhook signatures cover them.
-    { bufferLogs: true, rawBody: true },
+    // Webhook deliveries keep their raw bytes in their own route (registerWebhookDeliveryRoute).
+    { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new HttpExceptionFilter());
@@ -47,6 +50,12 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   });
   registerHttpMetrics(fastify, app.get(MetricsService).httpDuration);
   registerWebhookAccessLog(fastify, () => PinoLogger.root);
+  const webhookLogger = new NestLogger('WebhookDeliveryRoute');
+  await registerWebhookDeliveryRoute(fastify, {
+    receiver: app.get(WebhookReceiver),
+    publicUrl: config.publicUrl,
+    logError: (error) => webhookLogger.error(error),
+  });
   const tokens = app.get(TokensService);
   await mountQueueBoard(
     fastify,

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { documentWebhookDeliveryRoute } from '../webhooks/webhook-delivery-route';
 
 export const DOCS_PATH = 'docs';
 
@@ -13,7 +14,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .addBearerAuth()
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config);
+  documentWebhookDeliveryRoute(document);
+  return document;
 }
 
 /** Serves the OpenAPI UI at /docs and the document at /docs-json. */

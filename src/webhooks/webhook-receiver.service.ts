@@ -17,7 +17,8 @@ import type { WebhookJobData } from './webhook-job';
  * ones whose raw bytes the HTTP layer keeps for signature checks. Whether the body suits the
  * connector is for its `parseWebhook` to say.
  */
-const WEBHOOK_MEDIA_TYPES = new Set(['application/json', 'application/x-www-form-urlencoded']);
+export const WEBHOOK_MEDIA_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
+const ACCEPTED_MEDIA_TYPES = new Set(WEBHOOK_MEDIA_TYPES);
 
 /** What the vendor is told once its delivery is safely queued. */
 export interface WebhookReceipt {
@@ -46,7 +47,7 @@ export class WebhookReceiver {
         `Connection ${connectionId} uses ${connector.manifest.name}, which does not receive webhooks`,
       );
     }
-    if (!request.mediaType || !WEBHOOK_MEDIA_TYPES.has(request.mediaType)) {
+    if (!request.mediaType || !ACCEPTED_MEDIA_TYPES.has(request.mediaType)) {
       throw new WebhookMediaTypeError(request.headers['content-type']);
     }
     const verification = connector.verifyWebhook(request, {

@@ -14,6 +14,7 @@ describe('admin authentication', () => {
   let app: TestApp;
   let viewerToken: string;
   let routes: { method: string; path: string; template: string }[];
+  let doc: OpenApiDocument;
 
   beforeAll(async () => {
     env = await createTestEnvironment();
@@ -25,7 +26,7 @@ describe('admin authentication', () => {
 
     // Every /v1 operation of the generated document: a route added later is covered
     // without touching this test.
-    const doc = (await app.request('GET', '/docs-json', { token: null })).body as OpenApiDocument;
+    doc = (await app.request('GET', '/docs-json', { token: null })).body as OpenApiDocument;
     routes = Object.entries(doc.paths)
       .filter(([template]) => template.startsWith('/v1/'))
       .flatMap(([template, operations]) =>
@@ -53,6 +54,15 @@ describe('admin authentication', () => {
         'post /v1/connections/{id}/check',
       ]),
     );
+  });
+
+  it('documents the webhook URL: deliveries (POST, no token) and URL checks (GET)', () => {
+    const webhook = doc.paths['/webhooks/{connectionId}'];
+    expect(Object.keys(webhook).sort()).toEqual(['get', 'post']);
+    expect(webhook.post).toMatchObject({
+      summary: 'Receive a vendor webhook delivery',
+      responses: expect.objectContaining({ '200': expect.anything(), '401': expect.anything() }),
+    });
   });
 
   it('answers 401 on every /v1 route without a token or with an unknown one', async () => {

@@ -1,0 +1,61 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import { DomainError } from './domain-error';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  [detail: string]: unknown;
+}
+
+/**
+ * The `{statusCode, error, message}` body (plus optional details such as
+ * `errors: [{field, message}]`) every error leaves the HTTP API as. Unexpected errors become a
+ * generic 500, so internals and secrets never reach the caller.
+ */
+export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof DomainError) {
+    return {
+      statusCode: exception.httpStatus,
+      error: reason(exception.httpStatus),
+      message: exception.message,
+      code: exception.code,
+      ...exception.details,
+    };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const message =
+      typeof response === 'string'
+        ? response
+        : ((response as { message?: unknown }).message ?? exception.message);
+    const extra = typeof response === 'object' && response !== null ? response : {};
+    return {
+      ...extra,
+      statusCode: status,
+      error: reason(status),
+      message: Array.isArray(message) ? message.join('; ') : String(message),
+    };
+  }
+  const status = statusFromFramework(exception);
+  if (status) {
+    return { statusCode: status, error: reason(status), message: (exception as Error).message };
+  }
+  return {
+    statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+    error: reason(500),
+    message: 'Internal server error',
+  };
+}
+
+/** Fastify's own errors (body too large, bad JSON, unsupported media type) carry a 4xx statusCode. */
+function statusFromFramework(exception: unknown): number | undefined {
+  const status = (exception as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+function reason(status: number): string {
+  return STATUS_CODES[status] ?? 'Error';
+}
