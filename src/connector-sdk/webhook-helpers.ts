@@ -3,6 +3,9 @@ import { timingSafeEqual } from 'node:crypto';
 /** A request header by name, whatever the casing the HTTP layer kept. */
 export function webhookHeader(headers: Record<string, string>, name: string): string | undefined {
   const wanted = name.toLowerCase();
+  // Node lower-cases incoming header names, so this is the answer on the hot path; the scan
+  // (which allocates) is for hand-built requests.
+  if (Object.prototype.hasOwnProperty.call(headers, wanted)) return headers[wanted];
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() === wanted) return value;
   }
