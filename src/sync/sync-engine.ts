@@ -109,7 +109,9 @@ export class SyncEngine {
     page: ReadPage,
     pageNumber: number,
   ): Promise<{ cancelRequested: boolean }> {
-    const { items, failures } = mapPage(run.connectionId, connector, page.records);
+    // The page shows the records as they were when it was read: their observation time.
+    const observedAt = new Date().toISOString();
+    const { items, failures } = mapPage(run.connectionId, connector, page.records, observedAt);
     const batches = await this.queueBatches(run, items, `p${pageNumber}`);
 
     if (failures.length > 0) {
@@ -126,6 +128,7 @@ export class SyncEngine {
           connectionId: run.connectionId,
           syncRunId: run.id,
           records: failures.map((failure) => failure.raw),
+          observedAt,
         } satisfies MapRecordsJobData,
         error: failures
           .map((failure) => `${failure.error.externalId}: ${failure.error.reason}`)
@@ -174,9 +177,11 @@ export class SyncEngine {
       );
       if (vanished.length === 0) break;
       after = vanished[vanished.length - 1].externalId;
+      const observedAt = new Date().toISOString();
       const items: IngestItem[] = vanished.map((record) => ({
         connectionId: run.connectionId,
         record: deletionOf(record.externalId, record.vendorUpdatedAt),
+        observedAt,
       }));
       const batches = await this.queueBatches(run, items, 'del');
       const outcome = await this.runs.checkpoint(run, pages, cursor, {
@@ -208,18 +213,24 @@ export class SyncEngine {
   }
 }
 
-/** Maps each record alone: one that `mapIn` cannot handle fails by itself. */
+/**
+ * Maps each record alone: one that `mapIn` cannot handle fails by itself. `observedAt` is when
+ * the page was read (see IngestItem).
+ */
 export function mapPage(
   connectionId: string,
   connector: Pick<Connector, 'mapIn'>,
   records: readonly unknown[],
+  observedAt?: string,
 ): MappedPage {
   const items: IngestItem[] = [];
   const failures: MappedPage['failures'] = [];
   for (const raw of records) {
     try {
       const record = connector.mapIn!(raw);
-      items.push({ connectionId, record, raw });
+      items.push(
+        observedAt ? { connectionId, record, raw, observedAt } : { connectionId, record, raw },
+      );
     } catch (error) {
       failures.push({
         raw,

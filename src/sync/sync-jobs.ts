@@ -23,6 +23,8 @@ export interface MapRecordsJobData {
   connectionId: string;
   syncRunId?: string;
   records: unknown[];
+  /** When the sync read them (ISO 8601): a replay ingests them as seen then, not now. */
+  observedAt?: string;
 }
 
 /** BullMQ job id of a run's job: one job per run, so a double enqueue is a no-op. */

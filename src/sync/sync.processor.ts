@@ -166,7 +166,12 @@ export class SyncProcessor
   private async mapRecords(data: MapRecordsJobData): Promise<SyncJobResult> {
     const { connection } = await this.connections.open(data.connectionId);
     const connector = this.registry.get(connection.connector);
-    const { items, failures } = mapPage(data.connectionId, connector, data.records);
+    const { items, failures } = mapPage(
+      data.connectionId,
+      connector,
+      data.records,
+      data.observedAt,
+    );
     if (items.length > 0) await this.store.ingest(items, { kind: 'manual' });
     if (failures.length > 0) {
       throw new Error(

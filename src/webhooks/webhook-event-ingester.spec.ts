@@ -129,6 +129,8 @@ describe('WebhookEventIngester', () => {
           traits: { email: '1@example.com' },
         },
         raw: upsert('1').record,
+        // Seen when received: the event carries no trigger time.
+        observedAt: '2026-01-02T00:00:00.000Z',
       },
       {
         connectionId: SHOP,
@@ -138,6 +140,7 @@ describe('WebhookEventIngester', () => {
           deleted: true,
           traits: {},
         },
+        observedAt: '2026-01-01T12:00:00.000Z',
       },
       // No vendor time: the receive time dates the deletion.
       {
@@ -148,6 +151,7 @@ describe('WebhookEventIngester', () => {
           deleted: true,
           traits: {},
         },
+        observedAt: '2026-01-02T00:00:00.000Z',
       },
     ]);
   });
@@ -223,6 +227,7 @@ describe('WebhookEventIngester', () => {
           .filter((id) => id !== '9')
           .map((id) => ({ id, email: `${id}@hub.example`, updated: '2026-01-01T00:00:00.000Z' })),
     });
+    const askedFrom = new Date().toISOString();
     const outcomes = await ingester.ingest([
       job(HUB, fetchEvent('7')),
       job(SHOP, upsert('1')),
@@ -253,6 +258,9 @@ describe('WebhookEventIngester', () => {
       email: '7@hub.example',
       updated: '2026-01-01T00:00:00.000Z',
     });
+    // A fetched record is the vendor's state when asked, so that is when it was seen.
+    expect(items[1].observedAt! >= askedFrom).toBe(true);
+    expect(items[1].observedAt! <= new Date().toISOString()).toBe(true);
   });
 
   it('retries fetches that failed for a transient reason, and not those the vendor refused', async () => {

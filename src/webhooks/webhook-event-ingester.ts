@@ -79,13 +79,18 @@ export class WebhookEventIngester {
         deleted: true,
         traits: {},
       };
-      return { connectionId: job.connectionId, record };
+      return { connectionId: job.connectionId, record, observedAt: observedAt(job) };
     }
     if (event.record === undefined) throw new Error(`${event.kind} event carries no record`);
     const connector = this.registry.get(job.connector);
     if (!connector.mapIn) throw new Error(`connector ${job.connector} has no mapIn`);
     const record = connector.mapIn(event.record);
-    return { connectionId: job.connectionId, record, raw: event.record };
+    return {
+      connectionId: job.connectionId,
+      record,
+      raw: event.record,
+      observedAt: observedAt(job),
+    };
   }
 
   /**
@@ -115,12 +120,14 @@ export class WebhookEventIngester {
         );
       }
       const ids = [...new Set(indexes.map((index) => jobs[index].event.externalId))];
+      // What the vendor returns is its state when asked.
+      const fetchedAt = new Date().toISOString();
       const raws = await connector.fetch(target.context(), ids);
       records = new Map();
       for (const raw of raws) {
         try {
           const record = connector.mapIn(raw);
-          records.set(record.externalId, { connectionId, record, raw });
+          records.set(record.externalId, { connectionId, record, raw, observedAt: fetchedAt });
         } catch (error) {
           mappingErrors.push((error as Error).message);
         }
@@ -226,4 +233,12 @@ function unrecoverable(job: WebhookJobData, error: unknown): UnrecoverableError 
   return new UnrecoverableError(
     `Cannot map ${job.connector} ${job.event.kind} event for record ${job.event.externalId}: ${(error as Error).message}`,
   );
+}
+
+/**
+ * When the vendor saw the event's version: its trigger time where the delivery carries one
+ * (Shopify's X-Shopify-Triggered-At, to the nanosecond), else when Syncline received it.
+ */
+function observedAt(job: WebhookJobData): string {
+  return job.event.occurredAt ?? job.receivedAt;
 }

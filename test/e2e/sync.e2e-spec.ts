@@ -40,11 +40,20 @@ describe('sync runs', () => {
     hubspot.seedContacts(230, { at: DAY_AGO });
     const connectionId = await createHubspotConnection(app, hubspot.baseUrl);
 
+    const syncFrom = new Date();
     const full = await waitForRun(app, await triggerSync(app, connectionId, { mode: 'full' }));
     expect(full).toMatchObject({ status: 'succeeded', errors: [] });
     expect(full.progress).toMatchObject({ pages: 3, recordsRead: 230, ingested: 230, failed: 0 });
     expect(
       await count('SELECT count(*) FROM source_record WHERE connection_id = $1', [connectionId]),
+    ).toBe(230);
+    // Each version is held with when its page was read: what orders same-second versions.
+    expect(
+      await count(
+        `SELECT count(*) FROM source_record
+          WHERE connection_id = $1 AND observed_at BETWEEN $2 AND now()`,
+        [connectionId, syncFrom],
+      ),
     ).toBe(230);
     expect(await count(`SELECT count(*) FROM profile WHERE status = 'active'`)).toBe(230);
 

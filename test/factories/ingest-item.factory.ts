@@ -14,6 +14,7 @@ export function buildIngestItem(
     traits?: CanonicalTraits;
     identifiers?: IngestItem['record']['identifiers'];
     raw?: unknown;
+    observedAt?: string;
   } = {},
 ): IngestItem {
   counter += 1;
@@ -30,5 +31,6 @@ export function buildIngestItem(
       ...(overrides.identifiers ? { identifiers: overrides.identifiers } : {}),
     },
     raw: overrides.raw ?? { id: overrides.externalId ?? `ext-${counter}` },
+    ...(overrides.observedAt ? { observedAt: overrides.observedAt } : {}),
   };
 }

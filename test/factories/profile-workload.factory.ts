@@ -15,6 +15,13 @@ interface VersionShape {
   company: string | null;
   deleted: boolean;
   duplicate: boolean;
+  /**
+   * Stamped to the second like Shopify's `updated_at`: every such version of a record on one
+   * day carries the same updatedAt, so only the observation time (or the hash) orders them.
+   */
+  secondPrecision: boolean;
+  /** Milliseconds into the version's second when it was seen; null: no observation time. */
+  observedMs: number | null;
 }
 
 interface RecordShape {
@@ -33,6 +40,8 @@ const versionArb: fc.Arbitrary<VersionShape> = fc.record({
   company: fc.option(fc.constantFrom('Acme', 'Globex', 'Initech', 'Umbrella'), { nil: null }),
   deleted: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
   duplicate: fc.boolean(),
+  secondPrecision: fc.boolean(),
+  observedMs: fc.option(fc.integer({ min: 0, max: 999 }), { nil: null }),
 });
 
 const personArb = fc.record({
@@ -80,11 +89,19 @@ export function workloadArbitrary(people: number): fc.Arbitrary<IngestItem[]> {
               ? ['n/a']
               : [];
         return record.versions.flatMap((version, v) => {
+          const second = version.secondPrecision ? 0 : v;
           const item: IngestItem = {
             connectionId: WORKLOAD_CONNECTIONS[record.connection].id,
+            ...(version.observedMs === null
+              ? {}
+              : {
+                  observedAt: new Date(
+                    Date.UTC(2024, 0, version.day, 0, 0, second, version.observedMs),
+                  ).toISOString(),
+                }),
             record: {
               externalId: `person-${p}-c${record.connection}`,
-              updatedAt: new Date(Date.UTC(2024, 0, version.day, 0, 0, v)).toISOString(),
+              updatedAt: new Date(Date.UTC(2024, 0, version.day, 0, 0, second)).toISOString(),
               deleted: version.deleted,
               traits: {
                 email: email ?? extra[0] ?? null,

@@ -13,6 +13,13 @@ export interface IngestItem {
   record: MappedRecord;
   /** The vendor payload, kept on the source record for export and debugging. */
   raw?: unknown;
+  /**
+   * When this version was seen, ISO 8601: the time a sync read its page, or the vendor's
+   * trigger time of a webhook (else its arrival). Orders two different versions that carry the
+   * same vendor `updatedAt`, which second-precision vendors produce: the later observation is
+   * the later state. Not part of the content: the same record seen twice is still identical.
+   */
+  observedAt?: string;
 }
 
 /**

@@ -63,6 +63,12 @@ function validate(item: IngestItem): string | undefined {
     return 'record.externalId must be a non-empty string';
   }
   if (record.externalId.length > MAX_EXTERNAL_ID_LENGTH) return 'record.externalId is too long';
+  if (
+    item.observedAt !== undefined &&
+    (typeof item.observedAt !== 'string' || Number.isNaN(Date.parse(item.observedAt)))
+  ) {
+    return 'observedAt must be an ISO 8601 date';
+  }
   if (typeof record.updatedAt !== 'string' || Number.isNaN(Date.parse(record.updatedAt))) {
     return 'record.updatedAt must be an ISO 8601 date';
   }
@@ -85,6 +91,8 @@ function prepare(
   const connectionId = item.connectionId.toLowerCase();
   const externalId = record.externalId.trim();
   const updatedAt = new Date(record.updatedAt).toISOString();
+  const observedAt =
+    item.observedAt === undefined ? undefined : new Date(item.observedAt).toISOString();
   const deleted = record.deleted === true;
   const traitEmail = normalizeEmail(record.traits.email);
   const traitPhone = normalizePhone(record.traits.phone, defaultPhoneRegion);
@@ -120,6 +128,7 @@ function prepare(
     connectionId,
     externalId,
     updatedAt,
+    ...(observedAt === undefined ? {} : { observedAt }),
     deleted,
     traits,
     identifiers,

@@ -9,6 +9,8 @@ export interface PreparedRecord {
   externalId: string;
   /** Vendor updatedAt, normalized to ISO 8601 UTC with milliseconds. */
   updatedAt: string;
+  /** When this version was seen (ISO 8601 UTC), if the producer said; see IngestItem. */
+  observedAt?: string;
   deleted: boolean;
   traits: CanonicalTraits;
   /** Normalized, valid, not blocked by config; sorted and de-duplicated. */
@@ -18,15 +20,25 @@ export interface PreparedRecord {
   raw: unknown;
 }
 
+/** What orders versions of one source record. */
+export interface RecordVersion {
+  updatedAt: string;
+  /** Absent (versions stored before it was recorded) orders as the oldest observation. */
+  observedAt?: string | null;
+  hash: string;
+}
+
 /**
- * Total order on versions of one source record: vendor time first, then the content hash,
- * so two different versions stamped with the same time resolve the same way on every worker.
+ * Total order on versions of one source record, the same on every worker whatever order they
+ * arrive in: vendor time first; for the same vendor time (vendors that stamp to the second),
+ * the later observation, which saw the later state; then the content hash, so versions alike
+ * in both still resolve the same way everywhere.
  */
-export function compareVersions(
-  a: { updatedAt: string; hash: string },
-  b: { updatedAt: string; hash: string },
-): number {
+export function compareVersions(a: RecordVersion, b: RecordVersion): number {
   if (a.updatedAt !== b.updatedAt) return a.updatedAt < b.updatedAt ? -1 : 1;
+  const aSeen = a.observedAt ?? '';
+  const bSeen = b.observedAt ?? '';
+  if (aSeen !== bSeen) return aSeen < bSeen ? -1 : 1;
   return a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0;
 }
 

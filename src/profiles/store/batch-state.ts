@@ -24,6 +24,8 @@ export interface SourceState {
   externalId: string;
   profileId: string;
   updatedAt: string;
+  /** When the held version was seen; null for versions stored before this was recorded. */
+  observedAt: string | null;
   hash: string;
   deleted: boolean;
   traits: CanonicalTraits;

@@ -36,6 +36,7 @@ export function buildWritePlan({
     newSources: [],
     updatedSources: [],
     movedSources: [],
+    reobservedSources: [],
     newIdentifiers: [],
     movedIdentifiers: [],
     merges: resolution.merges,
@@ -130,6 +131,14 @@ export function buildWritePlan({
     const source = state.sources.get(key) as SourceState;
     const row = { ...source, raw: record.raw };
     (storedSourceKeys.has(key) ? plan.updatedSources : plan.newSources).push(row);
+  }
+  for (const key of resolution.reobservedSources) {
+    const source = state.sources.get(key) as SourceState;
+    plan.reobservedSources.push({
+      connectionId: source.connectionId,
+      externalId: source.externalId,
+      observedAt: source.observedAt as string,
+    });
   }
   for (const key of resolution.movedSources) {
     const source = state.sources.get(key) as SourceState;

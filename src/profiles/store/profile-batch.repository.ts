@@ -137,13 +137,14 @@ export class ProfileBatchRepository {
       external_id: string;
       profile_id: string;
       vendor_updated_at: Date;
+      observed_at: Date | null;
       hash: string;
       deleted: boolean;
       traits: CanonicalTraits;
       identifiers: Identifier[];
     }>(
       runner,
-      `SELECT connection_id, external_id, profile_id, vendor_updated_at,
+      `SELECT connection_id, external_id, profile_id, vendor_updated_at, observed_at,
                 encode(content_hash, 'hex') AS hash, deleted, traits, identifiers
            FROM source_record WHERE profile_id = ANY($1::uuid[])`,
       [profileIds],
@@ -169,6 +170,7 @@ export class ProfileBatchRepository {
         externalId: row.external_id,
         profileId: row.profile_id,
         updatedAt: row.vendor_updated_at.toISOString(),
+        observedAt: row.observed_at?.toISOString() ?? null,
         hash: row.hash,
         deleted: row.deleted,
         traits: row.traits,
@@ -193,11 +195,11 @@ export class ProfileBatchRepository {
     );
     await copyRows(
       client,
-      `COPY source_record (connection_id, external_id, profile_id, vendor_updated_at, content_hash,
-                           deleted, traits, identifiers, raw) FROM STDIN`,
+      `COPY source_record (connection_id, external_id, profile_id, vendor_updated_at, observed_at,
+                           content_hash, deleted, traits, identifiers, raw) FROM STDIN`,
       plan.newSources,
       (s) =>
-        `${s.connectionId}\t${copyText(s.externalId)}\t${s.profileId}\t${s.updatedAt}\t${copyHexBytes(s.hash)}\t${s.deleted ? 't' : 'f'}\t${copyJson(s.traits)}\t${copyJson(s.identifiers)}\t${copyJson(s.raw)}\n`,
+        `${s.connectionId}\t${copyText(s.externalId)}\t${s.profileId}\t${s.updatedAt}\t${copyText(s.observedAt)}\t${copyHexBytes(s.hash)}\t${s.deleted ? 't' : 'f'}\t${copyJson(s.traits)}\t${copyJson(s.identifiers)}\t${copyJson(s.raw)}\n`,
     );
     await copyRows(
       client,
@@ -238,24 +240,25 @@ export class ProfileBatchRepository {
     await executeForRows(
       runner,
       `UPDATE source_record s
-            SET profile_id = r.profile_id, vendor_updated_at = r.updated_at, content_hash = decode(r.hash, 'hex'),
+            SET profile_id = r.profile_id, vendor_updated_at = r.updated_at, observed_at = r.observed_at,
+                content_hash = decode(r.hash, 'hex'),
                 deleted = r.deleted, traits = r.traits, identifiers = r.identifiers, raw = r.raw,
                 received_at = now()
            FROM jsonb_to_recordset($1::jsonb) AS r(connection_id uuid, external_id text, profile_id uuid,
-                updated_at timestamptz, hash text, deleted boolean, traits jsonb, identifiers jsonb, raw jsonb)
+                updated_at timestamptz, observed_at timestamptz, hash text, deleted boolean, traits jsonb,
+                identifiers jsonb, raw jsonb)
           WHERE s.connection_id = r.connection_id AND s.external_id = r.external_id`,
       plan.updatedSources.map(sourceJson),
     );
-    await executeForRows(
+    await setSourceColumn(
       runner,
-      `UPDATE source_record s SET profile_id = r.profile_id
-           FROM jsonb_to_recordset($1::jsonb) AS r(connection_id uuid, external_id text, profile_id uuid)
-          WHERE s.connection_id = r.connection_id AND s.external_id = r.external_id`,
-      plan.movedSources.map((s) => ({
-        connection_id: s.connectionId,
-        external_id: s.externalId,
-        profile_id: s.profileId,
-      })),
+      'observed_at',
+      plan.reobservedSources.map((s) => ({ ...s, value: s.observedAt })),
+    );
+    await setSourceColumn(
+      runner,
+      'profile_id',
+      plan.movedSources.map((s) => ({ ...s, value: s.profileId })),
     );
     await executeForRows(
       runner,
@@ -309,6 +312,26 @@ export async function insertChanges(
   );
 }
 
+/** Sets one column of existing source records, each found by connection and vendor id. */
+function setSourceColumn(
+  runner: QueryRunner,
+  column: 'observed_at' | 'profile_id',
+  rows: { connectionId: string; externalId: string; value: string }[],
+): Promise<number> {
+  const type = column === 'profile_id' ? 'uuid' : 'timestamptz';
+  return executeForRows(
+    runner,
+    `UPDATE source_record s SET ${column} = r.value
+       FROM jsonb_to_recordset($1::jsonb) AS r(connection_id uuid, external_id text, value ${type})
+      WHERE s.connection_id = r.connection_id AND s.external_id = r.external_id`,
+    rows.map((row) => ({
+      connection_id: row.connectionId,
+      external_id: row.externalId,
+      value: row.value,
+    })),
+  );
+}
+
 function identifierJson(row: WritePlan['newIdentifiers'][number]) {
   return { type: row.type, value: row.value, profile_id: row.profileId };
 }
@@ -319,6 +342,7 @@ function sourceJson(row: WritePlan['newSources'][number]) {
     external_id: row.externalId,
     profile_id: row.profileId,
     updated_at: row.updatedAt,
+    observed_at: row.observedAt,
     hash: row.hash,
     deleted: row.deleted,
     traits: row.traits,

@@ -21,6 +21,12 @@ export interface Resolution {
   writtenSources: Map<string, PreparedRecord>;
   /** sourceKeys of existing sources that moved to another profile by a merge. */
   movedSources: Set<string>;
+  /**
+   * sourceKeys of held sources seen again, identical, but observed later: only their
+   * observation time is written, so the held version orders as the latest observation of its
+   * content whatever order the observations arrived in.
+   */
+  reobservedSources: Set<string>;
   /** identifierKeys added by this batch (not in the database before). */
   addedIdentifiers: Map<string, Identifier>;
   /** identifierKeys of existing identifiers that moved by a merge. */
@@ -65,6 +71,7 @@ class Resolver {
     touched: new Set(),
     writtenSources: new Map(),
     movedSources: new Set(),
+    reobservedSources: new Set(),
     addedIdentifiers: new Map(),
     movedIdentifiers: new Set(),
     identifiersAddedTo: new Map(),
@@ -116,6 +123,10 @@ class Resolver {
     const existing = this.state.sources.get(key);
     if (existing && existing.hash === record.hash) {
       this.result.stats.unchanged += 1;
+      if (record.observedAt && record.observedAt > (existing.observedAt ?? '')) {
+        existing.observedAt = record.observedAt;
+        this.result.reobservedSources.add(key);
+      }
       return;
     }
     if (existing && compareVersions(record, existing) < 0) {
@@ -286,6 +297,7 @@ class Resolver {
       externalId: record.externalId,
       profileId: target.id,
       updatedAt: record.updatedAt,
+      observedAt: record.observedAt ?? null,
       hash: record.hash,
       deleted: record.deleted,
       traits: record.traits,

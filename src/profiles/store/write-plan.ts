@@ -83,6 +83,8 @@ export interface WritePlan {
   updatedSources: SourceRow[];
   /** Existing sources that only changed owner (merge). */
   movedSources: { connectionId: string; externalId: string; profileId: string }[];
+  /** Held sources seen again unchanged but later: their new observation time. */
+  reobservedSources: { connectionId: string; externalId: string; observedAt: string }[];
   newIdentifiers: IdentifierRow[];
   movedIdentifiers: IdentifierRow[];
   merges: MergeRow[];

@@ -10,9 +10,9 @@ import { ProfilesTestApp, createProfilesTestApp } from './profiles-test-app';
 /**
  * Invariant 3 (convergent): the same records ingested one batch at a time, and by 4 concurrent
  * workers in another random order with small interleaved batches, give exactly the same
- * profiles (traits, provenance, status, identifiers, sources) and never two profiles for one
- * identifier. CI size: ~10,000 records, one run; PROFILES_CONVERGENCE_PEOPLE and
- * PROFILES_CONVERGENCE_RUNS make it bigger.
+ * profiles (traits, provenance, status, identifiers, sources with the version and observation
+ * time held) and never two profiles for one identifier. CI size: ~10,000 records, one run;
+ * PROFILES_CONVERGENCE_PEOPLE and PROFILES_CONVERGENCE_RUNS make it bigger.
  */
 const PEOPLE = Number(process.env.PROFILES_CONVERGENCE_PEOPLE ?? 2000);
 const RUNS = Number(process.env.PROFILES_CONVERGENCE_RUNS ?? 1);
@@ -102,6 +102,7 @@ async function snapshot(app: ProfilesTestApp): Promise<string[]> {
       'identifiers', (SELECT coalesce(jsonb_agg(i.type || ':' || i.value ORDER BY i.type, i.value), '[]')
                         FROM profile_identifier i WHERE i.profile_id = p.id),
       'sources', (SELECT coalesce(jsonb_agg(s.connection_id || ':' || s.external_id || ':' || encode(s.content_hash, 'hex')
+                        || ':' || coalesce(s.observed_at::text, '-')
                         ORDER BY s.connection_id, s.external_id), '[]')
                     FROM source_record s WHERE s.profile_id = p.id)
     ) AS doc

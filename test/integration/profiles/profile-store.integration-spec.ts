@@ -146,6 +146,73 @@ describe('ProfileStore.ingest (real PostgreSQL)', () => {
     expect((await profileOf('email', 'ord2@acme.io')).traits.company).toBe('B');
   });
 
+  it('orders versions stamped in the same second by when they were seen, in any arrival order', async () => {
+    // Shopify, Zendesk and Mailchimp stamp records to the second: an edit in the same second
+    // as the version held carries the same updatedAt.
+    const sameSecond = '2024-06-05T12:00:00.000Z';
+    const version = (externalId: string, company: string, observedAt?: string) =>
+      buildIngestItem({
+        connectionId: shop,
+        externalId,
+        updatedAt: sameSecond,
+        traits: { email: `${externalId}@acme.io`, company },
+        ...(observedAt ? { observedAt } : {}),
+      });
+    const first = (id: string) => version(id, 'First edit', '2024-06-05T12:00:00.150Z');
+    const second = (id: string) => version(id, 'Second edit', '2024-06-05T12:00:00.950Z');
+
+    await app.store.ingest([first('tie-1')], SYNC);
+    expect(await app.store.ingest([second('tie-1')], SYNC)).toMatchObject({ applied: 1 });
+    await app.store.ingest([second('tie-2')], SYNC);
+    expect(await app.store.ingest([first('tie-2')], SYNC)).toMatchObject({ stale: 1, applied: 0 });
+    await app.store.ingest([first('tie-3'), second('tie-3')].reverse(), SYNC);
+    for (const id of ['tie-1', 'tie-2', 'tie-3']) {
+      expect((await profileOf('email', `${id}@acme.io`)).traits.company).toBe('Second edit');
+    }
+
+    // A version held without an observation time (stored before it was recorded) is the
+    // oldest observation. Seeing the same content again later changes no profile and logs
+    // nothing, but the later observation is kept.
+    await app.store.ingest([version('tie-4', 'Held')], SYNC);
+    await app.store.ingest([second('tie-4')], SYNC);
+    expect((await profileOf('email', 'tie-4@acme.io')).traits.company).toBe('Second edit');
+    const changes = await changeCount();
+    expect(
+      await app.store.ingest([version('tie-4', 'Second edit', '2024-06-05T12:00:05.000Z')], SYNC),
+    ).toMatchObject({ unchanged: 1, applied: 0 });
+    expect(await changeCount()).toBe(changes);
+    const [stored] = await app.env.sql<{ observed_at: Date }>(
+      `SELECT observed_at FROM source_record WHERE connection_id = $1 AND external_id = 'tie-4'`,
+      [shop],
+    );
+    expect(stored.observed_at.toISOString()).toBe('2024-06-05T12:00:05.000Z');
+
+    // Content that returns within the second: A seen at .1, B at .2, A again at .3. Whatever
+    // the arrival order, A (the latest observation) is held.
+    const a = (id: string, ms: string) => version(id, 'A', `2024-06-05T12:00:00.${ms}Z`);
+    const b = (id: string) => version(id, 'B', '2024-06-05T12:00:00.200Z');
+    const orders = [
+      ['back-1', (id: string) => [a(id, '100'), a(id, '300'), b(id)]],
+      ['back-2', (id: string) => [b(id), a(id, '100'), a(id, '300')]],
+      ['back-3', (id: string) => [a(id, '100'), b(id), a(id, '300')]],
+    ] as const;
+    for (const [id, order] of orders) {
+      for (const item of order(id)) await app.store.ingest([item], SYNC);
+      expect({ id, company: (await profileOf('email', `${id}@acme.io`)).traits.company }).toEqual({
+        id,
+        company: 'A',
+      });
+    }
+  });
+
+  it('rejects an observation time that is not a date, naming it', async () => {
+    const bad = { ...buildIngestItem({ connectionId: shop }), observedAt: 'yesterday' };
+    const result = await app.store.ingest([bad], SYNC);
+    expect(result.rejected).toEqual([
+      expect.objectContaining({ index: 0, reason: 'observedAt must be an ISO 8601 date' }),
+    ]);
+  });
+
   it('survivorship: newest wins, empty never overwrites, connection priority overrides recency', async () => {
     const preferred = await createConnection(app.env.sql, { priority: 10 });
     await app.store.ingest(
