@@ -119,6 +119,8 @@ export function syntheticRecord(i: number): IngestItem {
       traits,
     },
     raw: { id: `rec-${i}`, properties: { email: traits.email, firstname: traits.firstName } },
+    // As a sync sets it: when the page holding the record was read.
+    observedAt: new Date(Date.UTC(2024, 6, 1) + Math.floor(i / 100) * 50).toISOString(),
   };
 }
 
