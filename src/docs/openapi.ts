@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { documentWebhookDeliveryRoute } from '../webhooks/webhook-delivery-route';
+import { documentWebhookDeliveryRoute } from '../webhooks/webhook-delivery-route.openapi';
 
 export const DOCS_PATH = 'docs';
 
