@@ -7,8 +7,8 @@ export const MAILCHIMP_BASE_URL_TEMPLATE = 'https://{dc}.api.mailchimp.com/3.0';
 /**
  * Canonical traits → member fields. Only the merge fields every new audience starts with
  * (FNAME, LNAME, ADDRESS, PHONE) are mapped by default; an audience with, say, a COMPANY
- * field adds `"merge_fields.COMPANY": "company"` to its connection's mapping. Tags are not
- * written: a member's tags change through their own endpoint, not the upsert.
+ * field adds `"merge_fields.COMPANY": "company"` to its connection's mapping. Tags go through
+ * their own endpoint after the upsert (see member-tags.ts); map `tags` to null to leave them.
  */
 export const MAILCHIMP_DEFAULT_MAPPING: FieldMapping = {
   email_address: 'email',
@@ -17,6 +17,7 @@ export const MAILCHIMP_DEFAULT_MAPPING: FieldMapping = {
   'merge_fields.LNAME': 'lastName',
   'merge_fields.PHONE': 'phone',
   'merge_fields.ADDRESS': 'address',
+  tags: 'tags',
 };
 
 /**

@@ -3,6 +3,7 @@ export const listPath = (listId: string) => `/lists/${encodeURIComponent(listId)
 export const membersPath = (listId: string) => `${listPath(listId)}/members`;
 export const memberPath = (listId: string, hash: string) =>
   `${membersPath(listId)}/${encodeURIComponent(hash)}`;
+export const memberTagsPath = (listId: string, hash: string) => `${memberPath(listId, hash)}/tags`;
 export const deletePermanentPath = (listId: string, hash: string) =>
   `${memberPath(listId, hash)}/actions/delete-permanent`;
 

@@ -2,6 +2,7 @@ import type { ConnectorContext, JsonValue, WriteItem, WriteResult } from '../../
 import { emailOf } from './email-field';
 import { mapLimited } from './map-limited';
 import { mapOut, memberStatus, type MemberBody } from './map-out';
+import { TAGS_FIELD, tagChanges, writeTags } from './member-tags';
 import { memberPath } from './paths';
 import { describeProblem } from './problem';
 import { subscriberHash } from './subscriber-hash';
@@ -63,7 +64,22 @@ async function writeMember(
       error: describeProblem(response.status, response.data),
     };
   }
-  return { profileId: item.profileId, ok: true, externalId: response.data.id ?? current };
+  const externalId = response.data.id ?? current;
+  const tags = tagChanges(item);
+  if (tags.length > 0) {
+    const tagged = await writeTags(ctx, externalId, tags, MEMBER_REJECTED);
+    if (MEMBER_REJECTED.includes(tagged.status)) {
+      // The member itself was written. Failing it keeps its push state as it was, so a replay
+      // sends the member again (an idempotent upsert) and then the tags.
+      return {
+        profileId: item.profileId,
+        ok: false,
+        retryable: false,
+        error: `Tags refused: ${describeProblem(tagged.status, tagged.data)}`,
+      };
+    }
+  }
+  return { profileId: item.profileId, ok: true, externalId };
 }
 
 function put(
@@ -105,7 +121,7 @@ export function upsertBody(item: WriteItem, email: string, config: MailchimpConf
   const source = item.externalId ? item.changed : item.fields;
   const fields: Record<string, JsonValue> = {};
   for (const [key, value] of Object.entries(source)) {
-    if (key !== 'status' && key !== 'email_address') fields[key] = value;
+    if (key !== 'status' && key !== 'email_address' && key !== TAGS_FIELD) fields[key] = value;
   }
   const body = mapOut(fields);
   body.email_address = email;

@@ -178,6 +178,12 @@ export interface WriteItem {
   fields: VendorFields;
   /** The fields whose value changed since the last successful write: what an update sends. */
   changed: VendorFields;
+  /**
+   * What Syncline believes the vendor holds for these fields (last written, or read from it):
+   * the values `changed` differs from. For set-valued fields a vendor changes member by member
+   * (Mailchimp tags), it tells which members to remove without touching others added in the tool.
+   */
+  held?: VendorFields;
 }
 
 /** One erased person to delete (or archive) at the vendor. */

@@ -106,7 +106,7 @@ export class ProfilePusher {
         continue;
       }
       bases.set(id, { ...base, ...wanted });
-      writes.push({ profileId: id, externalId, fields: wanted, changed });
+      writes.push({ profileId: id, externalId, fields: wanted, changed, held: base });
     }
     await this.states.save(connectionId, unchanged);
 

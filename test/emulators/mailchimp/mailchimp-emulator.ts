@@ -205,18 +205,21 @@ export class MailchimpEmulator extends VendorEmulator {
         : notAllowed();
     }
     const match =
-      /^\/lists\/([^/]+)(?:\/(members|webhooks)(?:\/([^/]+)(\/actions\/delete-permanent)?)?)?$/.exec(
+      /^\/lists\/([^/]+)(?:\/(members|webhooks)(?:\/([^/]+)(\/actions\/delete-permanent|\/tags)?)?)?$/.exec(
         path,
       );
     const store = match ? this.lists.get(decodeURIComponent(match[1])) : undefined;
     if (!match || !store) return notFound();
-    const [, , collection, rawId, deletePermanent] = match;
+    const [, , collection, rawId, action] = match;
     const id = rawId === undefined ? undefined : memberId(decodeURIComponent(rawId));
 
     if (!collection) return method === 'GET' ? this.listInfo(store, request) : notAllowed();
     if (collection === 'webhooks') return this.webhookRoute(store, request, rawId);
-    if (deletePermanent) {
+    if (action === '/actions/delete-permanent') {
       return method === 'POST' ? this.deletePermanently(store, id!) : notAllowed();
+    }
+    if (action === '/tags') {
+      return method === 'POST' ? this.memberTags(store, id!, request.body) : notAllowed();
     }
     if (id === undefined) {
       if (method === 'GET') return this.listMembers(store, request);
@@ -343,6 +346,37 @@ export class MailchimpEmulator extends VendorEmulator {
     const existing = store.get(subscriberHash(email));
     if (existing && existing.status !== 'archived') return memberExists(email);
     return this.upsert(store, subscriberHash(email), { ...input, status_if_new: input.status });
+  }
+
+  /**
+   * `POST …/members/{hash}/tags` with `{tags: [{name, status: "active" | "inactive"}]}`: adds
+   * the active names (created when new), removes the inactive ones, leaves the rest; 204.
+   */
+  private memberTags(store: MemberStore, id: string, body: unknown): EmulatorResponse {
+    const input = asObject(body);
+    if (!input) return jsonError();
+    const member = store.get(id);
+    if (!member) return notFound();
+    if (!Array.isArray(input.tags)) {
+      return fieldErrors([{ field: 'tags', message: 'This value should not be blank.' }]);
+    }
+    const names = new Set(member.tags.map((tag) => tag.name));
+    for (const entry of input.tags) {
+      const tag = asObject(entry);
+      const name = typeof tag?.name === 'string' ? tag.name.trim() : '';
+      if (!name || (tag?.status !== 'active' && tag?.status !== 'inactive')) {
+        return fieldErrors([
+          {
+            field: 'tags',
+            message: 'Each tag needs a name and a status of "active" or "inactive".',
+          },
+        ]);
+      }
+      if (tag.status === 'active') names.add(name);
+      else names.delete(name);
+    }
+    store.update(id, { tags: [...names] });
+    return { status: 204 };
   }
 
   /**

@@ -365,6 +365,81 @@ describe('Mailchimp connector', () => {
     expect(emulator.member('cy@example.com')!.status).toBe('pending');
   });
 
+  it('write sets tags through the tags endpoint: adds, removes what Syncline knew, keeps the rest', async () => {
+    await startEmulator();
+    const email = 'tagged@example.com';
+    const [created] = await connector.write!(context(), [
+      item('p1', { email_address: email, 'merge_fields.FNAME': 'Tia', tags: ['customer', 'vip'] }),
+    ]);
+    expect(created).toMatchObject({ ok: true, externalId: md5(email) });
+    // Not in the upsert (Mailchimp ignores tags there for existing members).
+    expect(emulator.requests({ method: 'PUT' })[0].body).not.toHaveProperty('tags');
+    const [tagCall] = emulator.requests({
+      method: 'POST',
+      pathPrefix: `/3.0/lists/${LIST}/members/`,
+    });
+    expect(tagCall.path).toBe(`/3.0/lists/${LIST}/members/${md5(email)}/tags`);
+    expect(tagCall.status).toBe(204);
+    expect(tagCall.body).toEqual({
+      tags: [
+        { name: 'customer', status: 'active' },
+        { name: 'vip', status: 'active' },
+      ],
+    });
+    const tagNames = () =>
+      emulator
+        .member(email)!
+        .tags.map((tag) => tag.name)
+        .sort();
+    expect(tagNames()).toEqual(['customer', 'vip']);
+
+    // A marketer tags the member in Mailchimp; then the profile loses "vip" and gains "b2b".
+    const marketer = await fetch(
+      `${emulator.apiBaseUrl()}/lists/${LIST}/members/${md5(email)}/tags`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`any:${DEFAULT_API_KEY}`).toString('base64')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ tags: [{ name: 'webinar-2026', status: 'active' }] }),
+      },
+    );
+    expect(marketer.status).toBe(204);
+    emulator.clearRequests();
+    const [updated] = await connector.write!(context(), [
+      item(
+        'p1',
+        { email_address: email, 'merge_fields.FNAME': 'Tia', tags: ['customer', 'b2b'] },
+        {
+          externalId: md5(email),
+          changed: { tags: ['customer', 'b2b'] },
+          held: { email_address: email, 'merge_fields.FNAME': 'Tia', tags: ['customer', 'vip'] },
+        },
+      ),
+    ]);
+    expect(updated).toMatchObject({ ok: true });
+    const [retag] = emulator.requests({ method: 'POST' });
+    expect(retag.body).toEqual({
+      tags: [
+        { name: 'b2b', status: 'active' },
+        { name: 'vip', status: 'inactive' },
+      ],
+    });
+    expect(tagNames()).toEqual(['b2b', 'customer', 'webinar-2026']);
+
+    // Tags unchanged: no tags call at all.
+    emulator.clearRequests();
+    await connector.write!(context(), [
+      item(
+        'p1',
+        { email_address: email, 'merge_fields.FNAME': 'Tiana', tags: ['customer', 'b2b'] },
+        { externalId: md5(email), changed: { 'merge_fields.FNAME': 'Tiana' } },
+      ),
+    ]);
+    expect(emulator.requests({ method: 'POST' })).toEqual([]);
+  });
+
   it('write updates a known member with only what changed; a consent change sets status', async () => {
     await startEmulator();
     const [ann] = emulator.seedMembers(1, { at: DAY_AGO });
