@@ -246,6 +246,19 @@ describe('connections API', () => {
     expect(service.output()).not.toContain('url-secret');
   });
 
+  it('writes no request line for health probes and metric scrapes', async () => {
+    const probe = `probe-${Math.random().toString(36).slice(2)}`;
+    for (const path of ['/health/live', '/health/ready', '/metrics']) {
+      const response = await fetch(`${baseUrl}${path}`, { headers: { 'x-request-id': probe } });
+      expect({ path, status: response.status }).toEqual({ path, status: 200 });
+    }
+    // A request that is logged, to know the log has caught up.
+    const marker = `marker-${Math.random().toString(36).slice(2)}`;
+    await fetch(`${baseUrl}/v1/connections`, { headers: { 'x-request-id': marker } });
+    expect(await waitForLogLines(service, marker)).not.toEqual([]);
+    expect(service.output()).not.toContain(probe);
+  });
+
   it('never wrote a secret to its logs (trace level, every request above)', () => {
     const output = service.output();
     expect(output).toContain('"requestId"');
