@@ -257,6 +257,8 @@ describe('profile API (HTTP)', () => {
           externalId: 'm-a',
           deleted: false,
           contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+          // Ingested without an observation time (as rows stored before it existed).
+          observedAt: null,
         }),
       ]);
       expect(body.sources[0]).not.toHaveProperty('raw');

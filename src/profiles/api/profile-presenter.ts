@@ -30,6 +30,7 @@ export function presentSource(source: SourceRecordEntity): SourceRecordDto {
     connectionId: source.connectionId,
     externalId: source.externalId,
     updatedAt: source.vendorUpdatedAt.toISOString(),
+    observedAt: source.observedAt?.toISOString() ?? null,
     deleted: source.deleted,
     contentHash: source.contentHash.toString('hex'),
     traits: source.traits as Record<string, unknown>,

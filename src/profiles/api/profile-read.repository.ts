@@ -129,6 +129,7 @@ const sourceColumnsWithoutRaw = [
   's.externalId',
   's.profileId',
   's.vendorUpdatedAt',
+  's.observedAt',
   's.contentHash',
   's.deleted',
   's.traits',

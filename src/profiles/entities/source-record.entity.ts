@@ -9,6 +9,8 @@ export class SourceRecordEntity {
   @PrimaryColumn({ name: 'external_id', type: 'text' }) externalId!: string;
   @Column({ name: 'profile_id', type: 'uuid' }) profileId!: string;
   @Column({ name: 'vendor_updated_at', type: 'timestamptz' }) vendorUpdatedAt!: Date;
+  /** When the held version was seen (see IngestItem.observedAt); null for older rows. */
+  @Column({ name: 'observed_at', type: 'timestamptz', nullable: true }) observedAt!: Date | null;
   @Column({ name: 'content_hash', type: 'bytea' }) contentHash!: Buffer;
   @Column({ type: 'boolean' }) deleted!: boolean;
   @Column({ type: 'jsonb' }) traits!: CanonicalTraits;

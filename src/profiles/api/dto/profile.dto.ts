@@ -45,6 +45,14 @@ export class SourceRecordDto {
   @ApiProperty({ format: 'uuid' }) connectionId!: string;
   @ApiProperty() externalId!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description:
+      'When this version was seen (a sync read, or the webhook trigger time): orders versions with the same updatedAt. Null for versions stored before it was recorded.',
+  })
+  observedAt!: string | null;
   @ApiProperty() deleted!: boolean;
   @ApiProperty({ description: 'SHA-256 of the mapped record.' }) contentHash!: string;
   @ApiProperty(TRAITS_SCHEMA) traits!: Record<string, unknown>;
