@@ -1,6 +1,10 @@
-import type { ConnectorContext, EraseItem, WriteResult } from '../../src/connector-sdk';
+import {
+  mapLimited,
+  type ConnectorContext,
+  type EraseItem,
+  type WriteResult,
+} from '../../src/connector-sdk';
 import { emailOf } from './email-field';
-import { mapLimited } from './map-limited';
 import { deletePermanentPath, memberPath } from './paths';
 import { describeProblem } from './problem';
 import { subscriberHash } from './subscriber-hash';

@@ -1,6 +1,11 @@
-import type { ConnectorContext, JsonValue, WriteItem, WriteResult } from '../../src/connector-sdk';
+import {
+  mapLimited,
+  type ConnectorContext,
+  type JsonValue,
+  type WriteItem,
+  type WriteResult,
+} from '../../src/connector-sdk';
 import { emailOf } from './email-field';
-import { mapLimited } from './map-limited';
 import { mapOut, memberStatus, type MemberBody } from './map-out';
 import { TAGS_FIELD, tagChanges, writeTags } from './member-tags';
 import { memberPath } from './paths';

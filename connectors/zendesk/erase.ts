@@ -1,7 +1,11 @@
-import type { ConnectorContext, EraseItem, WriteResult } from '../../src/connector-sdk';
+import {
+  mapLimited,
+  type ConnectorContext,
+  type EraseItem,
+  type WriteResult,
+} from '../../src/connector-sdk';
 import { describeZendeskError } from './errors';
 import { deletedUserPath, SEARCH_USERS_PATH, SHOW_MANY_USERS_PATH, userPath } from './paths';
-import { settleAll } from './settle-all';
 import type {
   ZendeskConfig,
   ZendeskCredentials,
@@ -27,11 +31,7 @@ type Found = { user: ZendeskUser } | { gone: true; id?: string } | { failed: Wri
  * must be a deliberate act in Zendesk: the item fails with the reason instead.
  */
 export async function eraseUsers(ctx: Ctx, batch: EraseItem[]): Promise<WriteResult[]> {
-  const { results, error } = await settleAll(batch, ERASE_CONCURRENCY, (item) =>
-    eraseUser(ctx, item),
-  );
-  if (error !== undefined) throw error;
-  return results as WriteResult[];
+  return mapLimited(batch, ERASE_CONCURRENCY, (item) => eraseUser(ctx, item));
 }
 
 async function eraseUser(ctx: Ctx, item: EraseItem): Promise<WriteResult> {

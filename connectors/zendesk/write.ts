@@ -1,14 +1,14 @@
-import type {
-  ConnectorContext,
-  HttpResponse,
-  JsonValue,
-  WriteItem,
-  WriteResult,
+import {
+  mapLimited,
+  type ConnectorContext,
+  type HttpResponse,
+  type JsonValue,
+  type WriteItem,
+  type WriteResult,
 } from '../../src/connector-sdk';
 import { describeZendeskError, rejectsField } from './errors';
 import { mapOut, type ZendeskUserBody } from './map-out';
 import { CREATE_OR_UPDATE_USER_PATH, userPath } from './paths';
-import { settleAll } from './settle-all';
 import type { ZendeskConfig, ZendeskCredentials, ZendeskUserResponse } from './types';
 
 /** Requests in flight per call; the connection's shared budget still paces them. */
@@ -37,11 +37,7 @@ type Ctx = ConnectorContext<ZendeskConfig, ZendeskCredentials>;
  * of a duplicate.
  */
 export async function writeUsers(ctx: Ctx, batch: WriteItem[]): Promise<WriteResult[]> {
-  const { results, error } = await settleAll(batch, WRITE_CONCURRENCY, (item) =>
-    writeUser(ctx, item),
-  );
-  if (error !== undefined) throw error;
-  return results as WriteResult[];
+  return mapLimited(batch, WRITE_CONCURRENCY, (item) => writeUser(ctx, item));
 }
 
 async function writeUser(ctx: Ctx, item: WriteItem): Promise<WriteResult> {

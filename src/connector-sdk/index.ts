@@ -18,4 +18,5 @@ export {
 } from './retry-policy';
 export type { CanonicalAddress, CanonicalTraits } from '../profiles/canonical/canonical-traits';
 export { assignDefined, cleanText } from './mapping';
+export { mapLimited } from './map-limited';
 export { signaturesMatch, webhookHeader } from './webhook-helpers';

@@ -17,17 +17,24 @@ describe('mapLimited', () => {
     expect(peak).toBe(2);
   });
 
-  it('lets every call finish before rethrowing the first failure', async () => {
+  it('starts no call after a failure, lets the running ones finish, then rethrows the first', async () => {
+    const started: number[] = [];
     const finished: number[] = [];
     await expect(
-      mapLimited([1, 2, 3], 3, async (n) => {
+      mapLimited([1, 2, 3, 4], 2, async (n) => {
+        started.push(n);
         await tick();
         if (n === 1) throw new Error('first');
-        await tick();
+        if (n === 2) throw new Error('second');
         finished.push(n);
         return n;
       }),
     ).rejects.toThrow('first');
-    expect(finished.sort()).toEqual([2, 3]);
+    expect(started).toEqual([1, 2]);
+    expect(finished).toEqual([]);
+  });
+
+  it('returns nothing for nothing', async () => {
+    await expect(mapLimited([], 4, async () => 1)).resolves.toEqual([]);
   });
 });
