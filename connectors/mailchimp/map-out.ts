@@ -1,4 +1,4 @@
-import type { JsonValue, VendorFields } from '../../src/connector-sdk';
+import { setPath, type JsonValue, type VendorFields } from '../../src/connector-sdk';
 import { MEMBER_WRITE_STATUSES, type MemberWriteStatus } from './types';
 
 export type MemberBody = { [key: string]: JsonValue };
@@ -23,7 +23,7 @@ export function mapOut(fields: VendorFields): MemberBody {
       const merge = mergeValue(value);
       if (merge !== undefined) merges[path.slice(MERGE_PREFIX.length)] = merge;
     } else if (value !== null) {
-      setPath(body, path.split('.'), typeof value === 'string' ? value.trim() : value);
+      setPath(body, path, typeof value === 'string' ? value.trim() : value);
     }
   }
   if (Object.keys(merges).length > 0) body.merge_fields = merges;
@@ -68,14 +68,4 @@ function address(value: { [key: string]: JsonValue }): MemberBody | undefined {
   if (addr2) result.addr2 = addr2;
   if (country) result.country = country.toUpperCase();
   return result;
-}
-
-function setPath(target: MemberBody, parts: string[], value: JsonValue): void {
-  let node = target;
-  for (const part of parts.slice(0, -1)) {
-    const child = node[part];
-    if (!child || typeof child !== 'object' || Array.isArray(child)) node[part] = {};
-    node = node[part] as MemberBody;
-  }
-  node[parts[parts.length - 1]] = value;
 }

@@ -1,4 +1,4 @@
-import type { JsonValue, VendorFields } from '../../src/connector-sdk';
+import { setPath, type JsonValue, type VendorFields } from '../../src/connector-sdk';
 
 /** Mapped fields under this prefix are the default address's, written through its own resource. */
 export const ADDRESS_PREFIX = 'default_address.';
@@ -115,15 +115,4 @@ function isEmpty(value: JsonValue): boolean {
   if (typeof value === 'string') return value.trim() === '';
   if (Array.isArray(value)) return value.length === 0;
   return false;
-}
-
-function setPath(body: ShopifyBody, path: string, value: JsonValue): void {
-  const parts = path.split('.');
-  let target = body;
-  for (const part of parts.slice(0, -1)) {
-    const next = target[part];
-    if (next === null || typeof next !== 'object' || Array.isArray(next)) target[part] = {};
-    target = target[part] as ShopifyBody;
-  }
-  target[parts[parts.length - 1]] = value;
 }

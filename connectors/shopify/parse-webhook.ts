@@ -1,4 +1,9 @@
-import { webhookHeader, type WebhookEvent, type WebhookRequest } from '../../src/connector-sdk';
+import {
+  toIsoTime,
+  webhookHeader,
+  type WebhookEvent,
+  type WebhookRequest,
+} from '../../src/connector-sdk';
 import { customerId } from './customer-id';
 import type { ShopifyCustomer } from './types';
 
@@ -22,7 +27,7 @@ export function parseShopifyWebhook(request: WebhookRequest): WebhookEvent<Shopi
   }
   const customer = JSON.parse(request.rawBody.toString('utf8')) as ShopifyCustomer;
   const triggeredAt = webhookHeader(request.headers, 'x-shopify-triggered-at');
-  const occurredAt = triggeredAt ? toIso(triggeredAt) : undefined;
+  const occurredAt = triggeredAt ? toIsoTime(triggeredAt) : undefined;
   const event: WebhookEvent<ShopifyCustomer> = {
     dedupeKey,
     kind: topic === DELETE_TOPIC ? 'delete' : 'upsert',
@@ -31,9 +36,4 @@ export function parseShopifyWebhook(request: WebhookRequest): WebhookEvent<Shopi
     ...(occurredAt ? { occurredAt } : {}),
   };
   return [event];
-}
-
-function toIso(value: string): string | undefined {
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

@@ -1,4 +1,4 @@
-import type { JsonValue, VendorFields } from '../../src/connector-sdk';
+import { setPath, type JsonValue, type VendorFields } from '../../src/connector-sdk';
 
 /** Pseudo-fields of the mapping: Zendesk has one `name`, composed from these. */
 export const FIRST_NAME_FIELD = 'first_name';
@@ -72,15 +72,4 @@ function text(value: JsonValue | undefined): string | undefined {
 
 function isEmpty(value: JsonValue): boolean {
   return value === null || (typeof value === 'string' && value.trim() === '');
-}
-
-function setPath(body: ZendeskUserBody, path: string, value: JsonValue): void {
-  const parts = path.split('.');
-  let target = body;
-  for (const part of parts.slice(0, -1)) {
-    const next = target[part];
-    if (next === null || typeof next !== 'object' || Array.isArray(next)) target[part] = {};
-    target = target[part] as ZendeskUserBody;
-  }
-  target[parts[parts.length - 1]] = value;
 }

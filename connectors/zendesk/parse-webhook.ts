@@ -1,4 +1,9 @@
-import { webhookHeader, type WebhookEvent, type WebhookRequest } from '../../src/connector-sdk';
+import {
+  toIsoTime,
+  webhookHeader,
+  type WebhookEvent,
+  type WebhookRequest,
+} from '../../src/connector-sdk';
 import type { ZendeskUser } from './types';
 import type { ZendeskWebhookEvent } from './webhook-types';
 
@@ -48,7 +53,7 @@ export function parseZendeskWebhook(request: WebhookRequest): WebhookEvent<Zende
   }
   const deleted =
     type === 'user.deleted' || (type === 'user.active_changed' && body.event?.current === false);
-  const occurredAt = body.time ? toIso(body.time) : undefined;
+  const occurredAt = body.time ? toIsoTime(body.time) : undefined;
   return [
     {
       dedupeKey: `zendesk:${dedupeKey}`,
@@ -63,9 +68,4 @@ function userIdOf(body: ZendeskWebhookEvent): string | undefined {
   const id = body.detail?.id;
   if ((typeof id === 'string' && /^\d+$/.test(id)) || typeof id === 'number') return String(id);
   return body.subject?.match(/^zen:user:(\d+)$/)?.[1];
-}
-
-function toIso(value: string): string | undefined {
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

@@ -17,6 +17,6 @@ export {
   type RetryDelaySource,
 } from './retry-policy';
 export type { CanonicalAddress, CanonicalTraits } from '../profiles/canonical/canonical-traits';
-export { assignDefined, cleanText } from './mapping';
+export { assignDefined, cleanText, setPath, toIsoTime, type VendorBody } from './mapping';
 export { mapLimited } from './map-limited';
 export { signaturesMatch, webhookHeader } from './webhook-helpers';

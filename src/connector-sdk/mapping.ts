@@ -1,7 +1,9 @@
+import type { JsonValue } from './connector.types';
+
 /**
- * Small helpers every connector's `mapIn` needs, kept here so their semantics stay the same
- * across connectors: `undefined` means "the vendor said nothing" (the trait is left out),
- * `null` means "the vendor says it is empty".
+ * Small helpers every connector's `mapIn` and `mapOut` need, kept here so their semantics stay
+ * the same across connectors. In `mapIn`, `undefined` means "the vendor said nothing" (the
+ * trait is left out) and `null` means "the vendor says it is empty".
  */
 
 /** Trims a vendor string; blank becomes `null`, absent stays `undefined`. */
@@ -19,4 +21,28 @@ export function assignDefined<T extends object, K extends keyof T>(
   value: T[K] | undefined,
 ): void {
   if (value !== undefined) target[key] = value;
+}
+
+/** A vendor request body being built from mapped fields. */
+export type VendorBody = { [key: string]: JsonValue };
+
+/**
+ * Sets a dot path (`address.city`, a mapped vendor field) in a vendor body, creating the
+ * objects on the way and replacing anything in the way that is not one.
+ */
+export function setPath(body: VendorBody, path: string, value: JsonValue): void {
+  const parts = path.split('.');
+  let target = body;
+  for (const part of parts.slice(0, -1)) {
+    const next = target[part];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) target[part] = {};
+    target = target[part] as VendorBody;
+  }
+  target[parts[parts.length - 1]] = value;
+}
+
+/** A vendor timestamp in any format `Date` reads, as ISO 8601 UTC; undefined when unreadable. */
+export function toIsoTime(value: string): string | undefined {
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

@@ -1,6 +1,7 @@
 import type { FieldMapping, JsonValue, VendorFields } from '../connector-sdk/connector.types';
 import type { CanonicalTraits } from '../profiles/canonical/canonical-traits';
 import { stableJson } from '../profiles/ingest/stable-json';
+import { isEmptyValue } from '../profiles/survivorship/is-empty-value';
 
 /** A connection's mapping laid over its connector's default: same vendor field, override wins. */
 export function effectiveMapping(
@@ -19,7 +20,7 @@ export function mapTraits(mapping: FieldMapping, traits: CanonicalTraits): Vendo
   for (const [vendorField, rule] of Object.entries(mapping)) {
     if (rule === null) continue;
     const value = typeof rule === 'string' ? valueAt(traits, rule) : rule.const;
-    if (!isEmpty(value)) fields[vendorField] = value as JsonValue;
+    if (!isEmptyValue(value)) fields[vendorField] = value as JsonValue;
   }
   return fields;
 }
@@ -40,11 +41,4 @@ function valueAt(traits: CanonicalTraits, path: string): unknown {
     current = (current as Record<string, unknown>)[part];
   }
   return current;
-}
-
-function isEmpty(value: unknown): boolean {
-  if (value === undefined || value === null || value === '') return true;
-  if (Array.isArray(value)) return value.length === 0;
-  if (typeof value === 'object') return Object.values(value).every(isEmpty);
-  return false;
 }
