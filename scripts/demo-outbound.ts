@@ -72,13 +72,9 @@ export async function tracePhoneChange(options: {
       options.destinations.mailchimp.member(email)?.mergeFields?.PHONE as string | undefined,
     'Zendesk user `phone`': () => options.destinations.zendesk.store.findByEmail(email)?.phone,
   };
-  // Shopify's `updated_at` has whole seconds, and the store orders two versions with the same
-  // timestamp by content, not arrival. A person edits a record seconds after creating it; the
-  // demo does it within milliseconds, so it dates the edit in the next second, as Shopify
-  // would have.
-  const previous = options.shopify.store.get(options.customerId)!;
-  const editedAt = Math.max(Date.now(), Math.floor(previous.updatedAt / 1000) * 1000 + 1000);
-  const updated = options.shopify.updateCustomer(options.customerId, { phone }, editedAt);
+  // Made within the second of the customer's previous version (Shopify's `updated_at` has
+  // whole seconds): the delivery's trigger time tells the store this version is the later one.
+  const updated = options.shopify.updateCustomer(options.customerId, { phone });
   const started = performance.now();
   const delivery = await options.shopify.sendWebhook(
     options.webhookUrl,
