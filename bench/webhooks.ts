@@ -5,16 +5,18 @@
  * database with one Shopify connection, and drives `POST /webhooks/:id` with autocannon for S
  * seconds over C connections, every request a new signed `customers/create` delivery (its own
  * customer and webhook id). Then runs a bare Node HTTP server under the same load for the
- * baseline, starts a worker process, waits for the `webhooks` queue to drain and checks that
- * every acknowledged delivery is in the profile store. Defaults: 10 s, 10 connections, 3 s
+ * baseline, starts a worker process, waits for the inbox and the `webhooks` queue to drain,
+ * and checks that every acknowledged delivery is in the profile store. Defaults: 10 s, 10 connections, 3 s
  * warm-up, LOG_LEVEL=warn (`--log-level info` adds the access log line of every request).
  * Last line: {"bench":"webhooks","acceptedPerSecond":…,"p50Ms":…,"p99Ms":…,"bareRequestsPerSecond":…,"ratio":…,"lost":…}
  */
 import autocannon from 'autocannon';
 import { Queue } from 'bullmq';
+import Redis from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { QueueName } from '../src/queues/queue-names';
+import { webhookInboxKeys } from '../src/webhooks/webhook-inbox';
 import { createBenchDatabase, flag } from './ingest-support';
 import {
   BenchProcess,
@@ -49,10 +51,8 @@ export async function run(args: string[]): Promise<void> {
   const clientSecret = randomBytes(24).toString('hex');
   const connectionId = randomUUID();
   const processes: BenchProcess[] = [];
-  const queue = new Queue(QueueName.Webhooks, {
-    connection: { url: redisUrl },
-    prefix: queuePrefix,
-  });
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue(QueueName.Webhooks, { connection: redis, prefix: queuePrefix });
   try {
     await insertShopifyConnection(database.url, connectionId, secretsKey, clientSecret);
     const env = {
@@ -96,10 +96,11 @@ export async function run(args: string[]): Promise<void> {
     const bareRequestsPerSecond = Math.round(bareResult['2xx'] / bareResult.duration);
     const ratio = Number((acceptedPerSecond / bareRequestsPerSecond).toFixed(3));
 
-    const queued = await queueDepth(queue);
+    const measureBacklog = () => backlog(queue, redis, queuePrefix);
+    const queued = await measureBacklog();
     const worker = spawnSyncline({ ...env, SYNCLINE_ROLE: 'worker' });
     processes.push(worker);
-    const { failed, seconds: drainSeconds } = await drain(queue, worker, queued);
+    const { failed, seconds: drainSeconds } = await drain(measureBacklog, worker, queued, queue);
     const stored = await storedCustomers(database.url, connectionId);
     const lost = [...accepted].filter((i) => !stored.ids.has(String(FIRST_CUSTOMER_ID + i))).length;
 
@@ -113,7 +114,7 @@ export async function run(args: string[]): Promise<void> {
       `  bare Node HTTP server: ${bareRequestsPerSecond.toLocaleString()} req/s (p50 ${bareResult.latency.p50} ms, p99 ${bareResult.latency.p99} ms); ratio ${ratio}`,
     );
     console.log(
-      `  worker drained ${queued.toLocaleString()} queued jobs in ${drainSeconds.toFixed(1)} s from its first job (${Math.round(queued / drainSeconds).toLocaleString()} jobs/s); ${failed} failed`,
+      `  worker drained ${queued.toLocaleString()} queued events in ${drainSeconds.toFixed(1)} s from its first job (${Math.round(queued / drainSeconds).toLocaleString()} events/s); ${failed} failed`,
     );
     console.log(
       `  store: ${stored.ids.size.toLocaleString()} source records, ${stored.profiles.toLocaleString()} profiles for ${accepted.size.toLocaleString()} acknowledged deliveries; lost ${lost}`,
@@ -132,6 +133,7 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     for (const process of processes.reverse()) await process.stop();
     await queue.close();
+    redis.disconnect();
     await deleteRedisKeys(redisUrl, queuePrefix);
     await database.drop();
   }
@@ -186,19 +188,22 @@ function cannon(
   });
 }
 
-async function queueDepth(queue: Queue): Promise<number> {
+/** Events accepted and not yet processed: in the inbox, or jobs waiting, active or delayed. */
+async function backlog(queue: Queue, redis: Redis, queuePrefix: string): Promise<number> {
   const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const jobs = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  return jobs + (await redis.xlen(webhookInboxKeys(queuePrefix).stream));
 }
 
 /**
- * Waits until nothing is waiting, active or delayed. Timed from the worker's first job, so
- * its start-up (a few seconds of ts-node compilation) is not counted as draining.
+ * Waits until the backlog is empty. Timed from the worker's first finished job, so its
+ * start-up (a few seconds of ts-node compilation) is not counted as draining.
  */
 async function drain(
-  queue: Queue,
+  measure: () => Promise<number>,
   worker: BenchProcess,
   queued: number,
+  queue: Queue,
 ): Promise<{ failed: number; seconds: number }> {
   const deadline = Date.now() + DRAIN_TIMEOUT_MS;
   let firstJobAt: number | undefined;
@@ -208,20 +213,17 @@ async function drain(
   let idlePolls = 0;
   while (idlePolls < 2) {
     if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.output()}`);
-    if (Date.now() > deadline) throw new Error('the webhooks queue did not drain in time');
+    if (Date.now() > deadline) throw new Error('the webhook backlog did not drain in time');
     await sleep(100);
-    const depth = await queueDepth(queue);
+    const depth = await measure();
     if (depth !== lastDepth) [lastDepth, lastMove] = [depth, Date.now()];
     if (Date.now() - lastMove > STALL_TIMEOUT_MS) {
-      throw new Error(`the webhooks queue is stuck at ${depth} jobs:\n${worker.output()}`);
+      throw new Error(`the webhook backlog is stuck at ${depth} events:\n${worker.output()}`);
     }
-    if (firstJobAt === undefined) {
-      const waiting = await queue.getJobCountByTypes('waiting');
-      if (waiting < queued) firstJobAt = Date.now();
-    }
+    if (firstJobAt === undefined && depth < queued) firstJobAt = Date.now();
     idlePolls = depth === 0 ? idlePolls + 1 : 0;
     if (Date.now() - lastReport > 5000) {
-      console.log(`  draining: ${depth.toLocaleString()} jobs left`);
+      console.log(`  draining: ${depth.toLocaleString()} events left`);
       lastReport = Date.now();
     }
   }

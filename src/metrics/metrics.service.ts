@@ -1,6 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { QueueDirectory } from '../queues/queue-directory';
+import { REDIS_CLIENT } from '../redis/redis.constants';
+import { webhookInboxKeys } from '../webhooks/webhook-inbox';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
 const JOB_OUTCOMES = ['completed', 'failed'] as const;
@@ -16,8 +20,13 @@ export class MetricsService {
   readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
   private readonly outcomesSeen = new Map<string, number>();
 
-  constructor(directory: QueueDirectory) {
+  constructor(
+    directory: QueueDirectory,
+    @Inject(REDIS_CLIENT) redis: Redis,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
     const queues = directory.all();
+    const inbox = webhookInboxKeys(config.queuePrefix).stream;
     collectDefaultMetrics({ register: this.registry, prefix: 'syncline_' });
 
     this.httpDuration = new Histogram({
@@ -41,6 +50,15 @@ export class MetricsService {
               this.set({ queue: queue.name, state }, counts[state] ?? 0);
           }),
         );
+      },
+    });
+
+    new Gauge({
+      name: 'syncline_webhook_inbox_entries',
+      help: 'Accepted webhook events not yet relayed to the webhooks queue',
+      registers: [this.registry],
+      async collect() {
+        this.set(await redis.xlen(inbox));
       },
     });
 

@@ -1,7 +1,7 @@
 import type { Connector, WebhookEvent, WebhookRequest } from '../connector-sdk/connector.types';
 import type { InboundWebhook } from './inbound-webhook';
 import type { WebhookConnection, WebhookConnections } from './webhook-connections';
-import type { WebhookEventQueue } from './webhook-event-queue';
+import type { WebhookInbox } from './webhook-inbox';
 import { WebhookReceiver } from './webhook-receiver.service';
 
 const ID = '11111111-1111-4111-8111-111111111111';
@@ -48,20 +48,20 @@ function setup(
   const connections = {
     get: jest.fn(async () => (options.found === false ? undefined : target)),
   } as unknown as WebhookConnections;
-  const enqueue = jest.fn(async () => ({ duplicates: 1 }));
-  const receiver = new WebhookReceiver(connections, { enqueue } as unknown as WebhookEventQueue);
-  return { receiver, verifyWebhook, parseWebhook, enqueue };
+  const append = jest.fn(async () => ({ duplicates: 1 }));
+  const receiver = new WebhookReceiver(connections, { append } as unknown as WebhookInbox);
+  return { receiver, verifyWebhook, parseWebhook, append };
 }
 
 describe('WebhookReceiver', () => {
   it('verifies with the connection config and credentials, then queues one job per event', async () => {
-    const { receiver, verifyWebhook, enqueue } = setup();
+    const { receiver, verifyWebhook, append } = setup();
     await expect(receiver.receive(ID, request())).resolves.toEqual({ received: 2, duplicates: 1 });
     expect(verifyWebhook).toHaveBeenCalledWith(request(), {
       config: { region: 'eu' },
       credentials: { clientSecret: 's3cret' },
     });
-    expect(enqueue).toHaveBeenCalledWith([
+    expect(append).toHaveBeenCalledWith([
       {
         connectionId: ID,
         connector: 'acme',
@@ -78,9 +78,9 @@ describe('WebhookReceiver', () => {
     ['disabled', { enabled: false }],
     ['without webhook support', { connector: { verifyWebhook: undefined } }],
   ])('answers 404 for a connection %s', async (_case, options) => {
-    const { receiver, enqueue } = setup(options);
+    const { receiver, append } = setup(options);
     await expect(receiver.receive(ID, request())).rejects.toMatchObject({ httpStatus: 404 });
-    expect(enqueue).not.toHaveBeenCalled();
+    expect(append).not.toHaveBeenCalled();
   });
 
   it('takes form-encoded deliveries too (Mailchimp), leaving their shape to the connector', async () => {
@@ -105,7 +105,7 @@ describe('WebhookReceiver', () => {
   });
 
   it('answers 401 with the reason when verification fails, and neither parses nor queues', async () => {
-    const { receiver, parseWebhook, enqueue } = setup();
+    const { receiver, parseWebhook, append } = setup();
     await expect(
       receiver.receive(ID, request({ headers: { 'x-signature': 'forged' } })),
     ).rejects.toMatchObject({
@@ -113,7 +113,7 @@ describe('WebhookReceiver', () => {
       message: 'Webhook signature rejected: bad signature',
     });
     expect(parseWebhook).not.toHaveBeenCalled();
-    expect(enqueue).not.toHaveBeenCalled();
+    expect(append).not.toHaveBeenCalled();
   });
 
   it('answers 400 to a signed body the connector cannot parse', async () => {
@@ -124,12 +124,12 @@ describe('WebhookReceiver', () => {
   });
 
   it('acknowledges a delivery without handled events without queueing anything', async () => {
-    const { receiver, enqueue } = setup();
+    const { receiver, append } = setup();
     await expect(receiver.receive(ID, request({ rawBody: Buffer.from('[]') }))).resolves.toEqual({
       received: 0,
       duplicates: 0,
     });
-    expect(enqueue).not.toHaveBeenCalled();
+    expect(append).not.toHaveBeenCalled();
   });
 
   it("answers a GET with the connector's answer, given the connection's config and secrets", async () => {

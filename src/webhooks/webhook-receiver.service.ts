@@ -9,7 +9,7 @@ import {
   WebhookMethodNotAllowedError,
   WebhookSignatureError,
 } from './webhook-errors';
-import { WebhookEventQueue } from './webhook-event-queue';
+import { WebhookInbox } from './webhook-inbox';
 import type { WebhookJobData } from './webhook-job';
 
 /**
@@ -37,7 +37,7 @@ export interface WebhookReceipt {
 export class WebhookReceiver {
   constructor(
     private readonly connections: WebhookConnections,
-    private readonly queue: WebhookEventQueue,
+    private readonly inbox: WebhookInbox,
   ) {}
 
   async receive(connectionId: string, request: InboundWebhook): Promise<WebhookReceipt> {
@@ -72,7 +72,7 @@ export class WebhookReceiver {
       receivedAt,
       event,
     }));
-    const { duplicates } = await this.queue.enqueue(jobs);
+    const { duplicates } = await this.inbox.append(jobs);
     return { received: events.length, duplicates };
   }
 

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
 import { WebhookConnections } from './webhook-connections';
-import { WebhookEventQueue } from './webhook-event-queue';
+import { WebhookInbox } from './webhook-inbox';
 import { WebhookReceiver } from './webhook-receiver.service';
 import { WebhooksController } from './webhooks.controller';
 
@@ -9,6 +9,6 @@ import { WebhooksController } from './webhooks.controller';
 @Module({
   imports: [ConnectionsModule],
   controllers: [WebhooksController],
-  providers: [WebhookConnections, WebhookEventQueue, WebhookReceiver],
+  providers: [WebhookConnections, WebhookInbox, WebhookReceiver],
 })
 export class WebhooksModule {}

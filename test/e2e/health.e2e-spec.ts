@@ -52,7 +52,7 @@ describe('health and metrics', () => {
     expect(proxied.headers.get('x-request-id')).toBe('edge-7f3a.42');
   });
 
-  it('exposes HTTP durations, queue depths and job outcomes in Prometheus format', async () => {
+  it('exposes HTTP durations, queue and inbox depths and job outcomes in Prometheus format', async () => {
     await app.request('GET', '/v1/connectors');
     const metrics = await app.request('GET', '/metrics', { token: null });
     expect(metrics.status).toBe(200);
@@ -66,6 +66,7 @@ describe('health and metrics', () => {
         `syncline_queue_job_outcomes_total{queue="${queue}",outcome="failed"} 0`,
       );
     }
+    expect(metrics.text).toMatch(/^syncline_webhook_inbox_entries 0$/m);
   });
 
   it('goes 503 naming Redis when Redis becomes unreachable, while staying live', async () => {

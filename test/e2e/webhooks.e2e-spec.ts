@@ -4,6 +4,7 @@ import { hubspotSignatureV3 } from '../../connectors/hubspot';
 import { shopifySignature } from '../../connectors/shopify';
 import { loadConfig } from '../../src/config/load-config';
 import { QueueName } from '../../src/queues/queue-names';
+import { webhookInboxKeys } from '../../src/webhooks/webhook-inbox';
 import type { WebhookJobData } from '../../src/webhooks/webhook-job';
 import { HubspotEmulator } from '../emulators/hubspot';
 import { ShopifyEmulator } from '../emulators/shopify';
@@ -55,8 +56,10 @@ describe('webhooks', () => {
 
   const hookUrl = (connectionId: string, base = app.baseUrl) => `${base}/webhooks/${connectionId}`;
 
+  /** Events accepted so far: jobs on the queue, and those still in the inbox on their way there. */
   const jobCount = async () =>
-    Object.values(await queue.getJobCounts()).reduce((sum, count) => sum + count, 0);
+    Object.values(await queue.getJobCounts()).reduce((sum, count) => sum + count, 0) +
+    (await redis.xlen(webhookInboxKeys(env.queuePrefix).stream));
 
   const profileBy = async (query: string): Promise<ProfileDetail | undefined> => {
     const found = await app.request('GET', `/v1/profiles?${query}`);
@@ -616,7 +619,10 @@ describe('webhooks', () => {
         error: 'Service Unavailable',
         message: expect.stringMatching(/queue is unavailable/),
       });
-      const dedupeKey = `${env.queuePrefix}:${QueueName.Webhooks}:de:${shopifyConnection}:during-outage-1`;
+      const dedupeKey = webhookInboxKeys(env.queuePrefix).seen(
+        shopifyConnection,
+        'during-outage-1',
+      );
       expect(await redis.exists(dedupeKey)).toBe(0);
 
       // Shopify retries the same delivery; another API process (Redis reachable) takes it.
