@@ -48,8 +48,13 @@ export function spawnNode(script: string[], env: Record<string, string>): BenchP
   };
 }
 
+/**
+ * A Syncline process. `BENCH_SYNCLINE_NODE_ARGS` adds Node flags to it, for looking into one
+ * (`--cpu-prof --cpu-prof-dir=/tmp/profiles` writes a CPU profile when it stops).
+ */
 export function spawnSyncline(env: Record<string, string>): BenchProcess {
-  return spawnNode(['-r', 'ts-node/register/transpile-only', 'src/main.ts'], env);
+  const nodeArgs = (process.env.BENCH_SYNCLINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return spawnNode([...nodeArgs, '-r', 'ts-node/register/transpile-only', 'src/main.ts'], env);
 }
 
 /**
