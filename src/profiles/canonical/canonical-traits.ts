@@ -32,6 +32,7 @@ export interface CanonicalTraits {
   /** IANA zone, e.g. `Europe/Paris`. */
   timezone?: string | null;
   emailConsent?: EmailConsent | null;
+  /** A set: stored without blanks or repeats, sorted (UTF-16 order), whatever order the tool lists them in. */
   tags?: string[] | null;
   /** Vendor-specific values, namespaced by connector name: `{ hubspot: { lifecyclestage: "lead" } }`. */
   custom?: Record<string, Record<string, unknown>> | null;

@@ -1,12 +1,13 @@
 import { CanonicalTraits } from '../canonical/canonical-traits';
 import { normalizeEmail } from '../identity/normalize-email';
 import { normalizePhone } from '../identity/normalize-phone';
-import { sortedKeys } from './small-sort';
+import { smallSort, sortedKeys } from './small-sort';
 
 /**
  * Cleans a record's traits before they are stored: strings trimmed (blank → null), email
- * lower-cased when valid, phone in E.164 when parseable, country upper-cased. Invalid emails
- * and phones are kept as typed — they are still facts about the person, just not identifiers.
+ * lower-cased when valid, phone in E.164 when parseable, country upper-cased, tags as a set
+ * (blank and repeated ones dropped, in a fixed order). Invalid emails and phones are kept as
+ * typed — they are still facts about the person, just not identifiers.
  */
 export function normalizeTraits(
   traits: CanonicalTraits,
@@ -24,7 +25,19 @@ export function normalizeTraits(
   if (result.address && typeof result.address.country === 'string') {
     result.address = { ...result.address, country: result.address.country.toUpperCase() };
   }
+  if (Array.isArray(result.tags)) result.tags = tagSet(result.tags);
   return result;
+}
+
+/**
+ * Every tool treats tags as a set but lists them in its own order (Shopify as typed, Mailchimp
+ * by when each was added). Kept as given, the same tags from two tools would differ, and the
+ * outbound diff would rewrite a destination's tags only to reorder them.
+ */
+function tagSet(tags: unknown[]): string[] {
+  const unique = new Set<string>();
+  for (const tag of tags) if (typeof tag === 'string') unique.add(tag);
+  return smallSort([...unique]);
 }
 
 // Runs on every value of every record ingested: plain loops, no intermediate entry arrays.
