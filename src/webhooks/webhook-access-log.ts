@@ -20,8 +20,18 @@ export function registerWebhookAccessLog(
   fastify: FastifyInstance,
   loggerOf: () => Logger | undefined,
 ): void {
+  let root: Logger | undefined;
+  let accessLogger: Logger | undefined;
   fastify.addHook('onResponse', (request, reply, done) => {
-    const logger = loggerOf();
+    const current = loggerOf();
+    if (current !== root) {
+      root = current;
+      // The line's fields are fixed and hold no secret (the path is logged without its
+      // query), so it skips the redaction paths, which cost ~10 µs a line, nearly all of its
+      // cost: at thousands of deliveries per second that is a tenth of the receiver's CPU.
+      accessLogger = current?.child({}, { redact: [] });
+    }
+    const logger = accessLogger;
     if (logger && request.url.startsWith(WEBHOOK_PATH_PREFIX)) {
       const statusCode = reply.statusCode;
       const level = statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';

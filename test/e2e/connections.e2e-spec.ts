@@ -237,6 +237,7 @@ describe('connections API', () => {
     expect(lines[0]).toMatchObject({
       level: 40,
       msg: 'webhook delivery answered',
+      service: 'syncline',
       requestId,
       method: 'POST',
       path: `/webhooks/${created.id}`,
