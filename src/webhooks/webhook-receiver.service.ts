@@ -30,8 +30,8 @@ export interface WebhookReceipt {
 
 /**
  * The inbound webhook path: find the connection, verify the vendor's signature over the raw
- * body, parse the events, and queue them. Acknowledged only once Redis holds every event;
- * mapping, fetching and the profile store run later in the worker.
+ * body, parse the events, and append them to the inbox. Acknowledged only once Redis holds
+ * every event; mapping, fetching and the profile store run later in the worker.
  */
 @Injectable()
 export class WebhookReceiver {
