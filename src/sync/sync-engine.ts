@@ -83,22 +83,34 @@ export class SyncEngine {
     let pageNumber = run.progress.pages;
     let latestCursor = cursor;
 
-    for await (const page of connector.read(ctx, {
-      mode: run.mode,
-      cursor,
-      lookBackMs: run.lookBackMs,
-    })) {
-      pageNumber += 1;
-      const { cancelRequested } = await this.processPage(run, connector, page, pageNumber);
-      latestCursor = page.cursor;
-      if (cancelRequested) throw new SyncInterruptedError('cancelled');
-      throwIfAborted(signal);
+    // Resumed after its last page: reading again from the final cursor would start over for
+    // some connectors (a full list), so go straight to what follows.
+    if (!run.pagesReadAt) {
+      for await (const page of connector.read(ctx, {
+        mode: run.mode,
+        cursor,
+        lookBackMs: run.lookBackMs,
+      })) {
+        pageNumber += 1;
+        const { cancelRequested } = await this.processPage(run, connector, page, pageNumber);
+        latestCursor = page.cursor;
+        if (cancelRequested) throw new SyncInterruptedError('cancelled');
+        throwIfAborted(signal);
+      }
+      if ((await this.runs.markPagesRead(run, pageNumber)) === 'superseded') {
+        throw new SyncSupersededError(run.id);
+      }
     }
 
-    if (run.mode === 'full' && connector.manifest.capabilities.includes('deletes')) {
-      await this.queueDeletions(run, pageNumber, latestCursor, signal);
+    const findsDeletions =
+      run.mode === 'full' && connector.manifest.capabilities.includes('deletes');
+    // Deletions are what the read did not see: once the seen set is gone (below), queueing
+    // them again would delete every record, so a run resumed past this point skips it.
+    if (!run.readFinishedAt) {
+      if (findsDeletions) await this.queueDeletions(run, pageNumber, latestCursor, signal);
+      await this.runs.finishReading(run.id);
     }
-    await this.runs.finishReading(run.id);
+    if (findsDeletions) await this.vanished.forgetSeen(run.id);
     await this.runs.completeDrained(run.id);
   }
 
@@ -194,7 +206,6 @@ export class SyncEngine {
       });
       if (outcome === 'superseded') throw new SyncSupersededError(run.id);
     }
-    await this.vanished.forgetSeen(run.id);
     this.logger.log({ runId: run.id }, 'full sync: vanished records queued as deletions');
   }
 

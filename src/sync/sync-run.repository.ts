@@ -41,6 +41,7 @@ interface SyncRunRow {
   error: string | null;
   queued_at: Date;
   started_at: Date | null;
+  pages_read_at: Date | null;
   read_finished_at: Date | null;
   finished_at: Date | null;
 }
@@ -298,6 +299,24 @@ export class SyncRunRepository {
     }
   }
 
+  /**
+   * Records that the connector returned its last page, so a resumed execution goes straight
+   * to what follows. Guarded like `checkpoint`: nothing is written (and 'superseded' returned)
+   * if another execution of the run moved it on.
+   */
+  async markPagesRead(
+    run: Pick<SyncRun, 'id'>,
+    pagesBefore: number,
+  ): Promise<'marked' | 'superseded'> {
+    const rows = await queryRowsOn<{ id: string }>(
+      this.db,
+      `UPDATE sync_run SET pages_read_at = now(), updated_at = now()
+       WHERE id = $1 AND pages = $2 RETURNING id`,
+      [run.id, pagesBefore],
+    );
+    return rows.length > 0 ? 'marked' : 'superseded';
+  }
+
   async finishReading(runId: string): Promise<void> {
     await this.db.query(
       `UPDATE sync_run SET read_finished_at = now(), updated_at = now() WHERE id = $1`,
@@ -422,6 +441,7 @@ function toSyncRun(row: SyncRunRow): SyncRun {
     error: row.error,
     queuedAt: row.queued_at,
     startedAt: row.started_at,
+    pagesReadAt: row.pages_read_at,
     readFinishedAt: row.read_finished_at,
     finishedAt: row.finished_at,
   };

@@ -53,6 +53,8 @@ export interface SyncRun {
   error: string | null;
   queuedAt: Date;
   startedAt: Date | null;
+  /** When the connector's last page was read; deletions may still have been queueing. */
+  pagesReadAt: Date | null;
   readFinishedAt: Date | null;
   finishedAt: Date | null;
 }

@@ -1,0 +1,157 @@
+import type { Queue } from 'bullmq';
+import type { ConnectionsService } from '../connections/connections.service';
+import type { ConnectorRegistry } from '../connector-registry/connector-registry';
+import type { DeadLettersService } from '../dead-letters/dead-letters.service';
+import { SyncEngine, SyncSupersededError } from './sync-engine';
+import type { SyncRun } from './sync-run';
+import type { SyncRunRepository } from './sync-run.repository';
+import type { VanishedRecordsRepository } from './vanished-records.repository';
+
+const CONNECTION = '11111111-1111-4111-8111-111111111111';
+
+/** A full run of a connector that reports deletions, as the repository returns it. */
+function fullRun(overrides: Partial<SyncRun> = {}): SyncRun {
+  return {
+    id: '22222222-2222-4222-8222-222222222222',
+    connectionId: CONNECTION,
+    mode: 'full',
+    trigger: 'manual',
+    triggerKey: null,
+    status: 'running',
+    lookBackMs: 0,
+    startCursor: null,
+    cursor: null,
+    progress: {
+      pages: 0,
+      recordsRead: 0,
+      recordsQueued: 0,
+      mapFailed: 0,
+      deletionsQueued: 0,
+      batchesQueued: 0,
+      batchesDone: 0,
+      ingested: 0,
+      unchanged: 0,
+      stale: 0,
+      suppressed: 0,
+      rejected: 0,
+    },
+    attempts: 2,
+    cancelRequested: false,
+    error: null,
+    queuedAt: new Date('2026-01-01T00:00:00Z'),
+    startedAt: new Date('2026-01-01T00:00:01Z'),
+    pagesReadAt: null,
+    readFinishedAt: null,
+    finishedAt: null,
+    ...overrides,
+  };
+}
+
+/** The engine over fakes that record, in order, every step that has an effect. */
+function engineWith(pages: { id: string }[][]) {
+  const steps: string[] = [];
+  const read = jest.fn(async function* () {
+    for (const [index, records] of pages.entries()) {
+      steps.push(`read page ${index + 1}`);
+      yield { records, cursor: { after: index + 1 } };
+    }
+  });
+  const connector = {
+    manifest: { name: 'fixture', displayName: 'Fixture', capabilities: ['deletes'] },
+    read,
+    mapIn: (raw: { id: string }) => ({
+      externalId: raw.id,
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      traits: {},
+    }),
+  };
+  const runs = {
+    checkpoint: jest.fn(async (_run: unknown, pagesBefore: number) => {
+      steps.push(`checkpoint after page ${pagesBefore}`);
+      return { cancelRequested: false };
+    }),
+    markPagesRead: jest.fn(
+      async (_run: unknown, pages: number): Promise<'marked' | 'superseded'> => {
+        steps.push(`pages read: ${pages}`);
+        return 'marked';
+      },
+    ),
+    finishReading: jest.fn(async () => void steps.push('finish reading')),
+    completeDrained: jest.fn(async () => {
+      steps.push('complete when drained');
+      return [];
+    }),
+  };
+  const vanished = {
+    page: jest.fn(async (_c: string, _r: string, _at: Date, after: string) => {
+      steps.push('look for vanished records');
+      return after === '' ? [{ externalId: 'gone', vendorUpdatedAt: new Date() }] : [];
+    }),
+    forgetSeen: jest.fn(async () => void steps.push('forget seen ids')),
+  };
+  const queue = { addBulk: jest.fn(async () => []) };
+  const engine = new SyncEngine(
+    runs as unknown as SyncRunRepository,
+    vanished as unknown as VanishedRecordsRepository,
+    {
+      open: async () => ({ connection: { connector: 'fixture' } }),
+      context: () => ({}),
+    } as unknown as ConnectionsService,
+    { get: () => connector } as unknown as ConnectorRegistry,
+    {} as DeadLettersService,
+    queue as unknown as Queue,
+  );
+  return { engine, steps, read, runs, queue };
+}
+
+const signal = new AbortController().signal;
+
+/** What follows the last of two pages: one page of vanished records, then the end. */
+const AFTER_TWO_PAGES = [
+  'look for vanished records',
+  'checkpoint after page 2',
+  'look for vanished records',
+  'finish reading',
+  'forget seen ids',
+  'complete when drained',
+];
+
+describe('SyncEngine.run', () => {
+  it('reads every page, records the end of reading, then queues deletions and forgets the seen ids', async () => {
+    const { engine, steps } = engineWith([[{ id: 'a' }], [{ id: 'b' }]]);
+    await engine.run(fullRun(), signal);
+    expect(steps).toEqual([
+      'read page 1',
+      'checkpoint after page 0',
+      'read page 2',
+      'checkpoint after page 1',
+      'pages read: 2',
+      ...AFTER_TWO_PAGES,
+    ]);
+  });
+
+  it('does not read again when resumed after its last page: it queues the deletions it had not', async () => {
+    const { engine, steps, read, queue } = engineWith([[{ id: 'a' }], [{ id: 'b' }]]);
+    const resumed = fullRun({ pagesReadAt: new Date(), cursor: { after: 2 } });
+    await engine.run({ ...resumed, progress: { ...resumed.progress, pages: 2 } }, signal);
+    expect(read).not.toHaveBeenCalled();
+    expect(steps).toEqual(AFTER_TWO_PAGES);
+    // Only the deletion batch was queued.
+    expect(queue.addBulk).toHaveBeenCalledTimes(1);
+  });
+
+  it('neither reads nor looks for deletions again once reading finished (the seen ids may be gone)', async () => {
+    const { engine, steps, read } = engineWith([[{ id: 'a' }]]);
+    const finished = fullRun({ pagesReadAt: new Date(), readFinishedAt: new Date() });
+    await engine.run({ ...finished, progress: { ...finished.progress, pages: 1 } }, signal);
+    expect(read).not.toHaveBeenCalled();
+    expect(steps).toEqual(['forget seen ids', 'complete when drained']);
+  });
+
+  it('stops without a mark when another execution of the run moved it on', async () => {
+    const { engine, runs, steps } = engineWith([[{ id: 'a' }]]);
+    runs.markPagesRead.mockResolvedValueOnce('superseded');
+    await expect(engine.run(fullRun(), signal)).rejects.toBeInstanceOf(SyncSupersededError);
+    expect(steps).not.toContain('finish reading');
+  });
+});
