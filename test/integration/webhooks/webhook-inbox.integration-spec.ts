@@ -2,6 +2,7 @@
  * The webhook inbox on the real Redis: the API's deduplicating append, and the workers' relay
  * onto the `webhooks` queue, including a relay that dies half-way.
  */
+import { Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { QueueName } from '../../../src/queues/queue-names';
@@ -156,12 +157,21 @@ describe('relay', () => {
     expect(pending[0]).toBe(0);
   });
 
-  it('removes a damaged entry instead of retrying it forever, and relays the rest', async () => {
-    await redis.xadd(keys().stream, '*', 'job', '{not json');
+  it('removes a damaged entry instead of retrying it forever, says so, and relays the rest', async () => {
+    const damagedId = await redis.xadd(keys().stream, '*', 'job', '{not json');
     await inbox.append([event('a')]);
     const consumer = new WebhookInboxConsumer(redis, redis, keys(), 'reader');
     await consumer.ensureGroup();
-    expect(await relay().relay(await consumer.readNew(10, 100))).toBe(1);
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      expect(await relay().relay(await consumer.readNew(10, 100))).toBe(1);
+      expect(logged).toHaveBeenCalledWith(
+        expect.objectContaining({ entryId: damagedId }),
+        'unreadable webhook inbox entry; removed',
+      );
+    } finally {
+      logged.mockRestore();
+    }
     expect((await queuedJobs()).map((job) => job.event.dedupeKey)).toEqual(['a']);
     expect(await redis.xlen(keys().stream)).toBe(0);
   });
