@@ -162,18 +162,26 @@ export class ConnectionsService {
     return opened;
   }
 
-  /** @param signal aborts the connector's in-flight requests (sync cancelled, shutdown). */
   /**
    * Like `open`, but null when the connection was deleted. Only a missing connection is null:
    * a database failure still throws, so the caller's job is retried rather than dropped.
    */
   async openIfExists(id: string): Promise<OpenedConnection | null> {
-    const connection = await this.connections.findById(id);
+    const connection = await this.findIfExists(id);
     return connection
       ? { connection, credentials: this.secrets.open(id, connection.credentials) }
       : null;
   }
 
+  /**
+   * The stored connection with its credentials still sealed, or null when it was deleted: for
+   * callers that only look at its settings (a schedule tick checking `enabled`).
+   */
+  findIfExists(id: string): Promise<ConnectionEntity | null> {
+    return this.connections.findById(id);
+  }
+
+  /** @param signal aborts the connector's in-flight requests (sync cancelled, shutdown). */
   context(opened: OpenedConnection, signal?: AbortSignal): ConnectorContext {
     return this.runtime.context(
       {
@@ -187,7 +195,7 @@ export class ConnectionsService {
   }
 
   private async require(id: string): Promise<ConnectionEntity> {
-    const connection = await this.connections.findById(id);
+    const connection = await this.findIfExists(id);
     if (!connection) throw new NotFoundError(`No connection with id ${id}`);
     return connection;
   }

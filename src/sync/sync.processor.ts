@@ -89,7 +89,7 @@ export class SyncProcessor
   /** A schedule tick: one incremental run, unless the connection already has one active. */
   private async runScheduled(job: SyncJob, token?: string): Promise<SyncJobResult> {
     const data = job.data as ScheduledSyncJobData;
-    const connection = (await this.connections.openIfExists(data.connectionId))?.connection;
+    const connection = await this.connections.findIfExists(data.connectionId);
     if (!connection?.enabled) {
       return { outcome: 'skipped', reason: 'connection deleted or disabled' };
     }

@@ -17,7 +17,7 @@ export type ProfileSummaryRow = Pick<
   'id' | 'status' | 'traits' | 'createdAt' | 'updatedAt'
 >;
 
-/** Read-side queries for the profile API; writes go through ProfileStore and friends. */
+/** A destination's push state for one profile, with the destination's name. */
 export interface PushStatusRow {
   connectionId: string;
   connectionName: string;
@@ -28,6 +28,7 @@ export interface PushStatusRow {
   error: string | null;
 }
 
+/** Read-side queries for the profile API; writes go through ProfileStore and friends. */
 @Injectable()
 export class ProfileReadRepository {
   constructor(
