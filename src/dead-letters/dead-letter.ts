@@ -1,3 +1,5 @@
+import { isUuid } from '../common/ids/is-uuid';
+
 /** A job (or an unmappable record) that exhausted its retries, kept with its payload for replay. */
 export interface DeadLetter {
   id: string;
@@ -41,11 +43,4 @@ export function jobOwner(data: unknown): { connectionId: string | null; syncRunI
     connectionId: isUuid(connectionId) ? connectionId : null,
     syncRunId: isUuid(syncRunId) ? syncRunId : null,
   };
-}
-
-function isUuid(value: unknown): value is string {
-  return (
-    typeof value === 'string' &&
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
-  );
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/domain-error';
+import { isUuid } from '../common/ids/is-uuid';
 import { ConnectorRegistry } from '../connector-registry/connector-registry';
 import type { Connector, ConnectorContext } from '../connector-sdk/connector.types';
 import { ConnectionEvents } from '../connections/connection-events';
@@ -9,7 +10,6 @@ import { ConnectionsService, OpenedConnection } from '../connections/connections
 export const CONNECTION_CACHE_TTL_MS = 5000;
 /** Bounds memory when someone posts to many random ids (misses are cached too). */
 const MAX_ENTRIES = 10_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A connection ready to verify, parse or fetch: its credentials opened, its connector found. */
 export interface WebhookConnection {
@@ -48,7 +48,7 @@ export class WebhookConnections {
 
   /** The connection, or undefined when there is none with this id. */
   get(id: string, now = Date.now()): Promise<WebhookConnection | undefined> {
-    if (!UUID.test(id)) return Promise.resolve(undefined);
+    if (!isUuid(id)) return Promise.resolve(undefined);
     const key = id.toLowerCase();
     const cached = this.entries.get(key);
     if (cached && cached.expiresAt > now) return cached.value;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { InvalidInputError, NotFoundError } from '../../common/errors/domain-error';
+import { isUuid } from '../../common/ids/is-uuid';
 import { KeysetPosition, decodeCursor, encodeCursor, toPage } from '../../common/pagination/cursor';
 import { normalizeEmail } from '../identity/normalize-email';
 import { normalizePhone } from '../identity/normalize-phone';
@@ -126,13 +127,11 @@ export class ProfileQueryService {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** `connectionId:vendorId`, the connection id lower-cased as the store keeps it. */
 function externalRef(input: string): { connectionId: string; externalId: string } {
   const separator = input.indexOf(':');
   const connectionId = input.slice(0, separator).toLowerCase();
-  if (!UUID.test(connectionId)) {
+  if (!isUuid(connectionId)) {
     throw invalid('externalId', 'must be connectionId:vendorId with connectionId a UUID');
   }
   return { connectionId, externalId: input.slice(separator + 1) };
@@ -141,8 +140,7 @@ function externalRef(input: string): { connectionId: string; externalId: string 
 /** A cursor's position; its id goes into a uuid comparison, so it must be one. */
 function keysetAfter(cursor: string | undefined): KeysetPosition | undefined {
   const after = decodeCursor(cursor);
-  if (after && !UUID.test(after.id))
-    throw invalid('cursor', 'is not a cursor returned by this API');
+  if (after && !isUuid(after.id)) throw invalid('cursor', 'is not a cursor returned by this API');
   return after;
 }
 

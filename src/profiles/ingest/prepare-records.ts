@@ -1,4 +1,5 @@
 import { createHash, hash as oneShotHash } from 'node:crypto';
+import { isUuid } from '../../common/ids/is-uuid';
 import { IdentityRules } from '../identity/identity-rules';
 import { Identifier, identifierKey } from '../identity/identifier';
 import { normalizeEmail } from '../identity/normalize-email';
@@ -9,7 +10,6 @@ import { PreparedRecord, compareVersions, sourceKey } from './prepared-record';
 import { smallSort } from './small-sort';
 import { stableJson } from './stable-json';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_EXTERNAL_ID_LENGTH = 512;
 
 export interface PreparedBatch {
@@ -54,7 +54,7 @@ export function prepareRecords(
 
 function validate(item: IngestItem): string | undefined {
   if (!item || typeof item !== 'object') return 'item is not an object';
-  if (typeof item.connectionId !== 'string' || !UUID.test(item.connectionId)) {
+  if (!isUuid(item.connectionId)) {
     return 'connectionId must be a UUID';
   }
   const record = item.record;
