@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
 import { Identifier } from '../identity/identifier';
 import { insertChanges } from '../store/profile-batch.repository';
 import { ProfileRecomputeRepository } from '../store/profile-recompute.repository';
-import { queryRows } from '../store/sql-runner';
+import { queryRows } from '../../database/query-rows';
 import { inTransaction } from '../store/transaction';
 import { ChangeRow, MergeRow } from '../store/write-plan';
 

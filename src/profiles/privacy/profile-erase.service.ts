@@ -3,7 +3,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { Identifier, externalKey } from '../identity/identifier';
 import { insertChanges } from '../store/profile-batch.repository';
-import { queryRows } from '../store/sql-runner';
+import { queryRows } from '../../database/query-rows';
 import { inTransaction } from '../store/transaction';
 import { SuppressionHasher } from './suppression-hasher';
 

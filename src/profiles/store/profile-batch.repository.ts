@@ -7,7 +7,8 @@ import { StoredProvenance } from '../survivorship/stored-provenance';
 import { BatchState, ProfileStatus } from './batch-state';
 import { SubmittingClient, copyRows } from './copy-from-stdin';
 import { copyHexBytes, copyJson, copyText } from './copy-text';
-import { executeForRows, queryRows } from './sql-runner';
+import { queryRows } from '../../database/query-rows';
+import { executeForRows } from './sql-runner';
 import { WritePlan } from './write-plan';
 
 /** Thrown when concurrent batches keep moving the profiles a batch must lock: retry it. */

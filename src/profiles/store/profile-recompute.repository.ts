@@ -6,7 +6,7 @@ import { ComputedTraits, TraitSource, computeTraits } from '../survivorship/comp
 import { TraitChanges, diffTraits } from '../survivorship/diff-traits';
 import { storeProvenance } from '../survivorship/stored-provenance';
 import { ProfileStatus } from './batch-state';
-import { queryRows } from './sql-runner';
+import { queryRows } from '../../database/query-rows';
 
 export interface RecomputedProfile extends ComputedTraits {
   id: string;

@@ -1,7 +1,5 @@
 import type { QueryRunner } from 'typeorm';
 
-export { queryRows } from '../../database/query-rows';
-
 /** Rows affected by an INSERT/UPDATE/DELETE. */
 export async function execute(
   runner: QueryRunner,
