@@ -5,9 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ensureDatabase, quoteIdentifier } from '../src/database/ensure-database';
+import { ensureDatabase } from '../src/database/ensure-database';
 import { runMigrations } from '../src/database/migrations';
-import { parsePostgresUrl } from '../src/database/postgres-url';
 import { ConnectionPriorityRepository } from '../src/profiles/connections/connection-priority.repository';
 import { loadIdentityRules } from '../src/profiles/identity/identity-rules.loader';
 import { IngestItem } from '../src/profiles/ingest/ingest-job';
@@ -15,6 +14,7 @@ import { SuppressionHasher } from '../src/profiles/privacy/suppression-hasher';
 import { ProfileBatchRepository } from '../src/profiles/store/profile-batch.repository';
 import { ProfileStore } from '../src/profiles/store/profile-store.service';
 import { Client } from 'pg';
+import { dropDatabase } from '../test/support/throwaway-resources';
 
 export const BENCH_CONNECTIONS = [
   'b0000000-0000-4000-8000-000000000001',
@@ -62,13 +62,7 @@ export async function createBenchDatabase(purpose: string, keep: boolean): Promi
   return {
     url,
     drop: async () => {
-      if (keep) return;
-      const admin = new Client({ connectionString: parsePostgresUrl(url).maintenanceUrl });
-      await admin.connect();
-      await admin.query(
-        `DROP DATABASE IF EXISTS ${quoteIdentifier(parsePostgresUrl(url).database)} WITH (FORCE)`,
-      );
-      await admin.end();
+      if (!keep) await dropDatabase(url);
     },
   };
 }

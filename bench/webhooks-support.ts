@@ -1,12 +1,11 @@
 /**
  * Helpers of `bench/webhooks.ts`: Syncline processes started as operators start them, a bare
- * Node HTTP server for the baseline, signed Shopify deliveries, and clean-up.
+ * Node HTTP server for the baseline, and signed Shopify deliveries.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { shopifySignature } from '../connectors/shopify';
 import type { AppConfig } from '../src/config/app-config';
 import { ConnectionSecrets } from '../src/connections/connection-secrets';
@@ -202,18 +201,4 @@ export function shopifyHeaders(body: string, secret: string): Record<string, str
 
 export function benchQueuePrefix(): string {
   return `syncline_bench_webhooks_${randomBytes(4).toString('hex')}`;
-}
-
-export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -17,11 +17,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { QueueName } from '../src/queues/queue-names';
 import { webhookInboxKeys } from '../src/webhooks/webhook-inbox';
+import { deleteRedisKeys } from '../test/support/throwaway-resources';
 import { createBenchDatabase, flag } from './ingest-support';
 import {
   BenchProcess,
   benchQueuePrefix,
-  deleteRedisKeys,
   FIRST_CUSTOMER_ID,
   freePort,
   sealCredentials,

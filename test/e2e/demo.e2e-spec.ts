@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
 import { Client } from 'pg';
-import { quoteIdentifier } from '../../src/database/ensure-database';
 import { freePort } from '../support/free-port';
 import { spawnTs } from '../support/spawn-service';
 import { TEST_POSTGRES_SERVER, TEST_REDIS_URL } from '../support/test-environment';
+import { deleteRedisKeys, dropDatabase } from '../support/throwaway-resources';
 
 /** The demo boots the app under ts-node, runs two syncs and three webhooks: allow for a busy CI. */
 const DEMO_TIMEOUT_MS = 90_000;
@@ -23,18 +22,8 @@ describe('npm run demo', () => {
   databaseUrl.pathname = `/${name}`;
 
   afterAll(async () => {
-    const admin = new Client({ connectionString: TEST_POSTGRES_SERVER });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
-    await admin.end();
-    const redis = new Redis(TEST_REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${name}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    redis.disconnect();
+    await dropDatabase(databaseUrl.toString());
+    await deleteRedisKeys(TEST_REDIS_URL, name);
   });
 
   it(
