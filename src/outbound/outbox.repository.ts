@@ -75,7 +75,7 @@ export class OutboxRepository {
     }>(
       runner,
       `SELECT seq::text, tx::text, profile_id, kind,
-              ARRAY(SELECT jsonb_array_elements_text(changes->'mergedIds')) AS merged_ids
+              ARRAY(SELECT json_array_elements_text(changes->'mergedIds')) AS merged_ids
        FROM profile_change
        WHERE (tx, seq) > ($1::xid8, $2::bigint) AND tx < $3::xid8
        ORDER BY tx, seq

@@ -8,7 +8,7 @@ export class ProfileChangeEntity {
   @PrimaryColumn({ type: 'bigint' }) seq!: string;
   @Column({ name: 'profile_id', type: 'uuid' }) profileId!: string;
   @Column({ type: 'text' }) kind!: ChangeKind;
-  @Column({ type: 'jsonb', nullable: true }) changes!: ChangePayload | null;
-  @Column({ type: 'jsonb', nullable: true }) cause!: ChangeCause | null;
+  @Column({ type: 'json', nullable: true }) changes!: ChangePayload | null;
+  @Column({ type: 'json', nullable: true }) cause!: ChangeCause | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

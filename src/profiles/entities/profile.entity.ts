@@ -10,7 +10,7 @@ export class ProfileEntity {
   @Column({ type: 'text' }) status!: ProfileStatus;
   @Column({ type: 'jsonb' }) traits!: CanonicalTraits;
   /** See StoredProvenance; `readProvenance` gives the per-trait map. */
-  @Column({ type: 'jsonb' }) provenance!: StoredProvenance;
+  @Column({ type: 'json' }) provenance!: StoredProvenance;
   @Column({ name: 'merged_into', type: 'uuid', nullable: true }) mergedInto!: string | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;

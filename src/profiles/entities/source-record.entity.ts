@@ -13,8 +13,8 @@ export class SourceRecordEntity {
   @Column({ name: 'observed_at', type: 'timestamptz', nullable: true }) observedAt!: Date | null;
   @Column({ name: 'content_hash', type: 'bytea' }) contentHash!: Buffer;
   @Column({ type: 'boolean' }) deleted!: boolean;
-  @Column({ type: 'jsonb' }) traits!: CanonicalTraits;
-  @Column({ type: 'jsonb' }) identifiers!: Identifier[];
-  @Column({ type: 'jsonb', nullable: true }) raw!: unknown;
+  @Column({ type: 'json' }) traits!: CanonicalTraits;
+  @Column({ type: 'json' }) identifiers!: Identifier[];
+  @Column({ type: 'json', nullable: true }) raw!: unknown;
   @Column({ name: 'received_at', type: 'timestamptz' }) receivedAt!: Date;
 }

@@ -55,7 +55,7 @@ export class ProfileEraseService {
       `SELECT type, value FROM profile_identifier WHERE profile_id = ANY($1::uuid[])
        UNION
        SELECT e->>'type', e->>'value'
-         FROM source_record s, jsonb_array_elements(s.identifiers) e WHERE s.profile_id = ANY($1::uuid[])`,
+         FROM source_record s, json_array_elements(s.identifiers) e WHERE s.profile_id = ANY($1::uuid[])`,
       [ids],
     );
     const sources = await queryRows<{ connection_id: string; external_id: string }>(
