@@ -1,61 +1,35 @@
 /**
- * `npm run bench -- ingest [--records N] [--concurrency C] [--keep]`
+ * `npm run bench -- ingest [--records N] [--processes P] [--concurrency C] [--keep]`
  *
  * Ingests N synthetic records through ProfileStore.ingest in production-size batches
- * (INGEST_BATCH_SIZE) with C concurrent callers (default INGEST_CONCURRENCY, as one worker runs
- * them), then loads the same records with plain PostgreSQL COPY into one table on the same
- * server, and prints both rates and their ratio.
+ * (INGEST_BATCH_SIZE): P worker processes (default: one per core, as a deployment runs
+ * them), started with the worker's Node flags, each with C batches in flight (default
+ * INGEST_CONCURRENCY, as one worker runs ingest jobs). Then loads the same records with plain
+ * PostgreSQL COPY into one table on the same server, and prints both rates and their ratio.
  * Last line: {"bench":"ingest","records":N,"recordsPerSecond":…,"copyRowsPerSecond":…,"copyRatio":…,"peakRssMb":…}
  */
-import { spawn } from 'node:child_process';
+import { ChildProcess, fork, spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
 import { INGEST_BATCH_SIZE, INGEST_CONCURRENCY } from '../src/profiles/ingest/ingest-job';
-import {
-  createBenchDatabase,
-  createBenchStore,
-  flag,
-  peakRssTracker,
-  syntheticRecord,
-} from './ingest-support';
+import { createBenchDatabase, flag, peakRssTracker, syntheticRecord } from './ingest-support';
+import { WORKER_NODE_FLAGS } from '../src/app/worker-node-flags';
+import { IngestSlice, WorkerMessage } from './ingest-worker-support';
 
 export async function run(args: string[]): Promise<void> {
   const records = Number(flag(args, 'records', '1000000'));
   const concurrency = Number(flag(args, 'concurrency', String(INGEST_CONCURRENCY)));
   const keep = args.includes('--keep');
+  const processes = Number(flag(args, 'processes', String(availableParallelism())));
   const database = await createBenchDatabase('ingest', keep);
   const rss = peakRssTracker();
   try {
-    const { store, dataSource } = await createBenchStore(database.url, concurrency + 1);
-    const batches = Math.ceil(records / INGEST_BATCH_SIZE);
-    let next = 0;
-    let done = 0;
-    const started = process.hrtime.bigint();
-    const progress = setInterval(() => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      process.stdout.write(
-        `  ingest: ${done.toLocaleString()} / ${records.toLocaleString()} (${Math.round(done / seconds)} rec/s)\n`,
-      );
-    }, 10_000);
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        for (let batch = next++; batch < batches; batch = next++) {
-          const from = batch * INGEST_BATCH_SIZE;
-          const to = Math.min(records, from + INGEST_BATCH_SIZE);
-          const items = Array.from({ length: to - from }, (_, k) => syntheticRecord(from + k));
-          await store.ingest(items, { kind: 'sync', syncRunId: 'bench' });
-          done += items.length;
-        }
-      }),
-    );
-    clearInterval(progress);
-    const ingestSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const [counts] = (await dataSource.query(
-      `SELECT (SELECT count(*)::int FROM profile) AS profiles, (SELECT count(*)::int FROM source_record) AS sources,
-              (SELECT count(*)::int FROM profile_change) AS changes`,
-    )) as { profiles: number; sources: number; changes: number }[];
-    await dataSource.destroy();
-
+    const ingest = await ingestAll({ url: database.url, records, concurrency, processes });
+    const counts = await countRows(database.url);
     const copySeconds = await copyBaseline(database.url, records);
-    const peakRssMb = rss.stop();
+    const peakRssMb = Math.max(rss.stop(), ...ingest.peakRssMb);
+    const ingestSeconds = ingest.seconds;
     const recordsPerSecond = Math.round(records / ingestSeconds);
     const copyRowsPerSecond = Math.round(records / copySeconds);
     const copyRatio = Number((recordsPerSecond / copyRowsPerSecond).toFixed(3));
@@ -63,7 +37,7 @@ export async function run(args: string[]): Promise<void> {
       `ingest   ${records.toLocaleString()} records in ${ingestSeconds.toFixed(1)} s = ${recordsPerSecond.toLocaleString()} records/s`,
     );
     console.log(
-      `         batch ${INGEST_BATCH_SIZE}, ${concurrency} concurrent callers; ${counts.profiles} profiles, ${counts.sources} source records, ${counts.changes} change-log rows`,
+      `         batch ${INGEST_BATCH_SIZE}, ${processes} process(es) × ${concurrency} concurrent callers; ${counts.profiles} profiles, ${counts.sources} source records, ${counts.changes} change-log rows`,
     );
     console.log(
       `COPY     ${records.toLocaleString()} rows in ${copySeconds.toFixed(1)} s = ${copyRowsPerSecond.toLocaleString()} rows/s (one table, psql COPY FROM STDIN)`,
@@ -145,4 +119,88 @@ if (require.main === module) {
     console.error(error);
     process.exit(1);
   });
+}
+
+interface IngestRun {
+  seconds: number;
+  /** Peak RSS of each worker process. */
+  peakRssMb: number[];
+}
+
+/**
+ * Ingests the synthetic stream in `processes` forked worker processes, started with the
+ * worker's Node flags, each taking every `processes`-th batch. The clock starts once every
+ * worker is connected, so start-up (ts-node compiling, pool connecting) is not counted.
+ */
+async function ingestAll(options: Omit<IngestSlice, 'processIndex'>): Promise<IngestRun> {
+  const workers = Array.from({ length: options.processes }, (_, processIndex) =>
+    fork(
+      join(__dirname, 'ingest-worker-support.ts'),
+      [JSON.stringify({ ...options, processIndex })],
+      {
+        execArgv: [...WORKER_NODE_FLAGS, '-r', 'ts-node/register/transpile-only'],
+      },
+    ),
+  );
+  let done = 0;
+  let started = process.hrtime.bigint();
+  const progress = setInterval(() => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    process.stdout.write(
+      `  ingest: ${done.toLocaleString()} / ${options.records.toLocaleString()} (${Math.round(done / seconds)} rec/s)\n`,
+    );
+  }, 10_000);
+  try {
+    const ready = workers.map((worker) => nextMessage(worker, 'ready'));
+    const finished = workers.map((worker) => {
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.type !== 'ready') done += message.records;
+      });
+      return nextMessage(worker, 'done');
+    });
+    await Promise.all(ready);
+    started = process.hrtime.bigint();
+    for (const worker of workers) worker.send('start');
+    const results = await Promise.all(finished);
+    return {
+      seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      peakRssMb: results.map((result) => result.peakRssMb),
+    };
+  } finally {
+    clearInterval(progress);
+    for (const worker of workers) if (worker.exitCode === null) worker.kill();
+  }
+}
+
+/** Resolves with the worker's next message of that type; rejects if it exits first. */
+function nextMessage<T extends WorkerMessage['type']>(
+  worker: ChildProcess,
+  type: T,
+): Promise<Extract<WorkerMessage, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: WorkerMessage) => {
+      if (message.type !== type) return;
+      worker.off('exit', onExit);
+      worker.off('message', onMessage);
+      resolve(message as Extract<WorkerMessage, { type: T }>);
+    };
+    const onExit = (code: number | null) =>
+      reject(new Error(`ingest worker exited with ${code} before '${type}'`));
+    worker.on('message', onMessage);
+    worker.once('exit', onExit);
+  });
+}
+
+async function countRows(url: string) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ profiles: number; sources: number; changes: number }>(
+      `SELECT (SELECT count(*)::int FROM profile) AS profiles, (SELECT count(*)::int FROM source_record) AS sources,
+              (SELECT count(*)::int FROM profile_change) AS changes`,
+    );
+    return rows[0];
+  } finally {
+    await client.end();
+  }
 }

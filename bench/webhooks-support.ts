@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { shopifySignature } from '../connectors/shopify';
+import { WORKER_NODE_FLAGS } from '../src/app/worker-node-flags';
 import type { AppConfig } from '../src/config/app-config';
 import { ConnectionSecrets } from '../src/connections/connection-secrets';
 
@@ -48,11 +49,15 @@ export function spawnNode(script: string[], env: Record<string, string>): BenchP
 }
 
 /**
- * A Syncline process. `BENCH_SYNCLINE_NODE_ARGS` adds Node flags to it, for looking into one
+ * A Syncline process; a worker gets the worker Node flags, as `npm run start:worker` runs it.
+ * `BENCH_SYNCLINE_NODE_ARGS` adds Node flags, for looking into one
  * (`--cpu-prof --cpu-prof-dir=/tmp/profiles` writes a CPU profile when it stops).
  */
 export function spawnSyncline(env: Record<string, string>): BenchProcess {
-  const nodeArgs = (process.env.BENCH_SYNCLINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = [
+    ...(env.SYNCLINE_ROLE === 'worker' ? WORKER_NODE_FLAGS : []),
+    ...(process.env.BENCH_SYNCLINE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ];
   return spawnNode([...nodeArgs, '-r', 'ts-node/register/transpile-only', 'src/main.ts'], env);
 }
 
