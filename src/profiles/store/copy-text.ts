@@ -20,8 +20,3 @@ export function copyJson(value: unknown): string {
   const json = JSON.stringify(value);
   return json.includes('\\') ? json.replace(/\\/g, '\\\\') : json;
 }
-
-/** A bytea column from hex (`\x…`, whose backslash must itself be escaped). */
-export function copyHexBytes(hex: string): string {
-  return `\\\\x${hex}`;
-}

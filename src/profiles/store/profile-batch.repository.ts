@@ -6,7 +6,6 @@ import { sourceKey } from '../ingest/prepared-record';
 import { StoredProvenance } from '../survivorship/stored-provenance';
 import { BatchState, ProfileStatus } from './batch-state';
 import { SubmittingClient, copyRows } from './copy-from-stdin';
-import { copyHexBytes, copyJson, copyText } from './copy-text';
 import { queryRows } from '../../database/query-rows';
 import { executeForRows } from './sql-runner';
 import { WritePlan } from './write-plan';
@@ -191,22 +190,38 @@ export class ProfileBatchRepository {
       client,
       `COPY profile (id, status, merged_into, traits, provenance, created_at) FROM STDIN`,
       plan.newProfiles,
-      (p) =>
-        `${p.id}\t${p.status}\t${copyText(p.mergedInto)}\t${copyJson(p.traits)}\t${copyJson(p.provenance)}\t${p.createdAt}\n`,
+      (p, columns) =>
+        columns
+          .plain(p.id)
+          .plain(p.status)
+          .text(p.mergedInto)
+          .json(p.traits)
+          .json(p.provenance)
+          .plain(p.createdAt),
     );
     await copyRows(
       client,
       `COPY source_record (connection_id, external_id, profile_id, vendor_updated_at, observed_at,
                            content_hash, deleted, traits, identifiers, raw) FROM STDIN`,
       plan.newSources,
-      (s) =>
-        `${s.connectionId}\t${copyText(s.externalId)}\t${s.profileId}\t${s.updatedAt}\t${copyText(s.observedAt)}\t${copyHexBytes(s.hash)}\t${s.deleted ? 't' : 'f'}\t${copyJson(s.traits)}\t${copyJson(s.identifiers)}\t${copyJson(s.raw)}\n`,
+      (s, columns) =>
+        columns
+          .plain(s.connectionId)
+          .text(s.externalId)
+          .plain(s.profileId)
+          .plain(s.updatedAt)
+          .text(s.observedAt)
+          .hexBytes(s.hash)
+          .bool(s.deleted)
+          .json(s.traits)
+          .json(s.identifiers)
+          .json(s.raw),
     );
     await copyRows(
       client,
       `COPY profile_identifier (type, value, profile_id) FROM STDIN`,
       plan.newIdentifiers,
-      (i) => `${i.type}\t${copyText(i.value)}\t${i.profileId}\n`,
+      (i, columns) => columns.plain(i.type).text(i.value).plain(i.profileId),
     );
     await executeForRows(
       runner,
@@ -309,7 +324,7 @@ export async function insertChanges(
     (await runner.connect()) as SubmittingClient,
     `COPY profile_change (profile_id, kind, changes, cause) FROM STDIN`,
     changes,
-    (c) => `${c.profileId}\t${c.kind}\t${copyJson(c.changes)}\t${copyJson(c.cause)}\n`,
+    (c, columns) => columns.plain(c.profileId).plain(c.kind).json(c.changes).json(c.cause),
   );
 }
 

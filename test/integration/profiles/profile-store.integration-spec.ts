@@ -532,6 +532,33 @@ describe('ProfileStore.ingest (real PostgreSQL)', () => {
     });
   });
 
+  it('stores a batch whose rows and values are larger than one COPY message', async () => {
+    // 300 KB of multi-byte text in one payload, between rows that fill several 64 KB messages.
+    const big = '漢字 and text '.repeat(20_000);
+    const items = Array.from({ length: 300 }, (_, i) =>
+      buildIngestItem({
+        connectionId: crm,
+        externalId: `big-${i}`,
+        traits: { email: `big-${i}@acme.io`, company: `Acme-${'x'.repeat(i * 3)}` },
+        raw: { note: i === 150 ? big : `row ${i}` },
+      }),
+    );
+    const result = await app.store.ingest(items, SYNC);
+    expect(result.applied).toBe(300);
+    const rows = await app.env.sql<{ external_id: string; company: string; note: string }>(
+      `SELECT s.external_id, p.traits->>'company' AS company, s.raw->>'note' AS note
+         FROM source_record s JOIN profile p ON p.id = s.profile_id
+        WHERE s.connection_id = $1 AND s.external_id LIKE 'big-%'`,
+      [crm],
+    );
+    expect(rows).toHaveLength(300);
+    for (const row of rows) {
+      const i = Number(row.external_id.slice('big-'.length));
+      expect(row.company).toBe(`Acme-${'x'.repeat(i * 3)}`);
+      expect(row.note).toBe(i === 150 ? big : `row ${i}`);
+    }
+  });
+
   it('rejects a malformed item alone; the rest of its batch goes in', async () => {
     const good = buildIngestItem({
       connectionId: crm,
