@@ -19,7 +19,13 @@ export function diffTraits(before: CanonicalTraits, after: CanonicalTraits): Tra
   return changes;
 }
 
-/** Equal as stored JSON; most traits are equal strings, which need no serialising. */
+/**
+ * Equal as stored JSON. Most traits are strings, which need no serialising: equal ones are
+ * `===`, and a string's JSON (quoted) never equals another value's, which a new profile's
+ * trait against nothing (null) shows on every record.
+ */
 function sameValue(a: unknown, b: unknown): boolean {
-  return a === b || stableJson(a) === stableJson(b);
+  if (a === b) return true;
+  if (typeof a === 'string' || typeof b === 'string') return false;
+  return stableJson(a) === stableJson(b);
 }
