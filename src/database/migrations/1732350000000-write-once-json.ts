@@ -29,11 +29,9 @@ export class WriteOnceJson1732350000000 implements MigrationInterface {
   }
 }
 
+/** Values and defaults convert with the column (json and jsonb cast to each other). */
 async function alterTypes(queryRunner: QueryRunner, type: 'json' | 'jsonb'): Promise<void> {
-  // A column default is not converted with the column: take it off and put it back.
-  await queryRunner.query(`ALTER TABLE profile ALTER COLUMN provenance DROP DEFAULT`);
   for (const [table, column] of WRITE_ONCE_COLUMNS) {
     await queryRunner.query(`ALTER TABLE ${table} ALTER COLUMN ${column} TYPE ${type}`);
   }
-  await queryRunner.query(`ALTER TABLE profile ALTER COLUMN provenance SET DEFAULT '[]'::${type}`);
 }

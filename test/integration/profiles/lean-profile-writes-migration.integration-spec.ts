@@ -1,7 +1,7 @@
 import { DataSource, QueryRunner } from 'typeorm';
-import { loadMigrations } from '../../../src/database/migrations';
 import { LeanProfileWrites1732320000000 } from '../../../src/database/migrations/1732320000000-lean-profile-writes';
 import { readProvenance } from '../../../src/profiles/survivorship/stored-provenance';
+import { dataSourceMigratedBefore } from '../../support/migrated-before';
 import { createTestEnvironment, TestEnvironment } from '../../support/test-environment';
 
 const CRM = '0f3c8a52-0000-4000-8000-0000000000c1';
@@ -26,13 +26,7 @@ describe('migration 1732320000000 (lean profile writes) on existing data', () =>
 
   beforeAll(async () => {
     env = await createTestEnvironment({ migrate: false });
-    const earlier = loadMigrations().filter(
-      (Migration) => Number(/(\d{13})$/.exec(new Migration().name ?? '')?.[1]) < 1732320000000,
-    );
-    expect(earlier.length).toBeGreaterThan(0);
-    dataSource = new DataSource({ type: 'postgres', url: env.databaseUrl, migrations: earlier });
-    await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
+    dataSource = await dataSourceMigratedBefore(env.databaseUrl, 1732320000000);
     runner = dataSource.createQueryRunner();
     await runner.query(
       `INSERT INTO profile (id, status, traits, provenance, search_text)
