@@ -12,9 +12,9 @@ import { ChildProcess, fork, spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { WORKER_NODE_FLAGS } from '../src/app/worker-node-flags';
 import { INGEST_BATCH_SIZE, INGEST_CONCURRENCY } from '../src/profiles/ingest/ingest-job';
 import { createBenchDatabase, flag, peakRssTracker, syntheticRecord } from './ingest-support';
-import { WORKER_NODE_FLAGS } from '../src/app/worker-node-flags';
 import { IngestSlice, WorkerMessage } from './ingest-worker-support';
 
 export async function run(args: string[]): Promise<void> {
