@@ -188,30 +188,42 @@ export class ProfileBatchRepository {
     const client = (await runner.connect()) as SubmittingClient;
     await copyRows(
       client,
-      `COPY profile (id, status, merged_into, traits, provenance, created_at) FROM STDIN`,
+      'profile',
+      ['id', 'status', 'merged_into', 'traits', 'provenance', 'created_at'],
       plan.newProfiles,
       (p, columns) =>
         columns
-          .plain(p.id)
-          .plain(p.status)
-          .text(p.mergedInto)
-          .json(p.traits)
+          .uuid(p.id)
+          .text(p.status)
+          .uuid(p.mergedInto)
+          .jsonb(p.traits)
           .json(p.provenance)
-          .plain(p.createdAt),
+          .timestamptz(p.createdAt),
     );
     await copyRows(
       client,
-      `COPY source_record (connection_id, external_id, profile_id, vendor_updated_at, observed_at,
-                           content_hash, deleted, traits, identifiers, raw) FROM STDIN`,
+      'source_record',
+      [
+        'connection_id',
+        'external_id',
+        'profile_id',
+        'vendor_updated_at',
+        'observed_at',
+        'content_hash',
+        'deleted',
+        'traits',
+        'identifiers',
+        'raw',
+      ],
       plan.newSources,
       (s, columns) =>
         columns
-          .plain(s.connectionId)
+          .uuid(s.connectionId)
           .text(s.externalId)
-          .plain(s.profileId)
-          .plain(s.updatedAt)
-          .text(s.observedAt)
-          .hexBytes(s.hash)
+          .uuid(s.profileId)
+          .timestamptz(s.updatedAt)
+          .timestamptz(s.observedAt)
+          .byteaFromHex(s.hash)
           .bool(s.deleted)
           .json(s.traits)
           .json(s.identifiers)
@@ -219,9 +231,10 @@ export class ProfileBatchRepository {
     );
     await copyRows(
       client,
-      `COPY profile_identifier (type, value, profile_id) FROM STDIN`,
+      'profile_identifier',
+      ['type', 'value', 'profile_id'],
       plan.newIdentifiers,
-      (i, columns) => columns.plain(i.type).text(i.value).plain(i.profileId),
+      (i, columns) => columns.text(i.type).text(i.value).uuid(i.profileId),
     );
     await executeForRows(
       runner,
@@ -322,9 +335,10 @@ export async function insertChanges(
 ): Promise<void> {
   await copyRows(
     (await runner.connect()) as SubmittingClient,
-    `COPY profile_change (profile_id, kind, changes, cause) FROM STDIN`,
+    'profile_change',
+    ['profile_id', 'kind', 'changes', 'cause'],
     changes,
-    (c, columns) => columns.plain(c.profileId).plain(c.kind).json(c.changes).json(c.cause),
+    (c, columns) => columns.uuid(c.profileId).text(c.kind).json(c.changes).json(c.cause),
   );
 }
 
