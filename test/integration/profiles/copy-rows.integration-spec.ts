@@ -48,15 +48,7 @@ describe('copyRows (binary COPY, real PostgreSQL)', () => {
 
   const stored = async () =>
     (
-      await client.query<{
-        id: string | null;
-        name: string | null;
-        at: string | null;
-        doc: unknown;
-        docb: unknown;
-        hash: string;
-        flag: boolean;
-      }>(
+      await client.query<Row>(
         `SELECT id, name, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
                 doc, docb, encode(hash, 'hex') AS hash, flag
            FROM copied ORDER BY name NULLS LAST`,
