@@ -21,7 +21,7 @@ export interface SubmittingClient {
 export interface CopyRowWriter {
   uuid(value: string | null): CopyRowWriter;
   text(value: string | null | undefined): CopyRowWriter;
-  /** An ISO 8601 time (millisecond precision, as the store normalizes them), or null. */
+  /** A time as `toISOString` writes it (the store normalizes every time so), or null. */
   timestamptz(value: string | null | undefined): CopyRowWriter;
   /** A json value; null and undefined are SQL NULL. */
   json(value: unknown): CopyRowWriter;
@@ -72,6 +72,8 @@ const JSONB_VERSION = 1;
 /** PostgreSQL's timestamp epoch (2000-01-01T00:00:00Z) in Unix milliseconds. */
 const POSTGRES_EPOCH_MS = 946_684_800_000;
 const TWO_TO_32 = 2 ** 32;
+/** `Date.prototype.toISOString` output: UTC, milliseconds, six-digit years outside 0-9999. */
+const ISO_MILLISECONDS = /^(\d{4}|[+-]\d{6})-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 /** Hex digit value by character code, -1 for anything else. */
 const HEX_VALUE = new Int8Array(128).fill(-1);
 for (let digit = 0; digit < 16; digit += 1) {
@@ -137,7 +139,8 @@ class CopyEncoder implements CopyRowWriter {
 
   timestamptz(value: string | null | undefined): this {
     if (value === null || value === undefined) return this.null();
-    const ms = Date.parse(value);
+    // Only toISOString's own form: Date.parse would silently drop digits beyond milliseconds.
+    const ms = ISO_MILLISECONDS.test(value) ? Date.parse(value) : NaN;
     if (Number.isNaN(ms)) throw new Error(`not a time: ${value}`);
     const micros = (ms - POSTGRES_EPOCH_MS) * 1000;
     this.fieldLength(8);

@@ -130,6 +130,16 @@ describe('copyRows (binary COPY, real PostgreSQL)', () => {
     await expect(
       copyRows(client, 'copied', COLUMNS, [{ ...bad, id: null, at: 'yesterday' }], write),
     ).rejects.toThrow('not a time: yesterday');
+    // Finer than milliseconds would be cut silently by Date.parse: refused instead.
+    await expect(
+      copyRows(
+        client,
+        'copied',
+        COLUMNS,
+        [{ ...bad, id: null, at: '2024-05-01T10:00:00.123456Z' }],
+        write,
+      ),
+    ).rejects.toThrow('not a time: 2024-05-01T10:00:00.123456Z');
     expect((await client.query('SELECT count(*)::int AS n FROM copied')).rows).toEqual([{ n: 0 }]);
   });
 
