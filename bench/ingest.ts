@@ -179,14 +179,15 @@ async function ingestAll(options: Omit<IngestSlice, 'processIndex'>): Promise<In
     );
   }, 10_000);
   try {
-    const ready = workers.map((worker) => nextMessage(worker, 'ready'));
+    await Promise.all(workers.map((worker) => nextMessage(worker, 'ready')));
+    // Listened for only now: a worker that died before `ready` must not also leave a rejected
+    // `done` nobody awaits (which would end the bench before it drops its database).
     const finished = workers.map((worker) => {
       worker.on('message', (message: WorkerMessage) => {
         if (message.type !== 'ready') done += message.records;
       });
       return nextMessage(worker, 'done');
     });
-    await Promise.all(ready);
     started = process.hrtime.bigint();
     for (const worker of workers) worker.send('start');
     const results = await Promise.all(finished);
@@ -206,6 +207,14 @@ function nextMessage<T extends WorkerMessage['type']>(
   type: T,
 ): Promise<Extract<WorkerMessage, { type: T }>> {
   return new Promise((resolve, reject) => {
+    if (worker.exitCode !== null || worker.signalCode !== null) {
+      reject(
+        new Error(
+          `ingest worker had exited (${worker.exitCode ?? worker.signalCode}) before '${type}'`,
+        ),
+      );
+      return;
+    }
     const onMessage = (message: WorkerMessage) => {
       if (message.type !== type) return;
       worker.off('exit', onExit);
