@@ -1,4 +1,7 @@
 import { CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { installPhonePatternCache } from './phone-pattern-cache';
+
+installPhonePatternCache();
 
 /**
  * E.164 (`+14155550123`), or undefined when the number cannot be parsed. National numbers
