@@ -6,6 +6,7 @@
  * once its store is connected, starts on any message, reports progress, and ends with `done`
  * and its own peak RSS.
  */
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { INGEST_BATCH_SIZE } from '../src/profiles/ingest/ingest-job';
 import { createBenchStore, peakRssTracker, syntheticRecord } from './ingest-support';
 
@@ -20,7 +21,45 @@ export interface IngestSlice {
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'progress'; records: number }
-  | { type: 'done'; records: number; peakRssMb: number };
+  | { type: 'done'; records: number; peakRssMb: number; cpu: CpuSpent };
+
+/** What a worker process spent while ingesting: its CPU time, and the part V8's GC took. */
+export interface CpuSpent {
+  cpuMs: number;
+  /** Young-generation collections (scavenges), which copy every object still alive. */
+  scavengeMs: number;
+  /** Every other collection (mark-compact, incremental marking, weak callbacks). */
+  otherGcMs: number;
+}
+
+/**
+ * Starts counting CPU and GC time. GC pauses run on the main thread here (the workers'
+ * `--single-threaded-gc`), so they are part of the process's CPU time.
+ */
+function cpuMeter(): { stop(): CpuSpent } {
+  const start = process.cpuUsage();
+  const spent = { scavengeMs: 0, otherGcMs: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      // Node ≥ 16 puts a GC entry's kind in `detail` (the types only declare it for marks).
+      const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) spent.scavengeMs += entry.duration;
+      else spent.otherGcMs += entry.duration;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop: () => {
+      observer.disconnect();
+      const cpu = process.cpuUsage(start);
+      return {
+        cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        scavengeMs: Math.round(spent.scavengeMs),
+        otherGcMs: Math.round(spent.otherGcMs),
+      };
+    },
+  };
+}
 
 /** Connects a store for the slice; `run` ingests it, reporting each finished batch. */
 async function prepareSlice(slice: IngestSlice) {
@@ -52,6 +91,7 @@ async function main(): Promise<void> {
   const rss = peakRssTracker();
   const prepared = await prepareSlice(slice);
   process.once('message', async () => {
+    const cpu = cpuMeter();
     let done = 0;
     let reported = 0;
     await prepared.run((records) => {
@@ -61,8 +101,9 @@ async function main(): Promise<void> {
         reported = done;
       }
     });
+    const spent = cpu.stop();
     await prepared.close();
-    send({ type: 'done', records: done - reported, peakRssMb: rss.stop() });
+    send({ type: 'done', records: done - reported, peakRssMb: rss.stop(), cpu: spent });
     process.disconnect();
   });
   send({ type: 'ready' });

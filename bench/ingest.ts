@@ -16,7 +16,7 @@ import { Client } from 'pg';
 import { WORKER_NODE_FLAGS } from '../src/app/worker-node-flags';
 import { INGEST_BATCH_SIZE, INGEST_CONCURRENCY } from '../src/profiles/ingest/ingest-job';
 import { createBenchDatabase, flag, peakRssTracker, syntheticRecord } from './ingest-support';
-import { IngestSlice, WorkerMessage } from './ingest-worker-support';
+import { CpuSpent, IngestSlice, WorkerMessage } from './ingest-worker-support';
 
 export async function run(args: string[]): Promise<void> {
   const records = Number(flag(args, 'records', '1000000'));
@@ -44,6 +44,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       `         batch ${INGEST_BATCH_SIZE}, ${processes} process(es) × ${concurrency} concurrent callers; ${counts.profiles} profiles, ${counts.sources} source records, ${counts.changes} change-log rows`,
     );
+    console.log(`         ${workerCpuLine(ingest.cpu, records)}`);
     console.log(
       `COPY     ${records.toLocaleString()} rows in ${copySeconds.toFixed(1)} s = ${copyRowsPerSecond.toLocaleString()} rows/s (one table, psql COPY FROM STDIN; median of ${copyRuns.map((run) => `${run.toFixed(1)} s`).join(', ')})`,
     );
@@ -121,6 +122,17 @@ async function copyInto(url: string, table: string, records: number): Promise<nu
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
+/**
+ * The workers' CPU per record and the share V8's garbage collector took of it (PostgreSQL's
+ * CPU, on the same machine or not, is not in it).
+ */
+function workerCpuLine(cpu: CpuSpent[], records: number): string {
+  const total = (key: keyof CpuSpent) => cpu.reduce((sum, spent) => sum + spent[key], 0);
+  const cpuMs = total('cpuMs');
+  const percent = (ms: number) => `${Math.round((100 * ms) / cpuMs)} %`;
+  return `worker CPU ${((cpuMs * 1000) / records).toFixed(1)} µs/record (${cpu.map((spent) => `${(spent.cpuMs / 1000).toFixed(1)} s`).join(' + ')}); GC ${percent(total('scavengeMs'))} scavenges, ${percent(total('otherGcMs'))} other`;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -153,6 +165,8 @@ interface IngestRun {
   seconds: number;
   /** Peak RSS of each worker process. */
   peakRssMb: number[];
+  /** CPU each worker process spent ingesting. */
+  cpu: CpuSpent[];
 }
 
 /**
@@ -194,6 +208,7 @@ async function ingestAll(options: Omit<IngestSlice, 'processIndex'>): Promise<In
     return {
       seconds: Number(process.hrtime.bigint() - started) / 1e9,
       peakRssMb: results.map((result) => result.peakRssMb),
+      cpu: results.map((result) => result.cpu),
     };
   } finally {
     clearInterval(progress);
