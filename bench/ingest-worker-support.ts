@@ -6,7 +6,7 @@
  * once its store is connected, starts on any message, reports progress, and ends with `done`
  * and its own peak RSS.
  */
-import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { PerformanceEntry, PerformanceObserver, constants } from 'node:perf_hooks';
 import { INGEST_BATCH_SIZE } from '../src/profiles/ingest/ingest-job';
 import { createBenchStore, peakRssTracker, syntheticRecord } from './ingest-support';
 
@@ -39,17 +39,20 @@ export interface CpuSpent {
 function cpuMeter(): { stop(): CpuSpent } {
   const start = process.cpuUsage();
   const spent = { scavengeMs: 0, otherGcMs: 0 };
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
+  const tally = (entries: PerformanceEntry[]) => {
+    for (const entry of entries) {
       // Node ≥ 16 puts a GC entry's kind in `detail` (the types only declare it for marks).
       const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
       if (kind === constants.NODE_PERFORMANCE_GC_MINOR) spent.scavengeMs += entry.duration;
       else spent.otherGcMs += entry.duration;
     }
-  });
+  };
+  const observer = new PerformanceObserver((list) => tally(list.getEntries()));
   observer.observe({ entryTypes: ['gc'] });
   return {
     stop: () => {
+      // Entries are delivered asynchronously: count the ones not delivered yet too.
+      tally(observer.takeRecords());
       observer.disconnect();
       const cpu = process.cpuUsage(start);
       return {

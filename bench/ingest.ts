@@ -6,7 +6,8 @@
  * them), started with the worker's Node flags, each with C batches in flight (default
  * INGEST_CONCURRENCY, as one worker runs ingest jobs). Then loads the same records with plain
  * PostgreSQL COPY into one table on the same server (three times: the median counts), and
- * prints both rates and their ratio.
+ * prints both rates and their ratio, and the workers' CPU per record with the garbage
+ * collector's share of it.
  * Last line: {"bench":"ingest","records":N,"recordsPerSecond":…,"copyRowsPerSecond":…,"copyRatio":…,"peakRssMb":…}
  */
 import { ChildProcess, fork, spawn } from 'node:child_process';
