@@ -236,13 +236,16 @@ export class ProfileBatchRepository {
       plan.newIdentifiers,
       (i, columns) => columns.text(i.type).text(i.value).uuid(i.profileId),
     );
+    // The rows go in as `json`, not `jsonb`, where they fill `json` columns: `jsonb` would store
+    // a vendor payload with its keys reordered (as only updated sources would have them) and
+    // parse every document into a form the column does not keep.
     await executeForRows(
       runner,
       `UPDATE profile p
             SET status = r.status, merged_into = r.merged_into, traits = r.traits,
                 provenance = r.provenance, updated_at = now()
-           FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, status text, merged_into uuid, traits jsonb,
-                provenance jsonb)
+           FROM json_to_recordset($1::json) AS r(id uuid, status text, merged_into uuid, traits jsonb,
+                provenance json)
           WHERE p.id = r.id`,
       plan.updatedProfiles.map((p) => ({
         id: p.id,
@@ -273,9 +276,9 @@ export class ProfileBatchRepository {
                 content_hash = decode(r.hash, 'hex'),
                 deleted = r.deleted, traits = r.traits, identifiers = r.identifiers, raw = r.raw,
                 received_at = now()
-           FROM jsonb_to_recordset($1::jsonb) AS r(connection_id uuid, external_id text, profile_id uuid,
-                updated_at timestamptz, observed_at timestamptz, hash text, deleted boolean, traits jsonb,
-                identifiers jsonb, raw jsonb)
+           FROM json_to_recordset($1::json) AS r(connection_id uuid, external_id text, profile_id uuid,
+                updated_at timestamptz, observed_at timestamptz, hash text, deleted boolean, traits json,
+                identifiers json, raw json)
           WHERE s.connection_id = r.connection_id AND s.external_id = r.external_id`,
       plan.updatedSources.map(sourceJson),
     );

@@ -72,7 +72,7 @@ export class ProfileRecomputeRepository {
       `UPDATE profile p
           SET traits = r.traits, provenance = r.provenance, status = r.status, merged_into = NULL,
               updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, traits jsonb, provenance jsonb, status text)
+         FROM json_to_recordset($1::json) AS r(id uuid, traits jsonb, provenance json, status text)
         WHERE p.id = r.id`,
       [
         JSON.stringify(

@@ -10,14 +10,14 @@ export async function execute(
   return result.affected ?? 0;
 }
 
-/** Many rows as one JSON parameter, unpacked by `jsonb_to_recordset` on the server. */
+/** Many rows as one JSON parameter, unpacked by `json(b)_to_recordset` on the server. */
 export function asJsonRows(rows: readonly object[]): string {
   return JSON.stringify(rows);
 }
 
 /**
  * Runs one set-based statement over `rows`, passed as `$1` (a JSON array unpacked with
- * `jsonb_to_recordset`). No rows, no round trip. Returns the rows affected.
+ * `json(b)_to_recordset`). No rows, no round trip. Returns the rows affected.
  */
 export async function executeForRows(
   runner: QueryRunner,

@@ -532,6 +532,31 @@ describe('ProfileStore.ingest (real PostgreSQL)', () => {
     });
   });
 
+  it('keeps a vendor payload as the vendor sent it, when the source is created and when it is updated', async () => {
+    // Key order as a vendor sends it; `jsonb` would store it sorted (by length, then bytes).
+    const raw = (version: number) => ({ zeta: version, id: 'p-1', a: { yy: 1, b: [2, 1] } });
+    const rawText = async () =>
+      (
+        await app.env.sql<{ raw: string }>(
+          `SELECT raw::text AS raw FROM source_record WHERE connection_id = $1 AND external_id = 'payload-1'`,
+          [crm],
+        )
+      )[0].raw;
+    const version = (n: number, updatedAt: string) =>
+      buildIngestItem({
+        connectionId: crm,
+        externalId: 'payload-1',
+        updatedAt,
+        traits: { email: 'payload@acme.io', firstName: `Version ${n}` },
+        raw: raw(n),
+      });
+    await app.store.ingest([version(1, '2024-05-01T10:00:00.000Z')], SYNC);
+    expect(await rawText()).toBe(JSON.stringify(raw(1)));
+    const updated = await app.store.ingest([version(2, '2024-05-02T10:00:00.000Z')], SYNC);
+    expect(updated.applied).toBe(1);
+    expect(await rawText()).toBe(JSON.stringify(raw(2)));
+  });
+
   it('stores a batch whose rows and values are larger than one COPY message', async () => {
     // 300 KB of multi-byte text in one payload, between rows that fill several 64 KB messages.
     const big = '漢字 and text '.repeat(20_000);
