@@ -2,8 +2,9 @@
  * Helpers of `bench/webhooks.ts`: Syncline processes started as operators start them, a bare
  * Node HTTP server for the baseline, and signed Shopify deliveries.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { shopifySignature } from '../connectors/shopify';
@@ -115,6 +116,30 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * CPU time (user + system) a process has used so far, in ms, read from Linux's /proc;
+ * undefined elsewhere. On a shared VM requests per second swing with the neighbours' load;
+ * the CPU a process spends per request swings far less, so it compares builds better.
+ */
+export function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name, in parentheses, may hold spaces: count fields from after it. The
+    // first is the state (field 3 of proc(5)); utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond();
+  } catch {
+    return undefined;
+  }
+}
+
+let clockTicks: number | undefined;
+function clockTicksPerSecond(): number {
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  return clockTicks;
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -6,7 +6,9 @@
  * seconds over C connections, every request a new signed `customers/create` delivery (its own
  * customer and webhook id). Then runs a bare Node HTTP server under the same load for the
  * baseline, starts a worker process, waits for the inbox and the `webhooks` queue to drain,
- * and checks that every acknowledged delivery is in the profile store. Defaults: 10 s, 10 connections, 3 s
+ * and checks that every acknowledged delivery is in the profile store. It also prints the CPU
+ * the API process and the bare server each spent per request (Linux), which a noisy VM moves
+ * less than their rates. Defaults: 10 s, 10 connections, 3 s
  * warm-up, LOG_LEVEL=warn (`--log-level info` adds the access log line of every request).
  * Last line: {"bench":"webhooks","acceptedPerSecond":…,"p50Ms":…,"p99Ms":…,"bareRequestsPerSecond":…,"ratio":…,"lost":…}
  */
@@ -29,6 +31,7 @@ import {
   shopifyHeaders,
   sleep,
   spawnBareServer,
+  processCpuMs,
   spawnSyncline,
   waitForOutput,
   waitUntilReady,
@@ -75,7 +78,9 @@ export async function run(args: string[]): Promise<void> {
     const deliveries = new Deliveries(clientSecret);
     // Warm-up (JIT, connection cache, Redis scripts), then the measured run.
     await cannon(webhookUrl, warmup, connections, deliveries, accepted);
+    const apiCpu = cpuMeter(api);
     const result = await cannon(webhookUrl, duration, connections, deliveries, accepted);
+    const apiCpuMs = apiCpu.stop();
     const acceptedPerSecond = Math.round(result['2xx'] / result.duration);
     const p50Ms = result.latency.p50;
     const p99Ms = result.latency.p99;
@@ -91,7 +96,9 @@ export async function run(args: string[]): Promise<void> {
     const bareUrl = `http://127.0.0.1:${barePort}/webhooks/${connectionId}`;
     const baseline = new Deliveries(clientSecret, 1e9);
     await cannon(bareUrl, warmup, connections, baseline);
+    const bareCpu = cpuMeter(bare);
     const bareResult = await cannon(bareUrl, duration, connections, baseline);
+    const bareCpuMs = bareCpu.stop();
     await bare.stop();
     const bareRequestsPerSecond = Math.round(bareResult['2xx'] / bareResult.duration);
     const ratio = Number((acceptedPerSecond / bareRequestsPerSecond).toFixed(3));
@@ -113,6 +120,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(
       `  bare Node HTTP server: ${bareRequestsPerSecond.toLocaleString()} req/s (p50 ${bareResult.latency.p50} ms, p99 ${bareResult.latency.p99} ms); ratio ${ratio}`,
     );
+    console.log(`  ${cpuLine(apiCpuMs, result['2xx'], bareCpuMs, bareResult['2xx'])}`);
     console.log(
       `  worker drained ${queued.toLocaleString()} queued events in ${drainSeconds.toFixed(1)} s from its first job (${Math.round(queued / drainSeconds).toLocaleString()} events/s); ${failed} failed`,
     );
@@ -137,6 +145,33 @@ export async function run(args: string[]): Promise<void> {
     await deleteRedisKeys(redisUrl, queuePrefix);
     await database.drop();
   }
+}
+
+/** CPU a process spends from now until `stop` (ms), where the OS tells. */
+function cpuMeter(process: BenchProcess): { stop(): number | undefined } {
+  const pid = process.child.pid;
+  const start = processCpuMs(pid);
+  return {
+    stop: () => {
+      const end = processCpuMs(pid);
+      return start === undefined || end === undefined ? undefined : end - start;
+    },
+  };
+}
+
+/** CPU per answered request of the API process and of the bare server, and their ratio. */
+function cpuLine(
+  apiCpuMs: number | undefined,
+  accepted: number,
+  bareCpuMs: number | undefined,
+  bareAnswered: number,
+): string {
+  if (apiCpuMs === undefined || bareCpuMs === undefined || accepted === 0 || bareAnswered === 0) {
+    return 'CPU per request: not measured (needs /proc)';
+  }
+  const apiUs = (apiCpuMs * 1000) / accepted;
+  const bareUs = (bareCpuMs * 1000) / bareAnswered;
+  return `CPU per request: API process ${apiUs.toFixed(0)} µs per accepted delivery, bare server ${bareUs.toFixed(0)} µs (${(bareUs / apiUs).toFixed(3)} of the API's)`;
 }
 
 /** Signed deliveries, each a new customer (`i` counts up from `first`). */
