@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
 import { ConflictError, NotFoundError } from '../../common/errors/domain-error';
 import { Identifier } from '../identity/identifier';
-import { insertChanges } from '../store/profile-batch.repository';
+import { IdentityRaceError, insertChanges } from '../store/profile-batch.repository';
 import { ProfileRecomputeRepository } from '../store/profile-recompute.repository';
 import { queryRows } from '../../database/query-rows';
 import { inTransaction } from '../store/transaction';
@@ -33,10 +33,15 @@ interface MergeRecord {
   moved: MergeRow['moved'];
 }
 
+/** More lock rounds than this means the survivor keeps being merged under us: retry. */
+const MAX_LOCK_ROUNDS = 4;
+
 /**
  * Undoes a merge. Source records are kept, so each merged profile gets back the sources and
- * identifiers it brought (those still on the survivor) and all profiles are rebuilt from
- * their own records. Sources attached after the merge stay with the survivor.
+ * identifiers it brought from whoever holds them now — the survivor, or the profile the survivor
+ * has itself been merged into since, which stays merged — plus the identifiers that only its
+ * own records carry (added after the merge). The holder and the restored profiles are rebuilt
+ * from their own records. Sources attached after the merge stay with the holder.
  */
 @Injectable()
 export class ProfileSplitService {
@@ -57,11 +62,7 @@ export class ProfileSplitService {
     const merge = await this.findMerge(runner, profileId, options.mergeId);
     const survivorId = merge.survivor_id;
     const restored = merge.merged_ids;
-    await queryRows(
-      runner,
-      `SELECT id FROM profile WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-      [[survivorId, ...restored].sort()],
-    );
+    const holderId = await this.lockMerge(runner, merge);
     const [current] = await queryRows<{ split_at: Date | null }>(
       runner,
       `SELECT split_at FROM profile_merge WHERE id = $1`,
@@ -76,7 +77,7 @@ export class ProfileSplitService {
         `UPDATE source_record s SET profile_id = $1
            FROM unnest($2::uuid[], $3::text[]) AS q(connection_id, external_id)
           WHERE s.connection_id = q.connection_id AND s.external_id = q.external_id AND s.profile_id = $4`,
-        [mergedId, moved.sources.map((s) => s[0]), moved.sources.map((s) => s[1]), survivorId],
+        [mergedId, moved.sources.map((s) => s[0]), moved.sources.map((s) => s[1]), holderId],
       );
       await queryRows(
         runner,
@@ -87,19 +88,12 @@ export class ProfileSplitService {
           mergedId,
           moved.identifiers.map((i) => i.type),
           moved.identifiers.map((i) => i.value),
-          survivorId,
+          holderId,
         ],
       );
     }
-    // Profiles that had been merged into a restored profile redirect to it again.
-    await queryRows(
-      runner,
-      `UPDATE profile p SET merged_into = m.survivor_id
-         FROM profile_merge m
-        WHERE m.survivor_id = ANY($1::uuid[]) AND m.split_at IS NULL AND p.id = ANY(m.merged_ids)
-          AND p.merged_into = $2`,
-      [restored, survivorId],
-    );
+    await this.reclaimCarriedIdentifiers(runner, holderId, restored);
+    await this.redirectAbsorbed(runner, restored);
 
     let blockedIdentifier: Identifier | null = null;
     if (options.blockIdentifier && merge.identifier_type !== 'external') {
@@ -118,7 +112,8 @@ export class ProfileSplitService {
       ]);
     }
 
-    const rebuilt = await this.recompute.recompute(runner, [survivorId, ...restored]);
+    // The survivor itself is not rebuilt when it was merged since: it holds nothing and stays merged.
+    const rebuilt = await this.recompute.recompute(runner, [holderId, ...restored]);
     await queryRows(
       runner,
       `UPDATE profile_merge SET split_at = now(), split_by = $2 WHERE id = $1`,
@@ -130,13 +125,95 @@ export class ProfileSplitService {
       kind: 'split',
       changes: {
         mergeId: merge.id,
-        ...(profile.id === survivorId ? { restoredIds: restored } : {}),
+        ...(profile.id === holderId ? { restoredIds: restored } : {}),
         traits: profile.changes,
       },
       cause,
     }));
     await insertChanges(runner, changes);
     return { mergeId: merge.id, survivorId, restoredIds: restored, blockedIdentifier };
+  }
+
+  /**
+   * Locks the merge's profiles and the one holding what the merge moved: the survivor, or the
+   * profile it was merged into since (followed to the end, should an older store hold a chain of
+   * redirects). Ingest only merges profiles it has locked, so once the holder is locked and
+   * still not merged, it stays the holder until commit.
+   */
+  private async lockMerge(runner: QueryRunner, merge: MergeRecord): Promise<string> {
+    const locked = new Set<string>();
+    let wanted = [merge.survivor_id, ...merge.merged_ids];
+    for (let round = 0; round < MAX_LOCK_ROUNDS; round += 1) {
+      await queryRows(
+        runner,
+        `SELECT id FROM profile WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+        [[...wanted].sort()],
+      );
+      for (const id of wanted) locked.add(id);
+      const [holder] = await queryRows<{ id: string }>(
+        runner,
+        `WITH RECURSIVE hop(id, merged_into) AS (
+           SELECT id, merged_into FROM profile WHERE id = $1
+           UNION
+           SELECT p.id, p.merged_into FROM profile p JOIN hop ON p.id = hop.merged_into
+         )
+         SELECT id FROM hop WHERE merged_into IS NULL`,
+        [merge.survivor_id],
+      );
+      if (!holder)
+        throw new NotFoundError(`Survivor ${merge.survivor_id} of merge ${merge.id} not found`);
+      if (locked.has(holder.id)) return holder.id;
+      wanted = [holder.id];
+    }
+    throw new IdentityRaceError('the survivor kept being merged while locking');
+  }
+
+  /**
+   * Identifiers the holder owns that only the restored profiles' own records carry — added by
+   * an update after the merge, so the merge row does not list them — go back with the records.
+   * Left on the holder, the next version of such a record would merge the profiles again.
+   */
+  private async reclaimCarriedIdentifiers(
+    runner: QueryRunner,
+    holderId: string,
+    restored: string[],
+  ): Promise<void> {
+    await queryRows(
+      runner,
+      `UPDATE profile_identifier i SET profile_id = c.profile_id
+         FROM (SELECT DISTINCT ON (e->>'type', e->>'value') s.profile_id, e->>'type' AS type,
+                      e->>'value' AS value
+                 FROM source_record s, json_array_elements(s.identifiers) e
+                WHERE s.profile_id = ANY($2::uuid[])
+                ORDER BY e->>'type', e->>'value', s.profile_id) c
+        WHERE i.profile_id = $1 AND i.type = c.type AND i.value = c.value
+          AND NOT EXISTS (
+                SELECT 1 FROM source_record s, json_array_elements(s.identifiers) e
+                 WHERE s.profile_id = $1 AND e->>'type' = i.type AND e->>'value' = i.value)`,
+      [holderId, restored],
+    );
+  }
+
+  /**
+   * Profiles absorbed by a restored profile through merges not split (directly or further
+   * down) redirect to it again: they point at the holder, as redirects name the final survivor.
+   */
+  private async redirectAbsorbed(runner: QueryRunner, restored: string[]): Promise<void> {
+    await queryRows(
+      runner,
+      `WITH RECURSIVE absorbed(id, root) AS (
+         SELECT r, r FROM unnest($1::uuid[]) AS r
+         UNION
+         SELECT merged.id, a.root
+           FROM absorbed a
+           JOIN profile_merge m ON m.survivor_id = a.id AND m.split_at IS NULL
+           CROSS JOIN unnest(m.merged_ids) AS merged(id)
+       )
+       UPDATE profile p SET merged_into = a.root, updated_at = now()
+         FROM absorbed a
+        WHERE p.id = a.id AND p.id <> a.root AND p.status = 'merged'`,
+      [restored],
+    );
   }
 
   private async findMerge(

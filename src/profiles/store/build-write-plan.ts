@@ -114,6 +114,8 @@ export function buildWritePlan({
       ),
     );
     for (const mergedId of merge.mergedIds) {
+      // The change log tells each merge as it happened; the redirect names the final survivor
+      // (resolution settled it), so profiles that pointed at this one skip every hop at once.
       merged.push(
         change(
           mergedId,
@@ -122,7 +124,8 @@ export function buildWritePlan({
           merge.cause,
         ),
       );
-      plan.redirects.push({ from: mergedId, to: merge.survivorId });
+      const finalSurvivor = (state.profiles.get(mergedId) as ProfileState).mergedInto as string;
+      plan.redirects.push({ from: mergedId, to: finalSurvivor });
     }
   }
   plan.changes = [...created, ...merged, ...updated];

@@ -255,6 +255,8 @@ export class ProfileBatchRepository {
         provenance: p.provenance,
       })),
     );
+    // One statement updates each row once, so it follows one hop: each `to` is already a final
+    // survivor (see WritePlan.redirects), never an id this statement redirects away.
     await executeForRows(
       runner,
       `UPDATE profile p SET merged_into = r."to", updated_at = now()

@@ -17,7 +17,9 @@ export interface RecomputedProfile extends ComputedTraits {
 
 /**
  * Rebuilds locked profiles from their own source records (survivorship) and saves them. Used
- * by split, which moves sources between profiles outside the ingest path.
+ * by split, which moves sources between profiles outside the ingest path. Every profile given
+ * ends up not merged (its redirect is cleared): pass only profiles that hold their records — a
+ * split's restored profiles and the one they come back from — never one that stays merged.
  */
 @Injectable()
 export class ProfileRecomputeRepository {

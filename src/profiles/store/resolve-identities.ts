@@ -63,6 +63,7 @@ export function resolveIdentities(
 ): Resolution {
   const resolver = new Resolver(state, rules, options);
   for (const record of records) resolver.resolve(record);
+  resolver.settleRedirects();
   return resolver.result;
 }
 
@@ -84,6 +85,8 @@ class Resolver {
   /** profile id → identifierKeys / sourceKeys it holds: keeps every check O(profile size). */
   private readonly identifiersByProfile = new Map<string, Set<string>>();
   private readonly sourcesByProfile = new Map<string, Set<string>>();
+  /** Profiles this batch merged, in merge order. */
+  private readonly mergedByBatch: ProfileState[] = [];
 
   constructor(
     private readonly state: BatchState,
@@ -227,6 +230,7 @@ class Resolver {
     for (const profile of merged) {
       profile.status = 'merged';
       profile.mergedInto = survivor.id;
+      this.mergedByBatch.push(profile);
       this.result.touched.add(profile.id);
       // Records that touched the merged profile earlier in the batch now belong to the survivor.
       const earlier = this.result.recordsFor.get(profile.id) ?? [];
@@ -251,6 +255,21 @@ class Resolver {
     });
     this.result.stats.profilesMerged += merged.length;
     return true;
+  }
+
+  /**
+   * Points every profile merged by this batch at its final survivor. A later record can merge
+   * a survivor into an older profile (C into B, then B into A): the redirect of C must then name
+   * A, because readers (export, erase, outbound) follow one hop, and `merged_into` naming a
+   * profile that is itself merged would be a chain. Survivors are always older than what they
+   * absorb, so following the hops ends.
+   */
+  settleRedirects(): void {
+    for (const profile of this.mergedByBatch) {
+      let target = this.profile(profile.mergedInto as string);
+      while (target.status === 'merged') target = this.profile(target.mergedInto as string);
+      profile.mergedInto = target.id;
+    }
   }
 
   /** The record identifier that pointed at a merged profile: "why" of the merge. */

@@ -77,7 +77,10 @@ export interface ConflictRow {
 export interface WritePlan {
   newProfiles: ProfileRow[];
   updatedProfiles: ProfileRow[];
-  /** mergedId → survivorId: profiles that redirected to a merged id now redirect to its survivor. */
+  /**
+   * mergedId → its final survivor (never a merged profile): profiles that redirected to a merged
+   * id now redirect to that survivor, in one statement, so no redirect chain is left.
+   */
   redirects: { from: string; to: string }[];
   newSources: SourceRow[];
   updatedSources: SourceRow[];

@@ -64,6 +64,8 @@ describe('convergence under concurrent ingest (property-based, real PostgreSQL)'
           expect(actual.length).toBe(expected.length);
           expect(actual).toEqual(expected);
           expect(await duplicatedIdentifiers(concurrent)).toEqual([]);
+          expect(await redirectChains(serial)).toEqual([]);
+          expect(await redirectChains(concurrent)).toEqual([]);
           // Not vacuous: the workload really merged profiles and really raced.
           const [stats] = await concurrent.env.sql<{ merges: number; profiles: number }>(
             `SELECT (SELECT count(*)::int FROM profile_merge) AS merges,
@@ -119,6 +121,13 @@ async function duplicatedIdentifiers(app: ProfilesTestApp): Promise<unknown[]> {
     UNION ALL
     SELECT NULL, i.value FROM profile_identifier i LEFT JOIN profile p ON p.id = i.profile_id
      WHERE p.id IS NULL OR p.status = 'merged'`);
+}
+
+/** Merged profiles redirecting to a profile that is itself merged: readers follow one hop. */
+async function redirectChains(app: ProfilesTestApp): Promise<unknown[]> {
+  return app.env.sql(
+    `SELECT p.id FROM profile p JOIN profile t ON t.id = p.merged_into WHERE t.status = 'merged'`,
+  );
 }
 
 export type { IngestItem };
