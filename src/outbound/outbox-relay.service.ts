@@ -90,10 +90,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         .filter((change) => change.kind === 'erased')
         .flatMap((change) => [change.profileId, ...change.mergedIds]);
       const held = erasedIds.length > 0 ? await this.outbox.heldBy(runner, erasedIds) : [];
-      await this.queue.addBulk([
-        ...pushJobs(changes, destinations),
-        ...eraseJobs(held, destinations),
-      ]);
+      await this.queue.addBulk([...pushJobs(changes, destinations), ...eraseJobs(held)]);
       const last = changes[changes.length - 1];
       await this.outbox.savePosition(runner, { tx: last.tx, seq: last.seq });
       await runner.commitTransaction();
@@ -133,18 +130,15 @@ function pushJobs(changes: OutboxChange[], destinations: Destination[]) {
   );
 }
 
-function eraseJobs(
-  held: { connectionId: string; profileId: string }[],
-  destinations: Destination[],
-) {
-  const propagating = new Set(
-    destinations.filter((destination) => destination.propagateErase).map((d) => d.id),
-  );
-  return held
-    .filter((entry) => propagating.has(entry.connectionId))
-    .map((entry) => ({
-      name: OutboundJobName.Erase,
-      data: entry,
-      opts: { jobId: `erase-${entry.connectionId}-${entry.profileId}` } satisfies JobsOptions,
-    }));
+/**
+ * One erase job for every destination holding an erased person, whatever its settings now:
+ * the propagator deletes the person there or, where it must not (propagation off, connection
+ * disabled or pull-only, no erase in the connector), drops what we kept about them.
+ */
+function eraseJobs(held: { connectionId: string; profileId: string }[]) {
+  return held.map((entry) => ({
+    name: OutboundJobName.Erase,
+    data: entry,
+    opts: { jobId: `erase-${entry.connectionId}-${entry.profileId}` } satisfies JobsOptions,
+  }));
 }

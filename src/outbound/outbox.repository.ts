@@ -14,7 +14,6 @@ export interface OutboxChange {
 export interface Destination {
   id: string;
   connector: string;
-  propagateErase: boolean;
 }
 
 /** The relay's reads of the change log and its position, inside the relay's transaction. */
@@ -36,25 +35,36 @@ export class OutboxRepository {
 
   /**
    * The oldest transaction id still running in this database (as xid8), or the next id to be
-   * assigned when none is. Every change committed from now on comes from a transaction at or
-   * above it. Scoped to this database (not the cluster-wide snapshot horizon), so a long
+   * assigned when none is older. Every change committed from now on comes from a transaction
+   * at or above it. Scoped to this database (not the cluster-wide snapshot xmin), so a long
    * transaction in another database on the same server does not hold outbound back.
    *
-   * Must run as its own statement before `changesAfter`: that statement's snapshot is then
-   * taken after every transaction below the horizon had finished, so it sees all their rows.
+   * `next` is the snapshot's xmax (the latest finished id + 1), not the next id handed out:
+   * transactions that took their ids after the latest commit run with ids at or above it, so
+   * the horizon is the lower of the two. Rows of those transactions are not read yet, which
+   * keeps one whose id is below a later commit's from being passed over.
+   *
+   * Must run as its own statement before `changesAfter`, and before anything else in the
+   * transaction reads pg_stat_activity (it is read once per transaction): the snapshot here
+   * is taken before the running ids are read, and `changesAfter`'s after every transaction
+   * below the horizon had finished, so it sees all their rows.
    */
   async horizon(runner: QueryRunner): Promise<string> {
     const [row] = await queryRows<{ horizon: string }>(
       runner,
-      // backend_xid is a 32-bit xid; it is widened to xid8 against the next xid's epoch.
+      // backend_xid is a 32-bit xid; it is widened to xid8 by its signed distance from the
+      // next id's low 32 bits (running ids are within 2^31 of it), so an id just above `next`
+      // or across an epoch boundary lands where it belongs.
       `WITH next AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::numeric AS xid),
             running AS (
-              SELECT min(next.xid - ((next.xid % 4294967296) - a.backend_xid::text::numeric
-                                     + 4294967296) % 4294967296) AS xid
+              SELECT min(next.xid
+                         + mod(a.backend_xid::text::numeric - mod(next.xid, 4294967296)
+                               + 6442450944, 4294967296)
+                         - 2147483648) AS xid
               FROM pg_stat_activity a, next
               WHERE a.datname = current_database() AND a.backend_xid IS NOT NULL
                 AND a.pid <> pg_backend_pid())
-       SELECT coalesce(running.xid, next.xid)::text AS horizon FROM next, running`,
+       SELECT least(next.xid, running.xid)::text AS horizon FROM next, running`,
     );
     return row.horizon;
   }
@@ -101,19 +111,17 @@ export class OutboxRepository {
 
   /** Enabled connections that receive profiles. */
   async destinations(runner: QueryRunner): Promise<Destination[]> {
-    const rows = await queryRows<{ id: string; connector: string; propagate_erase: boolean }>(
+    return queryRows<Destination>(
       runner,
-      `SELECT id, connector, propagate_erase FROM connection
+      `SELECT id, connector FROM connection
        WHERE enabled AND direction IN ('push', 'both') ORDER BY id`,
     );
-    return rows.map((row) => ({
-      id: row.id,
-      connector: row.connector,
-      propagateErase: row.propagate_erase,
-    }));
   }
 
-  /** Destinations holding a person (push state) among `profileIds`, for erase propagation. */
+  /**
+   * Connections holding a person (push state) among `profileIds`, for erase propagation:
+   * every one, enabled or not, so that what we kept about the person goes too.
+   */
   async heldBy(
     runner: QueryRunner,
     profileIds: string[],

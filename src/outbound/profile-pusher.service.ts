@@ -1,9 +1,11 @@
 import { chunk } from '../common/collections/chunk';
 import { Injectable, Logger } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
 import { ConnectorRegistry } from '../connector-registry/connector-registry';
 import type { Connector, VendorFields, WriteItem } from '../connector-sdk/connector.types';
 import { ConnectionsService } from '../connections/connections.service';
 import { stableJson } from '../profiles/ingest/stable-json';
+import { ErasePropagator } from './erase-propagator.service';
 import { changedFields, effectiveMapping, mapTraits } from './field-mapping';
 import {
   HeldRecord,
@@ -34,6 +36,7 @@ export class ProfilePusher {
     private readonly connections: ConnectionsService,
     private readonly registry: ConnectorRegistry,
     private readonly states: PushStateRepository,
+    private readonly eraser: ErasePropagator,
   ) {}
 
   async push(connectionId: string, profileIds: string[]): Promise<Map<string, PushOutcome>> {
@@ -66,15 +69,25 @@ export class ProfilePusher {
         targets.set(profile.id, profile);
       }
     }
-    const held = await this.states.heldRecords(connectionId, survivorIds);
     const states = await this.states.states(connectionId, survivorIds);
+    const held = await this.states.heldRecords(
+      connectionId,
+      survivorIds.map((id) => ({ profileId: id, externalId: states.get(id)?.externalId ?? null })),
+    );
 
     const writes: WriteItem[] = [];
     const bases = new Map<string, VendorFields>();
     const unchanged: PushStateWrite[] = [];
     const survivorOutcome = new Map<string, PushOutcome>();
+    // Profiles erased while a push of them was under way (see `eraseAfterRace`).
+    const erased = new Set<string>();
     for (const id of survivorIds) {
       const profile = targets.get(id);
+      if (!profile && states.has(id)) {
+        // Gone, yet still held here: an earlier push's erase did not finish. Finish it.
+        erased.add(id);
+        continue;
+      }
       if (!profile || profile.status !== 'active') {
         survivorOutcome.set(id, { kind: 'skipped', reason: 'profile is not active' });
         continue;
@@ -108,7 +121,7 @@ export class ProfilePusher {
       bases.set(id, { ...base, ...wanted });
       writes.push({ profileId: id, externalId, fields: wanted, changed, held: base });
     }
-    await this.states.save(connectionId, unchanged);
+    for (const id of await this.states.save(connectionId, unchanged)) erased.add(id);
 
     for (const batch of chunk(writes, connector.manifest.writeBatchSize ?? 1)) {
       const results = await this.write(connector, opened, batch);
@@ -148,13 +161,34 @@ export class ProfilePusher {
           pushedAt: null,
         });
       }
-      await this.states.save(connectionId, saved);
+      for (const id of await this.states.save(connectionId, saved)) erased.add(id);
+    }
+    for (const id of erased) {
+      survivorOutcome.set(id, await this.eraseAfterRace(connectionId, id));
     }
 
     for (const id of profileIds) {
       outcomes.set(id, survivorOutcome.get(survivorOf(id)) ?? { kind: 'unchanged' });
     }
     return outcomes;
+  }
+
+  /**
+   * A profile erased while it was pushed: the erase found no state here yet (or deleted the
+   * person before our write re-created them), so the write may have put the person back at the
+   * destination. Deletes them there (or forgets them where erases are not propagated) like
+   * the erase job would have. A failure retries the push job, which comes back here.
+   */
+  private async eraseAfterRace(connectionId: string, profileId: string): Promise<PushOutcome> {
+    try {
+      await this.eraser.erase(connectionId, profileId);
+      return { kind: 'skipped', reason: 'profile was erased' };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return error instanceof UnrecoverableError
+        ? { kind: 'rejected', error: message }
+        : { kind: 'retry', error: message };
+    }
   }
 
   private async write(

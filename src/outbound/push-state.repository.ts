@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { VendorFields } from '../connector-sdk/connector.types';
 import type { CanonicalTraits } from '../profiles/canonical/canonical-traits';
-import { queryRowsOn } from '../database/query-rows';
+import { queryRows, queryRowsOn } from '../database/query-rows';
 
 /** What a destination holds for one profile, as far as Syncline knows. */
 export interface PushState {
@@ -55,7 +55,15 @@ export class PushStateRepository {
     }));
   }
 
-  async heldRecords(connectionId: string, profileIds: string[]): Promise<Map<string, HeldRecord>> {
+  /**
+   * The record each profile's write will go to, as the connection last sent it: the one with
+   * the external id we write to when that is known, else the latest live one. A base taken
+   * from another of the person's records there would diff against values that record holds.
+   */
+  async heldRecords(
+    connectionId: string,
+    targets: { profileId: string; externalId: string | null }[],
+  ): Promise<Map<string, HeldRecord>> {
     const rows = await queryRowsOn<{
       profile_id: string;
       external_id: string;
@@ -63,11 +71,17 @@ export class PushStateRepository {
       received_at: Date;
     }>(
       this.db,
-      `SELECT DISTINCT ON (profile_id) profile_id, external_id, traits, received_at
-       FROM source_record
-       WHERE connection_id = $1 AND profile_id = ANY($2::uuid[]) AND NOT deleted
-       ORDER BY profile_id, received_at DESC`,
-      [connectionId, profileIds],
+      `SELECT DISTINCT ON (r.profile_id) r.profile_id, r.external_id, r.traits, r.received_at
+       FROM unnest($2::uuid[], $3::text[]) AS t (profile_id, external_id)
+       JOIN source_record r ON r.connection_id = $1 AND r.profile_id = t.profile_id
+         AND (t.external_id IS NULL OR r.external_id = t.external_id)
+       WHERE NOT r.deleted
+       ORDER BY r.profile_id, r.received_at DESC`,
+      [
+        connectionId,
+        targets.map((target) => target.profileId),
+        targets.map((target) => target.externalId),
+      ],
     );
     return new Map(
       rows.map((row) => [
@@ -101,33 +115,52 @@ export class PushStateRepository {
     return rows.map((row) => ({ ...toPushState(row), connectionId: row.connection_id }));
   }
 
-  async save(connectionId: string, states: PushStateWrite[]): Promise<void> {
-    if (states.length === 0) return;
-    await this.db.query(
-      `INSERT INTO push_state (connection_id, profile_id, external_id, fields, status, error,
-                               pushed_at, attempted_at)
-       SELECT $1, s.profile_id, s.external_id, s.fields, s.status, s.error, s.pushed_at, now()
-       FROM jsonb_to_recordset($2::jsonb) AS s (profile_id uuid, external_id text, fields jsonb,
-                                                status text, error text, pushed_at timestamptz)
-       ON CONFLICT (connection_id, profile_id) DO UPDATE SET
-         external_id = coalesce(excluded.external_id, push_state.external_id),
-         fields = excluded.fields, status = excluded.status, error = excluded.error,
-         pushed_at = coalesce(excluded.pushed_at, push_state.pushed_at),
-         attempted_at = now()`,
-      [
-        connectionId,
-        JSON.stringify(
-          states.map((state) => ({
-            profile_id: state.profileId,
-            external_id: state.externalId,
-            fields: state.fields,
-            status: state.status,
-            error: state.error,
-            pushed_at: state.pushedAt?.toISOString() ?? null,
-          })),
-        ),
-      ],
-    );
+  /**
+   * Records what the destination now holds.
+   *
+   * @returns the profiles among them that no longer exist: erased while they were pushed.
+   * Their state is kept (it says whom to delete at the destination); the caller must erase
+   * them there. The profile rows are locked (FOR KEY SHARE) until the state is in, so an erase
+   * either came first and shows here, or waits and then finds the state through the relay.
+   */
+  async save(connectionId: string, states: PushStateWrite[]): Promise<string[]> {
+    if (states.length === 0) return [];
+    const ids = states.map((state) => state.profileId);
+    return this.db.transaction(async (manager) => {
+      const runner = manager.queryRunner!;
+      const live = await queryRows<{ id: string }>(
+        runner,
+        `SELECT id FROM profile WHERE id = ANY($1::uuid[]) ORDER BY id FOR KEY SHARE`,
+        [ids],
+      );
+      await runner.query(
+        `INSERT INTO push_state (connection_id, profile_id, external_id, fields, status, error,
+                                 pushed_at, attempted_at)
+         SELECT $1, s.profile_id, s.external_id, s.fields, s.status, s.error, s.pushed_at, now()
+         FROM jsonb_to_recordset($2::jsonb) AS s (profile_id uuid, external_id text, fields jsonb,
+                                                  status text, error text, pushed_at timestamptz)
+         ON CONFLICT (connection_id, profile_id) DO UPDATE SET
+           external_id = coalesce(excluded.external_id, push_state.external_id),
+           fields = excluded.fields, status = excluded.status, error = excluded.error,
+           pushed_at = coalesce(excluded.pushed_at, push_state.pushed_at),
+           attempted_at = now()`,
+        [
+          connectionId,
+          JSON.stringify(
+            states.map((state) => ({
+              profile_id: state.profileId,
+              external_id: state.externalId,
+              fields: state.fields,
+              status: state.status,
+              error: state.error,
+              pushed_at: state.pushedAt?.toISOString() ?? null,
+            })),
+          ),
+        ],
+      );
+      const liveIds = new Set(live.map((row) => row.id));
+      return ids.filter((id) => !liveIds.has(id));
+    });
   }
 
   async state(connectionId: string, profileId: string): Promise<PushState | null> {
