@@ -5,14 +5,14 @@ import {
   SourceRecordEntity,
 } from '../entities';
 import { ProfileChangeDto, ProfileMergeDto } from './dto/profile-history.dto';
-import type { ProfileSummaryRow, PushStatusRow } from './profile-read.repository';
+import type { ExportedPushRow, ProfileSummaryRow, PushStatusRow } from './profile-read.repository';
 import {
   IdentityConflictDto,
   ProfileSummaryDto,
   PushStatusDto,
   SourceRecordDto,
 } from './dto/profile.dto';
-import { ExportedSourceRecordDto } from './dto/profile-export.dto';
+import { ExportedPushDto, ExportedSourceRecordDto } from './dto/profile-export.dto';
 
 /** Entity → response DTO mappers, one per shape. */
 export function presentSummary(profile: ProfileSummaryRow): ProfileSummaryDto {
@@ -87,4 +87,8 @@ export function presentPush(push: PushStatusRow): PushStatusDto {
     lastAttemptAt: push.lastAttemptAt.toISOString(),
     error: push.error,
   };
+}
+
+export function presentExportedPush(push: ExportedPushRow): ExportedPushDto {
+  return { ...presentPush(push), profileId: push.profileId, fields: push.fields };
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { InvalidInputError, NotFoundError } from '../../common/errors/domain-error';
 import { isUuid } from '../../common/ids/is-uuid';
-import { KeysetPosition, decodeCursor, encodeCursor, toPage } from '../../common/pagination/cursor';
+import { decodeCursor, encodeCursor, toPage } from '../../common/pagination/cursor';
 import { normalizeEmail } from '../identity/normalize-email';
 import { normalizePhone } from '../identity/normalize-phone';
 import { readProvenance } from '../survivorship/stored-provenance';
@@ -13,6 +13,7 @@ import { ProfileSearchQueryDto } from './dto/profile-search-query.dto';
 import {
   presentChange,
   presentConflict,
+  presentExportedPush,
   presentExportedSource,
   presentMerge,
   presentPush,
@@ -36,7 +37,7 @@ export class ProfileQueryService {
       source: query.externalId === undefined ? undefined : externalRef(query.externalId),
       text: query.q,
       limit: query.limit,
-      after: keysetAfter(query.cursor),
+      after: decodeCursor(query.cursor),
     });
     return toPage(rows, query.limit, presentSummary);
   }
@@ -67,7 +68,7 @@ export class ProfileQueryService {
   async history(id: string, limit: number, cursor?: string): Promise<ProfileHistoryDto> {
     const profile = await this.reads.findProfile(id);
     if (!profile) throw new NotFoundError(`Profile ${id} not found`);
-    const after = decodeCursor(cursor);
+    const after = decodeCursor(cursor, isChangeSeq);
     const [changes, merges] = await Promise.all([
       this.reads.changesOf([id], limit, after?.id),
       this.reads.mergesOf(id),
@@ -78,26 +79,26 @@ export class ProfileQueryService {
       data: visible.map(presentChange),
       nextCursor:
         changes.length > limit && last
-          ? encodeCursor({ createdAt: last.createdAt, id: String(last.seq) })
+          ? encodeCursor({ at: last.createdAt.toISOString(), id: String(last.seq) })
           : null,
       merges: merges.map(presentMerge),
     };
   }
 
   async export(id: string): Promise<ProfileExportDto> {
-    const requested = await this.reads.findProfile(id);
-    if (!requested) throw new NotFoundError(`Profile ${id} not found`);
-    const survivorId = requested.mergedInto ?? requested.id;
-    const survivor = survivorId === id ? requested : await this.reads.findProfile(survivorId);
-    if (!survivor) throw new NotFoundError(`Profile ${id} not found`);
-    const ids = [survivorId, ...(await this.reads.mergedInto(survivorId))];
+    const ids = await this.reads.redirectFamily(id);
+    const [survivorId] = ids;
+    if (survivorId === undefined) throw new NotFoundError(`Profile ${id} not found`);
     const profiles = await Promise.all(ids.map((profileId) => this.reads.findProfile(profileId)));
-    const [identifiers, sources, conflicts, changes, merges] = await Promise.all([
+    const survivor = profiles[0];
+    if (!survivor) throw new NotFoundError(`Profile ${id} not found`);
+    const [identifiers, sources, conflicts, changes, merges, pushes] = await Promise.all([
       this.reads.identifiersOf(ids),
       this.reads.sourcesOf(ids, true),
       this.reads.conflictsOf(ids),
       this.reads.changesOf(ids),
-      this.reads.mergesOf(survivorId),
+      this.reads.mergesOfAny(ids),
+      this.reads.exportedPushesOf(ids),
     ]);
     return {
       exportedAt: new Date().toISOString(),
@@ -111,6 +112,7 @@ export class ProfileQueryService {
       merges: merges.map(presentMerge),
       conflicts: conflicts.map(presentConflict),
       changes: changes.map(presentChange),
+      pushes: pushes.map(presentExportedPush),
     };
   }
 
@@ -137,11 +139,11 @@ function externalRef(input: string): { connectionId: string; externalId: string 
   return { connectionId, externalId: input.slice(separator + 1) };
 }
 
-/** A cursor's position; its id goes into a uuid comparison, so it must be one. */
-function keysetAfter(cursor: string | undefined): KeysetPosition | undefined {
-  const after = decodeCursor(cursor);
-  if (after && !isUuid(after.id)) throw invalid('cursor', 'is not a cursor returned by this API');
-  return after;
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+/** The change log is paged on `seq` alone, a positive bigint: nothing else reaches SQL. */
+function isChangeSeq(id: string): boolean {
+  return /^[1-9]\d{0,18}$/.test(id) && BigInt(id) <= MAX_BIGINT;
 }
 
 function invalid(field: string, message: string): InvalidInputError {

@@ -9,6 +9,8 @@ import {
   ProfileMergeEntity,
   SourceRecordEntity,
 } from '../entities';
+import type { Positioned } from '../../common/pagination/cursor';
+import { KeysetRow, withPositions } from '../../common/pagination/keyset-query';
 import { ProfileSearch, profileSearchSql } from './profile-search-sql';
 
 /** What a search returns per profile: the fields of a summary. */
@@ -27,6 +29,15 @@ export interface PushStatusRow {
   lastAttemptAt: Date;
   error: string | null;
 }
+
+/** A push state as export shows it: which profile id it is kept under, and the fields pushed. */
+export interface ExportedPushRow extends PushStatusRow {
+  profileId: string;
+  fields: Record<string, unknown>;
+}
+
+/** Bounds the walk up a redirect chain, in case old data holds a loop. */
+const MAX_REDIRECT_HOPS = 32;
 
 /** Read-side queries for the profile API; writes go through ProfileStore and friends. */
 @Injectable()
@@ -48,9 +59,10 @@ export class ProfileReadRepository {
   }
 
   /** See profileSearchSql: one round trip, no query builder, on the path clients call most. */
-  search(search: ProfileSearch): Promise<ProfileSummaryRow[]> {
+  async search(search: ProfileSearch): Promise<Positioned<ProfileSummaryRow>[]> {
     const { sql, params } = profileSearchSql(search);
-    return this.profiles.query(sql, params) as Promise<ProfileSummaryRow[]>;
+    const rows = (await this.profiles.query(sql, params)) as (ProfileSummaryRow & KeysetRow)[];
+    return withPositions(rows, (row) => row);
   }
 
   identifiersOf(profileIds: string[]): Promise<ProfileIdentifierEntity[]> {
@@ -92,6 +104,27 @@ export class ProfileReadRepository {
     ) as Promise<PushStatusRow[]>;
   }
 
+  /** Every destination holding the person under any of these ids, with the fields it was sent. */
+  exportedPushesOf(profileIds: string[]): Promise<ExportedPushRow[]> {
+    return this.profiles.query(
+      `SELECT p.profile_id AS "profileId", p.connection_id AS "connectionId",
+              c.name AS "connectionName", p.status, p.external_id AS "externalId", p.fields,
+              p.pushed_at AS "lastPushedAt", p.attempted_at AS "lastAttemptAt", p.error
+       FROM push_state p JOIN connection c ON c.id = p.connection_id
+       WHERE p.profile_id = ANY($1::uuid[]) ORDER BY c.name, p.profile_id`,
+      [profileIds],
+    ) as Promise<ExportedPushRow[]>;
+  }
+
+  /** Merges any of these profiles took part in, as survivor or merged. */
+  mergesOfAny(profileIds: string[]): Promise<ProfileMergeEntity[]> {
+    return this.merges
+      .createQueryBuilder('m')
+      .where('m.survivor_id = ANY(:ids) OR m.merged_ids && :ids::uuid[]', { ids: profileIds })
+      .orderBy('m.created_at', 'ASC')
+      .getMany();
+  }
+
   mergesOf(profileId: string): Promise<ProfileMergeEntity[]> {
     return this.merges
       .createQueryBuilder('m')
@@ -115,12 +148,27 @@ export class ProfileReadRepository {
     return query.getMany();
   }
 
-  /** Ids merged into the profile (redirect stubs). */
-  async mergedInto(profileId: string): Promise<string[]> {
-    const rows = await this.profiles.find({
-      where: { mergedInto: profileId },
-      select: { id: true },
-    });
+  /**
+   * The profile an id resolves to and every stub redirecting to it, directly or through other
+   * stubs (chains left by old data), root first; empty when the id does not exist.
+   */
+  async redirectFamily(profileId: string): Promise<string[]> {
+    const rows = (await this.profiles.query(
+      `WITH RECURSIVE root (id, merged_into, hops) AS (
+         SELECT id, merged_into, 0 FROM profile WHERE id = $1
+         UNION ALL
+         SELECT p.id, p.merged_into, r.hops + 1 FROM profile p JOIN root r ON p.id = r.merged_into
+          WHERE r.hops < ${MAX_REDIRECT_HOPS}
+       ),
+       -- Below a root (merged_into null) every profile has one parent: a tree, no loop.
+       family (id, depth) AS (
+         SELECT id, 0 FROM root WHERE merged_into IS NULL
+         UNION ALL
+         SELECT p.id, f.depth + 1 FROM profile p JOIN family f ON p.merged_into = f.id
+       )
+       SELECT id FROM family ORDER BY depth, id`,
+      [profileId],
+    )) as { id: string }[];
     return rows.map((row) => row.id);
   }
 }

@@ -1,4 +1,5 @@
 import { KeysetPosition } from '../../common/pagination/cursor';
+import { KEYSET_AT, keysetTimestampSql } from '../../common/pagination/keyset-query';
 
 export interface ProfileSearch {
   /** Normalized email identifier. */
@@ -65,11 +66,12 @@ export function profileSearchSql(search: ProfileSearch): { sql: string; params: 
   }
   if (search.after) {
     where.push(
-      `(p.created_at, p.id) > (${param(search.after.createdAt)}::timestamptz, ${param(search.after.id)}::uuid)`,
+      `(p.created_at, p.id) > (${param(search.after.at)}::timestamptz, ${param(search.after.id)}::uuid)`,
     );
   }
   return {
-    sql: `SELECT p.id, p.status, p.traits, p.created_at AS "createdAt", p.updated_at AS "updatedAt"
+    sql: `SELECT p.id, p.status, p.traits, p.created_at AS "createdAt", p.updated_at AS "updatedAt",
+                 ${keysetTimestampSql('p.created_at')} AS ${KEYSET_AT}
             FROM profile p
            WHERE ${where.join('\n             AND ')}
            ORDER BY p.created_at, p.id

@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Req,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -30,6 +20,7 @@ import { ProfileHistoryDto } from './dto/profile-history.dto';
 import { ProfileDetailDto, ProfilePageDto, ProvenanceEntryDto } from './dto/profile.dto';
 import { ProfileSearchQueryDto } from './dto/profile-search-query.dto';
 import { ProfileQueryService } from './profile-query.service';
+import { UuidParam } from '../../common/ids/uuid-param';
 
 @ApiTags('profiles')
 @ApiBearerAuth()
@@ -65,7 +56,7 @@ export class ProfilesController {
   })
   @ApiOkResponse({ type: ProfileDetailDto })
   @ApiNotFoundResponse({ description: 'No such profile (or it was erased).' })
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<ProfileDetailDto> {
+  get(@UuidParam('id') id: string): Promise<ProfileDetailDto> {
     return this.queries.get(id);
   }
 
@@ -73,10 +64,7 @@ export class ProfilesController {
   @ApiOperation({ summary: 'The change log of a profile (cursor-paginated) and its merges' })
   @ApiOkResponse({ type: ProfileHistoryDto })
   @ApiNotFoundResponse()
-  history(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Query() query: ListQueryDto,
-  ): Promise<ProfileHistoryDto> {
+  history(@UuidParam('id') id: string, @Query() query: ListQueryDto): Promise<ProfileHistoryDto> {
     return this.queries.history(id, query.limit, query.cursor);
   }
 
@@ -89,7 +77,7 @@ export class ProfilesController {
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'The profile has no merge left to split.' })
   split(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Body() body: SplitProfileDto,
     @Req() request: AuthenticatedRequest,
   ): Promise<SplitResultDto> {
@@ -106,7 +94,7 @@ export class ProfilesController {
   @ApiOkResponse({ type: EraseResultDto })
   @ApiNotFoundResponse()
   erase(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Req() request: AuthenticatedRequest,
   ): Promise<EraseResultDto> {
     return this.erasures.erase(id, request.principal?.tokenId);
@@ -117,7 +105,7 @@ export class ProfilesController {
   @ApiOperation({ summary: 'Everything held about the person, including raw vendor payloads' })
   @ApiOkResponse({ type: ProfileExportDto })
   @ApiNotFoundResponse()
-  export(@Param('id', new ParseUUIDPipe()) id: string): Promise<ProfileExportDto> {
+  export(@UuidParam('id') id: string): Promise<ProfileExportDto> {
     return this.queries.export(id);
   }
 }

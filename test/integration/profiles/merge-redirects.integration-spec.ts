@@ -25,13 +25,7 @@ describe('merge redirects and splits of merged survivors (real PostgreSQL)', () 
     app.env.sql(
       `SELECT p.id FROM profile p JOIN profile t ON t.id = p.merged_into WHERE t.status = 'merged'`,
     );
-  const ownerOf = async (value: string) =>
-    (
-      await app.env.sql<{ profile_id: string }>(
-        `SELECT profile_id FROM profile_identifier WHERE value = $1`,
-        [value],
-      )
-    )[0]?.profile_id;
+  const ownerOf = (value: string) => app.ownerOf(value);
   const row = async (id: string) =>
     (
       await app.env.sql<{ status: string; merged_into: string | null }>(

@@ -38,13 +38,7 @@ describe('merge + split round trip, erase and export (real PostgreSQL)', () => {
     );
     return { profile, identifiers, sources };
   };
-  const ownerOf = async (value: string) =>
-    (
-      await app.env.sql<{ profile_id: string }>(
-        `SELECT profile_id FROM profile_identifier WHERE value = $1`,
-        [value],
-      )
-    )[0]?.profile_id;
+  const ownerOf = (value: string) => app.ownerOf(value);
 
   it('split restores the merged profile exactly and can block the linking identifier', async () => {
     await app.store.ingest(

@@ -12,6 +12,8 @@ export interface ProfilesTestApp {
   module: TestingModule;
   store: ProfileStore;
   dataSource: DataSource;
+  /** The profile that owns an identifier value (email or phone), if any. */
+  ownerOf(value: string): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,13 @@ export async function createProfilesTestApp(): Promise<ProfilesTestApp> {
     module,
     store: module.get(ProfileStore),
     dataSource: module.get(DataSource),
+    ownerOf: async (value) =>
+      (
+        await env.sql<{ profile_id: string }>(
+          `SELECT profile_id FROM profile_identifier WHERE value = $1`,
+          [value],
+        )
+      )[0]?.profile_id,
     close: async () => {
       await module.close();
       await env.teardown();

@@ -4,6 +4,7 @@ import {
   IdentityConflictDto,
   IdentifierDto,
   ProfileSummaryDto,
+  PushStatusDto,
   SourceRecordDto,
 } from './profile.dto';
 
@@ -15,6 +16,20 @@ export class ExportedSourceRecordDto extends SourceRecordDto {
     description: 'The vendor payload as received.',
   })
   raw!: unknown;
+}
+
+export class ExportedPushDto extends PushStatusDto {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The profile id the destination knows the person by (the profile or a merged id).',
+  })
+  profileId!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The vendor fields as last written to the destination.',
+  })
+  fields!: Record<string, unknown>;
 }
 
 /** Everything Syncline holds about one person (data-subject access request). */
@@ -31,4 +46,9 @@ export class ProfileExportDto {
   @ApiProperty({ type: [ProfileMergeDto] }) merges!: ProfileMergeDto[];
   @ApiProperty({ type: [IdentityConflictDto] }) conflicts!: IdentityConflictDto[];
   @ApiProperty({ type: [ProfileChangeDto] }) changes!: ProfileChangeDto[];
+  @ApiProperty({
+    type: [ExportedPushDto],
+    description: 'Destinations that were sent the person, with what they were sent.',
+  })
+  pushes!: ExportedPushDto[];
 }
