@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import type { KeysetPosition } from '../common/pagination/cursor';
+import type { KeysetPosition, Positioned } from '../common/pagination/cursor';
 import { keysetPage } from '../common/pagination/keyset-query';
 import { ApiTokenEntity, TokenRole } from './api-token.entity';
 
@@ -19,8 +19,8 @@ export class ApiTokenRepository {
     return this.tokens.findOne({ where: { tokenHash } });
   }
 
-  list(limit: number, after?: KeysetPosition): Promise<ApiTokenEntity[]> {
-    return keysetPage(this.tokens.createQueryBuilder('t'), limit, after).getMany();
+  list(limit: number, after?: KeysetPosition): Promise<Positioned<ApiTokenEntity>[]> {
+    return keysetPage(this.tokens.createQueryBuilder('t'), limit, after);
   }
 
   async delete(id: string): Promise<boolean> {

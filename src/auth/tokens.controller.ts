@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -20,6 +10,7 @@ import { ListQueryDto } from '../common/pagination/list-query.dto';
 import { AdminOnly, ProtectedApi } from './auth.decorators';
 import { CreatedTokenDto, CreateTokenDto, TokenPageDto } from './dto/token.dto';
 import { TokensService } from './tokens.service';
+import { UuidParam } from '../common/ids/uuid-param';
 
 @ApiTags('tokens')
 @ProtectedApi()
@@ -46,7 +37,7 @@ export class TokensController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API token' })
   @ApiNoContentResponse()
-  async revoke(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  async revoke(@UuidParam('id') id: string): Promise<void> {
     await this.tokens.revoke(id);
   }
 }

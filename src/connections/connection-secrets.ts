@@ -58,6 +58,27 @@ export class ConnectionSecrets {
     );
   }
 
+  /**
+   * Opens every value the configured keys can, and names the others: what a credentials PATCH
+   * may keep, and what it must enter again, after a key was lost.
+   */
+  openReadable(
+    connectionId: string,
+    sealed: Record<string, string>,
+  ): { opened: Record<string, string>; unreadable: string[] } {
+    const opened: Record<string, string> = {};
+    const unreadable: string[] = [];
+    for (const [field, value] of Object.entries(sealed)) {
+      try {
+        opened[field] = this.box.open(value, aad(connectionId, field));
+      } catch (error) {
+        if (!(error instanceof SecretBoxError)) throw error;
+        unreadable.push(field);
+      }
+    }
+    return { opened, unreadable };
+  }
+
   /** Fields sealed under a previous key, to be re-sealed on the next write. */
   staleFields(sealed: Record<string, string>): string[] {
     return Object.entries(sealed)

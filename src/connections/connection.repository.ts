@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { ConflictError } from '../common/errors/domain-error';
-import type { KeysetPosition } from '../common/pagination/cursor';
+import type { KeysetPosition, Positioned } from '../common/pagination/cursor';
 import { keysetPage } from '../common/pagination/keyset-query';
 import { ConnectionEntity } from './connection.entity';
 
@@ -18,10 +18,14 @@ export class ConnectionRepository {
     return this.connections.findOne({ where: { id } });
   }
 
-  list(limit: number, after?: KeysetPosition, connector?: string): Promise<ConnectionEntity[]> {
+  list(
+    limit: number,
+    after?: KeysetPosition,
+    connector?: string,
+  ): Promise<Positioned<ConnectionEntity>[]> {
     const query = this.connections.createQueryBuilder('c');
     if (connector) query.where('c.connector = :connector', { connector });
-    return keysetPage(query, limit, after).getMany();
+    return keysetPage(query, limit, after);
   }
 
   listAll(): Promise<ConnectionEntity[]> {

@@ -1,16 +1,7 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Query,
-} from '@nestjs/common';
-import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -23,6 +14,7 @@ import { ConnectionsService } from './connections.service';
 import { CheckResultDto, ConnectionDto, ConnectionPageDto } from './dto/connection.dto';
 import { CreateConnectionDto, UpdateConnectionDto } from './dto/connection-input.dto';
 import { ListConnectionsQueryDto } from './dto/list-connections-query.dto';
+import { UuidParam } from '../common/ids/uuid-param';
 
 @ApiTags('connections')
 @ProtectedApi()
@@ -48,7 +40,7 @@ export class ConnectionsController {
   @ApiOperation({ summary: 'Get a connection' })
   @ApiOkResponse({ type: ConnectionDto })
   @ApiNotFoundResponse()
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<ConnectionDto> {
+  get(@UuidParam('id') id: string): Promise<ConnectionDto> {
     return this.connections.get(id);
   }
 
@@ -56,14 +48,19 @@ export class ConnectionsController {
   @ApiOperation({
     summary: 'Update a connection',
     description:
-      '`config`, `mapping` and `schedule` are replaced as given; `credentials` are merged into the stored ones (null removes a field).',
+      '`config`, `mapping` and `schedule` are replaced as given; `credentials` are merged into the stored ones (null removes a field). ' +
+      'A change of the API host (`config.baseUrl`, a shop domain, a subdomain…) needs every credential entered again in the same request.',
   })
   @ApiOkResponse({ type: ConnectionDto })
+  @ApiBadRequestResponse({
+    description:
+      'A field is invalid, the API host changes without the credentials entered again (`credentials`), or a stored credential no longer opens and is not entered again (`credentials.<field>`).',
+  })
   @ApiNotFoundResponse()
-  update(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Body() body: UpdateConnectionDto,
-  ): Promise<ConnectionDto> {
+  @ApiConflictResponse({
+    description: 'The connector is not installed: `config` and `credentials` cannot be changed.',
+  })
+  update(@UuidParam('id') id: string, @Body() body: UpdateConnectionDto): Promise<ConnectionDto> {
     return this.connections.update(id, body);
   }
 
@@ -72,16 +69,20 @@ export class ConnectionsController {
   @ApiOperation({ summary: 'Delete a connection' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse()
-  async remove(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  async remove(@UuidParam('id') id: string): Promise<void> {
     await this.connections.remove(id);
   }
 
   @Post(':id/check')
   @HttpCode(200)
-  @ApiOperation({ summary: "Test the connection's credentials against the vendor" })
+  @ApiOperation({
+    summary: "Test the connection's credentials against the vendor",
+    description:
+      '`ok: false` with the reason when the vendor refuses them, they cannot be opened, or the connector is not installed.',
+  })
   @ApiOkResponse({ type: CheckResultDto })
   @ApiNotFoundResponse()
-  check(@Param('id', new ParseUUIDPipe()) id: string): Promise<CheckResultDto> {
+  check(@UuidParam('id') id: string): Promise<CheckResultDto> {
     return this.connections.check(id);
   }
 }

@@ -5,8 +5,10 @@ import { FieldProblem, InvalidInputError, NotFoundError } from '../common/errors
 import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
 import { ConnectorRegistry } from '../connector-registry/connector-registry';
 import { ConnectorRuntime } from '../connector-registry/connector-runtime';
-import type { CheckResult, ConnectorContext } from '../connector-sdk/connector.types';
+import type { CheckResult, Connector, ConnectorContext } from '../connector-sdk/connector.types';
 import { ConnectionEntity } from './connection.entity';
+import { credentialsOrigin } from './connection-endpoint';
+import { ConnectorNotInstalledError } from './connection-errors';
 import { ConnectionEvents } from './connection-events';
 import { validateMapping } from './connection-mapping';
 import { ConnectionRepository } from './connection.repository';
@@ -75,13 +77,19 @@ export class ConnectionsService {
 
   async update(id: string, patch: UpdateConnectionDto): Promise<ConnectionDto> {
     const current = await this.require(id);
-    const credentials = patch.credentials
-      ? mergeCredentials(this.openIfReadable(id, current.credentials) ?? {}, patch.credentials)
-      : undefined;
+    const connector = this.installed(current);
+    if (!connector && (patch.config !== undefined || patch.credentials !== undefined)) {
+      // Nothing could validate them, nor tell where the credentials would be sent.
+      throw new ConnectorNotInstalledError(id, current.connector);
+    }
+    const stored = this.secrets.openReadable(id, current.credentials);
+    const credentials = patch.credentials ? patchCredentials(stored, patch.credentials) : undefined;
     // After a SECRETS_KEY rotation, any write re-seals values still under a previous key.
     const reseal =
-      !credentials && this.secrets.staleFields(current.credentials).length > 0
-        ? this.openIfReadable(id, current.credentials)
+      !credentials &&
+      stored.unreadable.length === 0 &&
+      this.secrets.staleFields(current.credentials).length > 0
+        ? stored.opened
         : undefined;
     this.validate(current.connector, {
       config: patch.config,
@@ -89,6 +97,13 @@ export class ConnectionsService {
       schedule: patch.schedule,
       mapping: patch.mapping,
     });
+    if (connector) {
+      requireCredentialsForNewOrigin(connector, current, stored.opened, {
+        config: patch.config,
+        credentials: patch.credentials,
+        merged: credentials,
+      });
+    }
     if (patch.name !== undefined) current.name = patch.name;
     if (patch.config !== undefined) current.config = patch.config;
     const toSeal = credentials ?? reseal;
@@ -118,33 +133,23 @@ export class ConnectionsService {
     return connection;
   }
 
-  /**
-   * The stored credentials, or undefined when no configured key opens them: a PATCH that
-   * enters every credential again then repairs the connection (validation names any required
-   * one still missing), and other edits leave them as they are.
-   */
-  private openIfReadable(
-    id: string,
-    sealed: Record<string, string>,
-  ): Record<string, string> | undefined {
-    try {
-      return this.secrets.open(id, sealed);
-    } catch (error) {
-      if (!(error instanceof UnreadableCredentialsError)) throw error;
-      return undefined;
-    }
-  }
-
   /** Asks the vendor whether the stored credentials work. */
   async check(id: string): Promise<CheckResult> {
+    const connection = await this.require(id);
+    const connector = this.installed(connection);
+    if (!connector) {
+      return {
+        ok: false,
+        message: new ConnectorNotInstalledError(id, connection.connector).message,
+      };
+    }
     let opened: OpenedConnection;
     try {
-      opened = await this.open(id);
+      opened = { connection, credentials: this.secrets.open(id, connection.credentials) };
     } catch (error) {
       if (error instanceof UnreadableCredentialsError) return { ok: false, message: error.message };
       throw error;
     }
-    const connector = this.registry.get(opened.connection.connector);
     if (!connector.check) {
       return { ok: true, message: `${connector.manifest.displayName} has no credential check` };
     }
@@ -159,6 +164,18 @@ export class ConnectionsService {
   async open(id: string): Promise<OpenedConnection> {
     const opened = await this.openIfExists(id);
     if (!opened) throw new NotFoundError(`No connection with id ${id}`);
+    return opened;
+  }
+
+  /**
+   * Like `open`, for starting work on the connection now (a sync).
+   * @throws ConnectorNotInstalledError (409) when its connector is not installed.
+   */
+  async openInstalled(id: string): Promise<OpenedConnection> {
+    const opened = await this.open(id);
+    if (!this.installed(opened.connection)) {
+      throw new ConnectorNotInstalledError(id, opened.connection.connector);
+    }
     return opened;
   }
 
@@ -192,6 +209,13 @@ export class ConnectionsService {
       },
       { signal },
     );
+  }
+
+  /** The connection's connector, or undefined when it is not installed (any more). */
+  private installed(connection: ConnectionEntity): Connector | undefined {
+    return this.registry.has(connection.connector)
+      ? this.registry.get(connection.connector)
+      : undefined;
   }
 
   private async require(id: string): Promise<ConnectionEntity> {
@@ -231,10 +255,11 @@ export class ConnectionsService {
     if (problems.length > 0) throw new InvalidInputError(problems);
   }
 
+  /** A connection whose connector is not installed is shown too, so it can be found and deleted. */
   private present(connection: ConnectionEntity): ConnectionDto {
-    const manifest = this.registry.get(connection.connector).manifest;
+    const manifest = this.installed(connection)?.manifest;
     const credentialFields = new Set([
-      ...Object.keys(manifest.credentialsSchema.properties),
+      ...Object.keys(manifest?.credentialsSchema.properties ?? {}),
       ...Object.keys(connection.credentials),
     ]);
     return {
@@ -251,13 +276,72 @@ export class ConnectionsService {
       priority: connection.priority,
       propagateErase: connection.propagateErase,
       mapping: connection.mapping,
-      webhookUrl: manifest.capabilities.includes('webhooks')
+      connectorInstalled: manifest !== undefined,
+      webhookUrl: manifest?.capabilities.includes('webhooks')
         ? `${this.config.publicUrl ?? ''}/webhooks/${connection.id}`
         : null,
       createdAt: connection.createdAt.toISOString(),
       updatedAt: connection.updatedAt.toISOString(),
     };
   }
+}
+
+/**
+ * The stored credentials with a PATCH laid over them. A stored value that no configured key
+ * opens cannot be kept: the PATCH must enter it again (or remove it), or it would be lost.
+ */
+function patchCredentials(
+  stored: { opened: Record<string, string>; unreadable: string[] },
+  patch: Record<string, string | null>,
+): Record<string, string> {
+  const lost = stored.unreadable.filter((field) => patch[field] === undefined);
+  if (lost.length > 0) {
+    throw new InvalidInputError(
+      lost.map((field) => ({
+        field: `credentials.${field}`,
+        message:
+          'the stored value cannot be opened with the configured keys: enter it again in this PATCH (or null to remove it)',
+      })),
+    );
+  }
+  return mergeCredentials(stored.opened, patch);
+}
+
+/**
+ * Stored credentials only ever go to the host they were entered for. A PATCH that points the
+ * connection at another origin (config.baseUrl, a shop domain, a subdomain, another API key's
+ * data centre…) must enter every stored credential again; otherwise any admin token could
+ * send the stored secrets to a host of its choosing (e.g. with a check).
+ */
+function requireCredentialsForNewOrigin(
+  connector: Connector,
+  current: ConnectionEntity,
+  opened: Record<string, string>,
+  patch: {
+    config?: Record<string, unknown>;
+    credentials?: Record<string, string | null>;
+    merged?: Record<string, string>;
+  },
+): void {
+  const before = credentialsOrigin(connector, current.config, opened);
+  const after = credentialsOrigin(
+    connector,
+    patch.config ?? current.config,
+    patch.merged ?? opened,
+  );
+  if (before === after) return;
+  const kept = Object.keys(current.credentials).filter(
+    (field) => patch.credentials?.[field] === undefined,
+  );
+  if (kept.length === 0) return;
+  throw new InvalidInputError([
+    {
+      field: 'credentials',
+      message:
+        `must be entered again (${kept.join(', ')}) in the same PATCH, because the API host changes ` +
+        `from ${before ?? 'none'} to ${after ?? 'none'}: stored credentials are never sent to a new host`,
+    },
+  ]);
 }
 
 function mergeCredentials(

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { KeysetPosition } from '../common/pagination/cursor';
+import type { KeysetPosition, Positioned } from '../common/pagination/cursor';
+import {
+  KEYSET_AT,
+  KeysetRow,
+  keysetTimestampSql,
+  withPositions,
+} from '../common/pagination/keyset-query';
 import { queryRowsOn } from '../database/query-rows';
 import type { DeadLetter, NewDeadLetter } from './dead-letter';
 
@@ -75,7 +81,7 @@ export class DeadLetterRepository {
     filter: DeadLetterFilter,
     limit: number,
     after?: KeysetPosition,
-  ): Promise<DeadLetter[]> {
+  ): Promise<Positioned<DeadLetter>[]> {
     const conditions: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
@@ -88,17 +94,20 @@ export class DeadLetterRepository {
     if (filter.status === 'pending') conditions.push('replayed_at IS NULL');
     if (filter.status === 'replayed') conditions.push('replayed_at IS NOT NULL');
     if (after) {
-      params.push(after.createdAt, after.id);
-      conditions.push(`(created_at, id) < ($${params.length - 1}, $${params.length})`);
+      params.push(after.at, after.id);
+      conditions.push(
+        `(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
+      );
     }
     params.push(limit);
-    const rows = await queryRowsOn<DeadLetterRow>(
+    const rows = await queryRowsOn<DeadLetterRow & KeysetRow>(
       this.db,
-      `SELECT * FROM dead_letter ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+      `SELECT *, ${keysetTimestampSql('created_at')} AS ${KEYSET_AT} FROM dead_letter
+       ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
        ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
       params,
     );
-    return rows.map(toDeadLetter);
+    return withPositions(rows, toDeadLetter);
   }
 
   /** @returns false when it was already replayed (by a concurrent call). */

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
@@ -18,6 +18,7 @@ import {
   presentSummary,
   ReplayResultDto,
 } from './dto/dead-letter.dto';
+import { UuidParam } from '../common/ids/uuid-param';
 
 @ApiTags('dead letters')
 @ProtectedApi()
@@ -56,7 +57,7 @@ export class DeadLettersController {
   @ApiOperation({ summary: 'Get a dead letter with its payload' })
   @ApiOkResponse({ type: DeadLetterDto })
   @ApiNotFoundResponse()
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<DeadLetterDto> {
+  async get(@UuidParam('id') id: string): Promise<DeadLetterDto> {
     return presentDeadLetter(await this.deadLetters.get(id));
   }
 
@@ -66,7 +67,7 @@ export class DeadLettersController {
   @ApiAcceptedResponse({ type: ReplayResultDto })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Already replayed.' })
-  replay(@Param('id', new ParseUUIDPipe()) id: string): Promise<ReplayResultDto> {
+  replay(@UuidParam('id') id: string): Promise<ReplayResultDto> {
     return this.deadLetters.replay(id);
   }
 }

@@ -26,7 +26,7 @@ export class DeadLettersService {
     // Sweep first so a job that just failed is listed now rather than after the next sweep.
     await this.sweeper.sweep();
     const rows = await this.deadLetters.list(filter, limit + 1, decodeCursor(cursor));
-    return toPage(rows, limit, (row) => row);
+    return toPage(rows, limit, (letter) => letter);
   }
 
   async get(id: string): Promise<DeadLetter> {
@@ -54,7 +54,7 @@ export class DeadLettersService {
       MAX_BULK_REPLAY + 1,
     );
     let replayed = 0;
-    for (const letter of pending.slice(0, MAX_BULK_REPLAY)) {
+    for (const { item: letter } of pending.slice(0, MAX_BULK_REPLAY)) {
       await this.enqueue(letter);
       replayed += 1;
     }

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { queryRows, queryRowsOn } from '../database/query-rows';
-import type { KeysetPosition } from '../common/pagination/cursor';
+import type { KeysetPosition, Positioned } from '../common/pagination/cursor';
+import {
+  KEYSET_AT,
+  KeysetRow,
+  keysetTimestampSql,
+  withPositions,
+} from '../common/pagination/keyset-query';
 import type { SyncCursor } from '../connector-sdk/connector.types';
 import type { IngestResult } from '../profiles/ingest/ingest-job';
 import type {
@@ -113,20 +119,21 @@ export class SyncRunRepository {
   }
 
   /** Newest first, keyset-paginated on (queued_at, id). */
-  async list(connectionId: string, limit: number, after?: KeysetPosition): Promise<SyncRun[]> {
-    const rows = after
-      ? await queryRowsOn<SyncRunRow>(
-          this.db,
-          `SELECT * FROM sync_run WHERE connection_id = $1 AND (queued_at, id) < ($2, $3)
-           ORDER BY queued_at DESC, id DESC LIMIT $4`,
-          [connectionId, after.createdAt, after.id, limit],
-        )
-      : await queryRowsOn<SyncRunRow>(
-          this.db,
-          `SELECT * FROM sync_run WHERE connection_id = $1 ORDER BY queued_at DESC, id DESC LIMIT $2`,
-          [connectionId, limit],
-        );
-    return rows.map(toSyncRun);
+  async list(
+    connectionId: string,
+    limit: number,
+    after?: KeysetPosition,
+  ): Promise<Positioned<SyncRun>[]> {
+    const params: unknown[] = [connectionId, limit];
+    if (after) params.push(after.at, after.id);
+    const rows = await queryRowsOn<SyncRunRow & KeysetRow>(
+      this.db,
+      `SELECT *, ${keysetTimestampSql('queued_at')} AS ${KEYSET_AT} FROM sync_run
+       WHERE connection_id = $1 ${after ? 'AND (queued_at, id) < ($3::timestamptz, $4::uuid)' : ''}
+       ORDER BY queued_at DESC, id DESC LIMIT $2`,
+      params,
+    );
+    return withPositions(rows, toSyncRun);
   }
 
   async errors(runId: string, limit: number): Promise<RecordError[]> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
@@ -19,6 +19,7 @@ import {
 } from './dto/sync-run.dto';
 import { TriggeredSyncDto, TriggerSyncDto } from './dto/trigger-sync.dto';
 import { SyncService } from './sync.service';
+import { UuidParam } from '../common/ids/uuid-param';
 
 @ApiTags('syncs')
 @ProtectedApi()
@@ -33,11 +34,11 @@ export class SyncRunsController {
   @ApiNotFoundResponse()
   @ApiConflictResponse({
     description:
-      'A sync of this connection is already queued or running (its id is in `syncId`), or the connection is disabled.',
+      'A sync of this connection is already queued or running (its id is in `syncId`), the connection is disabled, or its connector is not installed.',
   })
   @ApiServiceUnavailableResponse({ description: 'The job queue is unreachable.' })
   async trigger(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam('id') id: string,
     @Body() body: TriggerSyncDto,
   ): Promise<TriggeredSyncDto> {
     const run = await this.syncs.trigger(id, {
@@ -52,10 +53,7 @@ export class SyncRunsController {
   @ApiOperation({ summary: "List the connection's sync runs, newest first" })
   @ApiOkResponse({ type: SyncRunPageDto })
   @ApiNotFoundResponse()
-  async list(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Query() query: ListQueryDto,
-  ): Promise<SyncRunPageDto> {
+  async list(@UuidParam('id') id: string, @Query() query: ListQueryDto): Promise<SyncRunPageDto> {
     const page = await this.syncs.list(id, query.limit, query.cursor);
     return { data: page.data.map((run) => presentSyncRun(run)), nextCursor: page.nextCursor };
   }
@@ -64,7 +62,7 @@ export class SyncRunsController {
   @ApiOperation({ summary: 'A sync run: status, progress, cursor, timings and record errors' })
   @ApiOkResponse({ type: SyncRunDetailDto })
   @ApiNotFoundResponse()
-  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<SyncRunDetailDto> {
+  async get(@UuidParam('id') id: string): Promise<SyncRunDetailDto> {
     const { run, errors } = await this.syncs.get(id);
     return presentSyncRunDetail(run, errors);
   }
@@ -78,7 +76,7 @@ export class SyncRunsController {
   })
   @ApiAcceptedResponse({ type: SyncRunDto })
   @ApiNotFoundResponse()
-  async cancel(@Param('id', new ParseUUIDPipe()) id: string): Promise<SyncRunDto> {
+  async cancel(@UuidParam('id') id: string): Promise<SyncRunDto> {
     return presentSyncRun(await this.syncs.cancel(id));
   }
 }

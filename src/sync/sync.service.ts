@@ -40,7 +40,7 @@ export class SyncService {
    * @throws SyncAlreadyActiveError (409) while another run of the connection is active.
    */
   async trigger(connectionId: string, options: TriggerOptions): Promise<SyncRun> {
-    const { connection } = await this.connections.open(connectionId);
+    const { connection } = await this.connections.openInstalled(connectionId);
     if (!connection.enabled) {
       throw new ConflictError(`Connection ${connectionId} is disabled; enable it to sync`);
     }
@@ -74,11 +74,7 @@ export class SyncService {
   async list(connectionId: string, limit: number, cursor?: string): Promise<Page<SyncRun>> {
     await this.connections.get(connectionId);
     const rows = await this.runs.list(connectionId, limit + 1, decodeCursor(cursor));
-    return toPage(
-      rows.map((run) => ({ ...run, createdAt: run.queuedAt })),
-      limit,
-      (run) => run,
-    );
+    return toPage(rows, limit, (run) => run);
   }
 
   async get(runId: string): Promise<{ run: SyncRun; errors: RecordError[] }> {

@@ -1,16 +1,21 @@
-import { NotFoundError } from '../common/errors/domain-error';
+import { NotFoundError, ServiceUnavailableError } from '../common/errors/domain-error';
 import type { ConnectorRegistry } from '../connector-registry/connector-registry';
 import type { ConnectionChange, ConnectionEvents } from '../connections/connection-events';
+import { UnreadableCredentialsError } from '../connections/connection-secrets';
 import type { ConnectionsService, OpenedConnection } from '../connections/connections.service';
 import { CONNECTION_CACHE_TTL_MS, WebhookConnections } from './webhook-connections';
 
 const ID = '11111111-1111-4111-8111-111111111111';
 const MISSING = '22222222-2222-4222-8222-222222222222';
+const KEY_LOST = '44444444-4444-4444-8444-444444444444';
 
 function setup() {
   const opened = { connection: { id: ID, connector: 'acme', enabled: true }, credentials: {} };
   const open = jest.fn(async (id: string): Promise<OpenedConnection> => {
     if (id === MISSING) throw new NotFoundError(`No connection with id ${id}`);
+    if (id === KEY_LOST) {
+      throw new UnreadableCredentialsError(id, 'accessToken', 'sealed under key k3y1d0');
+    }
     if (id !== ID) throw new Error('connection refused');
     return opened as unknown as OpenedConnection;
   });
@@ -75,5 +80,13 @@ describe('WebhookConnections', () => {
     connection?.context();
     connection?.context();
     expect(context).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers a connection whose credentials cannot be opened 503, without the detail', async () => {
+    const { cache } = setup();
+    const lookup = cache.get(KEY_LOST, 0);
+    await expect(lookup).rejects.toBeInstanceOf(ServiceUnavailableError);
+    const message = ((await lookup.catch((error: unknown) => error)) as Error).message;
+    expect(message).not.toMatch(/k3y1d0|accessToken|SECRETS_KEY/);
   });
 });

@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '../common/errors/domain-error';
+import { Injectable, Logger } from '@nestjs/common';
+import { NotFoundError, ServiceUnavailableError } from '../common/errors/domain-error';
 import { isUuid } from '../common/ids/is-uuid';
 import { ConnectorRegistry } from '../connector-registry/connector-registry';
 import type { Connector, ConnectorContext } from '../connector-sdk/connector.types';
 import { ConnectionEvents } from '../connections/connection-events';
+import { UnreadableCredentialsError } from '../connections/connection-secrets';
 import { ConnectionsService, OpenedConnection } from '../connections/connections.service';
 
 /** How long a looked-up connection is reused; a disable or secret change applies after this. */
@@ -33,6 +34,7 @@ interface Entry {
  */
 @Injectable()
 export class WebhookConnections {
+  private readonly logger = new Logger(WebhookConnections.name);
   private readonly entries = new Map<string, Entry>();
 
   constructor(
@@ -71,6 +73,17 @@ export class WebhookConnections {
       opened = await this.connections.open(id);
     } catch (error) {
       if (error instanceof NotFoundError) return undefined;
+      if (error instanceof UnreadableCredentialsError) {
+        // The detail (field, key id, the repair) is for the admin's log, not for whoever posts
+        // here unauthenticated. 503, so the vendor retries once the credentials are repaired.
+        this.logger.error(
+          { err: error, connectionId: id },
+          'webhook delivery refused: the connection credentials cannot be opened',
+        );
+        throw new ServiceUnavailableError(
+          'This connection cannot take webhook deliveries right now; retry later',
+        );
+      }
       throw error;
     }
     // A connection whose connector is no longer installed cannot take deliveries either.

@@ -204,17 +204,19 @@ describe('connections API', () => {
     expect((await api('GET', `/v1/connections/${created.id}`)).status).toBe(404);
   });
 
-  it('pages through connections with a cursor', async () => {
-    const seen = new Set<string>();
+  it('pages through connections with a cursor, each once, oldest first', async () => {
+    const seen: string[] = [];
     let cursor: string | null = null;
     do {
       const page = await api('GET', `/v1/connections?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       expect(page.status).toBe(200);
-      for (const c of page.body.data as { id: string }[]) seen.add(c.id);
+      for (const c of page.body.data as { id: string }[]) seen.push(c.id);
       cursor = page.body.nextCursor as string | null;
     } while (cursor);
-    const [{ count }] = await env.sql<{ count: string }>('SELECT count(*) FROM connection');
-    expect(seen.size).toBe(Number(count));
+    const stored = await env.sql<{ id: string }>(
+      'SELECT id FROM connection ORDER BY created_at, id',
+    );
+    expect(seen).toEqual(stored.map((row) => row.id));
   });
 
   it('logs each webhook delivery once, with its request id and status, and no signature', async () => {

@@ -102,7 +102,9 @@ export class CreateConnectionDto {
 
 /**
  * Every field optional; `credentials` merges into the stored ones (a field set to null is
- * removed), so rotating one secret does not require re-sending the others.
+ * removed), so rotating one secret does not require re-sending the others. Two exceptions
+ * require credentials again in the same request: a change of the host they are sent to, and
+ * stored values that no configured key opens any more (see the descriptions below).
  */
 export class UpdateConnectionDto extends PartialType(
   OmitType(CreateConnectionDto, ['connector', 'credentials'] as const),
@@ -110,7 +112,8 @@ export class UpdateConnectionDto extends PartialType(
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'string', nullable: true },
-    description: 'Credential fields to replace; null removes a field.',
+    description:
+      'Credential fields to replace; null removes a field. When the PATCH changes the origin the credentials are sent to (`config.baseUrl`, or a field the connector builds its host from, such as Shopify `shopDomain` or Zendesk `subdomain`), every stored credential must be entered again here (400 naming `credentials` otherwise): stored secrets are never sent to a new host. A stored value that the configured keys cannot open must be entered again (or set to null) too (400 naming `credentials.<field>`).',
   })
   @IsOptional()
   @IsObject()

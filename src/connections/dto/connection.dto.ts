@@ -15,6 +15,12 @@ export class ConnectionDto {
   @ApiProperty({ type: 'object', additionalProperties: true }) config!: Record<string, JsonValue>;
 
   @ApiProperty({
+    description:
+      'False when the connector is no longer installed (its folder was removed or renamed): the connection cannot sync, push, take webhooks or be checked, `config` and `credentials` cannot be changed, and `credentials` lists only the stored fields. It can still be renamed, disabled and deleted.',
+  })
+  connectorInstalled!: boolean;
+
+  @ApiProperty({
     type: 'object',
     additionalProperties: { $ref: '#/components/schemas/CredentialStateDto' },
     example: { accessToken: { set: true }, clientSecret: { set: false } },
