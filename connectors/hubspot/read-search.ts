@@ -53,7 +53,7 @@ export async function* readChangedContacts(
     });
 
     const skip = new Set(cursor.skipIds);
-    const records = data.results.filter((record) => !skip.has(record.id));
+    const records = data.results.filter((record) => !alreadyDelivered(cursor.since, skip, record));
     const hasMore = Boolean(data.paging?.next?.after);
     const next = advance(cursor, data.results, pageSize, hasMore, limits.resultCap, ctx);
     yield { records, cursor: next };
@@ -91,6 +91,19 @@ function advance(
     return { phase: 'search', since: cursor.since + 1, after: null, skipIds: [] };
   }
   return { phase: 'search', since: cursor.since, after, skipIds };
+}
+
+/**
+ * `skipIds` name versions, not contacts: the ones at the anchor's millisecond that an earlier
+ * page delivered. A skipped contact edited since comes back with a newer `lastmodifieddate`,
+ * and that version is new: dropping it would lose the edit, as the cursor then moves past it.
+ */
+function alreadyDelivered(
+  since: number,
+  skipIds: ReadonlySet<string>,
+  record: HubspotContact,
+): boolean {
+  return modifiedAt(record) === since && skipIds.has(record.id);
 }
 
 function modifiedAt(record: HubspotContact): number {

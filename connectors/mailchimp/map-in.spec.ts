@@ -69,8 +69,7 @@ describe('mapMember', () => {
       phone: null,
       address: null,
       company: 'Acme',
-      // Never opted in to marketing.
-      emailConsent: 'unsubscribed',
+      // Never opted in to marketing: no consent stated, so no emailConsent (not an opt-out).
       locale: null,
     });
     expect(mapped).not.toHaveProperty('deleted');

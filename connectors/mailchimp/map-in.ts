@@ -8,17 +8,17 @@ import {
 import type { MailchimpMember, MergeValue } from './types';
 
 /**
- * Member status → canonical consent. `transactional` (a contact who never opted in to
- * marketing) is no consent, as Shopify's `not_subscribed` is; `archived` says nothing about
- * consent: the member left the audience and maps as deleted.
+ * Member status → canonical consent. Two statuses state none and map to no trait, so they
+ * never win survivorship over a consent another tool recorded: `transactional` (a contact who
+ * never opted in to marketing, as Shopify's `not_subscribed`; not an opt-out, which is
+ * `unsubscribed`), and `archived` (the member left the audience and maps as deleted).
  */
-const CONSENT: Record<string, CanonicalTraits['emailConsent']> = {
-  subscribed: 'subscribed',
-  unsubscribed: 'unsubscribed',
-  pending: 'pending',
-  cleaned: 'cleaned',
-  transactional: 'unsubscribed',
-};
+const CONSENT = new Map<string, NonNullable<CanonicalTraits['emailConsent']>>([
+  ['subscribed', 'subscribed'],
+  ['unsubscribed', 'unsubscribed'],
+  ['pending', 'pending'],
+  ['cleaned', 'cleaned'],
+]);
 
 /** Merge tags with a canonical trait; any other merge field is kept under `custom.mailchimp`. */
 const TRAIT_BY_TAG = {
@@ -39,8 +39,8 @@ export function mapMember(raw: MailchimpMember): MappedRecord {
   const traits: CanonicalTraits = {};
   assignDefined(traits, 'email', cleanText(raw.email_address));
   if (raw.merge_fields) mapMergeFields(raw.merge_fields, traits);
-  const consent = raw.status === undefined ? undefined : CONSENT[raw.status];
-  if (consent !== undefined) traits.emailConsent = consent;
+  const consent = CONSENT.get(raw.status ?? '');
+  if (consent) traits.emailConsent = consent;
   if (raw.language !== undefined) {
     // Mailchimp writes regional languages with an underscore (`es_ES`); BCP 47 uses a hyphen.
     traits.locale = cleanText(raw.language)?.replace(/_/g, '-') ?? null;

@@ -25,10 +25,10 @@ describe('parseMailchimpWebhook', () => {
       {
         dedupeKey: expect.stringMatching(/^mailchimp:[0-9a-f]{32}$/),
         kind: 'upsert',
-        externalId: '8a25ff1d98',
+        externalId: subscriberHash('api@mailchimp.com'),
         occurredAt: '2009-03-26T21:31:21.000Z',
         record: {
-          id: '8a25ff1d98',
+          id: subscriberHash('api@mailchimp.com'),
           email_address: 'api@mailchimp.com',
           list_id: 'a6b5da1054',
           last_changed: '2009-03-26T21:31:21.000Z',
@@ -37,6 +37,16 @@ describe('parseMailchimpWebhook', () => {
         },
       },
     ]);
+  });
+
+  it('keys members by the subscriber hash of their address, never by data[id]', () => {
+    // data[id] is the member's 10-character unique_email_id; reads and writes key members by
+    // the MD5 of the lower-cased address, so a webhook must name the same source record.
+    const upper = PROFILE.replace(/api%40mailchimp\.com/g, 'API%40Mailchimp.com');
+    const [event] = parseMailchimpWebhook(delivery(upper));
+    expect(event.externalId).toBe(subscriberHash('api@mailchimp.com'));
+    expect(event.externalId).toMatch(/^[0-9a-f]{32}$/);
+    expect(event.record!.id).toBe(event.externalId);
   });
 
   it('keys a delivery by its content, whatever the order of its parameters', () => {
@@ -69,7 +79,7 @@ describe('parseMailchimpWebhook', () => {
       {
         dedupeKey: expect.any(String),
         kind: 'delete',
-        externalId: '8a25ff1d98',
+        externalId: subscriberHash('a@b.co'),
         occurredAt: '2009-03-26T21:40:57.000Z',
       },
     ]);
@@ -88,10 +98,12 @@ describe('parseMailchimpWebhook', () => {
         `type=upemail&${base}&data[new_id]=51da8c3259&data[new_email]=api%2Bnew%40mailchimp.com&data[old_email]=api%2Bold%40mailchimp.com`,
       ),
     );
+    // new_id is the new address's unique_email_id: the member is keyed by the new hash, and
+    // the record under the old hash ends.
     expect(changed).toEqual([
       expect.objectContaining({
         kind: 'upsert',
-        externalId: '51da8c3259',
+        externalId: subscriberHash('api+new@mailchimp.com'),
         record: expect.objectContaining({
           email_address: 'api+new@mailchimp.com',
           previous_email_address: 'api+old@mailchimp.com',
@@ -116,12 +128,15 @@ describe('parseMailchimpWebhook', () => {
     expect(() => parseMailchimpWebhook(delivery('type=profile&data[merges][FNAME]=Ann'))).toThrow(
       /names no member/,
     );
+    expect(() => parseMailchimpWebhook(delivery('type=profile&data[id]=8a25ff1d98'))).toThrow(
+      /names no member/,
+    );
   });
 
   it('reads fired_at as UTC, and falls back to the receive time without one', () => {
     expect(firedAt('2025-01-24 15:30:00')).toBe('2025-01-24T15:30:00.000Z');
     expect(firedAt('garbage')).toBeUndefined();
-    const [event] = parseMailchimpWebhook(delivery('type=profile&data[id]=abc'));
+    const [event] = parseMailchimpWebhook(delivery('type=profile&data[email]=a%40b.co'));
     expect(event.occurredAt).toBeUndefined();
     expect(event.record!.last_changed).toBe('2025-01-24T15:30:05.000Z');
   });

@@ -14,12 +14,16 @@ const NOT_MERGE_FIELDS = new Set(['EMAIL', 'INTERESTS', 'GROUPINGS']);
  * - `subscribe`, `profile`: an upsert (`subscribe` also says the member is subscribed).
  * - `unsubscribe`: an upsert with status unsubscribed; with `data[action]=delete` (the
  *   member was deleted from the audience) a delete.
- * - `cleaned`: an upsert with status cleaned (the address bounced or was reported); the
- *   delivery has no member id, so it is derived from the address.
+ * - `cleaned`: an upsert with status cleaned (the address bounced or was reported).
  * - `upemail`: the address changed, and with it the member id. An upsert of the new member
  *   that names the old address (so the store links it to the profile that had it), then a
  *   delete of the old member id.
  * - `campaign` and anything else: no member, nothing.
+ *
+ * Every member id is the subscriber hash of the delivery's address, the id reads and writes
+ * use. `data[id]` and `data[new_id]` are not: they are the 10-character `unique_email_id`
+ * (`8a25ff1d98` in Mailchimp's sample), so keying by them would give every delivery a source
+ * record of its own beside the one reads keep up to date.
  *
  * Mailchimp sends no delivery id. A retry repeats the delivery byte for byte, and a
  * delivery's `type`, `fired_at` (to the second) and member data identify the change, so the
@@ -76,7 +80,7 @@ function emailChange(
   const newEmail = formText(data, 'new_email')?.trim();
   const oldEmail = formText(data, 'old_email')?.trim();
   if (!newEmail || !oldEmail) throw new Error('upemail delivery without new_email and old_email');
-  const newId = formText(data, 'new_id')?.trim() || subscriberHash(newEmail);
+  const newId = subscriberHash(newEmail);
   const oldId = subscriberHash(oldEmail);
   const events = [
     upsert(
@@ -97,10 +101,13 @@ function emailChange(
 
 function memberOf(data: FormObject, changedAt: string, status?: MemberStatus): MailchimpMember {
   const email = formText(data, 'email')?.trim();
-  const id = formText(data, 'id')?.trim() || (email ? subscriberHash(email) : undefined);
-  if (!id) throw new Error('Mailchimp delivery names no member (no data[id] or data[email])');
-  const member: MailchimpMember = { id, last_changed: changedAt, ...listOf(data) };
-  if (email) member.email_address = email;
+  if (!email) throw new Error('Mailchimp delivery names no member (no data[email])');
+  const member: MailchimpMember = {
+    id: subscriberHash(email),
+    email_address: email,
+    last_changed: changedAt,
+    ...listOf(data),
+  };
   if (status) member.status = status;
   const merges = formObject(data, 'merges');
   if (merges) member.merge_fields = mergeFields(merges);

@@ -72,8 +72,21 @@ describe('mapCustomer', () => {
       phone: null,
       address: null,
       tags: [],
-      emailConsent: 'unsubscribed',
     });
+  });
+
+  it('reads only stated consent: never subscribing, invalid or redacted state none', () => {
+    const consent = (state: string) =>
+      mapCustomer({ id: 5, updated_at: '2024-01-01T00:00:00Z', email_marketing_consent: { state } })
+        .traits;
+    expect(consent('subscribed')).toEqual({ emailConsent: 'subscribed' });
+    expect(consent('pending')).toEqual({ emailConsent: 'pending' });
+    expect(consent('unsubscribed')).toEqual({ emailConsent: 'unsubscribed' });
+    // The default of a new customer: no opt-out, so it must not outvote another tool's opt-in.
+    expect(consent('not_subscribed')).toEqual({});
+    expect(consent('invalid')).toEqual({});
+    expect(consent('redacted')).toEqual({});
+    expect(consent('toString')).toEqual({});
   });
 
   it('takes the exact id from admin_graphql_api_id and fails without updated_at', () => {

@@ -9,18 +9,20 @@ import { customerId } from './customer-id';
 import type { ShopifyAddress, ShopifyCustomer } from './types';
 
 /**
- * Shopify's email marketing states → canonical consent. `not_subscribed` (never opted in) is
- * no consent, like `unsubscribed`; `invalid` is an undeliverable address, which the canonical
- * model calls `cleaned`; `redacted` (data erased) says nothing.
+ * Shopify's email marketing states that state a consent → canonical consent. The others map
+ * to no trait at all, so they never win survivorship over a consent another tool recorded:
+ *
+ * - `not_subscribed` is the default of every new customer, who never said anything. Reading
+ *   it as `unsubscribed` (an opt-out) would let any later Shopify edit unsubscribe the person
+ *   wherever consent is pushed, e.g. Mailchimp, where leaving that state needs a new opt-in.
+ * - `invalid` and `redacted` (personal data erased) are set by Shopify itself, read-only, and
+ *   documented as nothing more; neither is a choice of the customer.
  */
-const CONSENT: Record<string, CanonicalTraits['emailConsent']> = {
-  subscribed: 'subscribed',
-  pending: 'pending',
-  unsubscribed: 'unsubscribed',
-  not_subscribed: 'unsubscribed',
-  invalid: 'cleaned',
-  redacted: null,
-};
+const CONSENT = new Map<string, NonNullable<CanonicalTraits['emailConsent']>>([
+  ['subscribed', 'subscribed'],
+  ['pending', 'pending'],
+  ['unsubscribed', 'unsubscribed'],
+]);
 
 /**
  * Shopify customer → canonical record. A field Shopify sent as null or "" means "empty"
@@ -37,8 +39,8 @@ export function mapCustomer(raw: ShopifyCustomer): MappedRecord {
     assignDefined(traits, 'company', cleanText(raw.default_address?.company));
   }
   if (raw.tags !== undefined) traits.tags = splitTags(raw.tags);
-  const consent = raw.email_marketing_consent?.state;
-  if (consent !== undefined && consent in CONSENT) traits.emailConsent = CONSENT[consent];
+  const consent = CONSENT.get(raw.email_marketing_consent?.state ?? '');
+  if (consent) traits.emailConsent = consent;
   if (raw.state !== undefined) traits.custom = { shopify: { state: raw.state } };
 
   return { externalId: customerId(raw), updatedAt: updatedAt(raw), traits };

@@ -1,7 +1,8 @@
 /**
  * One Mailchimp audience's members: ids are the MD5 of the lower-cased address (and change
- * with it), times have second precision, archiving keeps the member (status `archived`),
- * permanent deletion removes it and remembers the address so it cannot be re-imported.
+ * with it, as does the 10-character `unique_email_id` webhooks send as `data[id]`), times
+ * have second precision, archiving keeps the member (status `archived`), permanent deletion
+ * removes it and remembers the address so it cannot be re-imported.
  */
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -75,6 +76,11 @@ export function subscriberHash(email: string): string {
   return createHash('md5').update(email.trim().toLowerCase()).digest('hex');
 }
 
+/** Mailchimp's `unique_email_id`: 10 hex characters (`8a25ff1d98`), not a hash of the address. */
+export function uniqueEmailId(): string {
+  return randomBytes(5).toString('hex');
+}
+
 export function toSecond(ms: number): number {
   return Math.floor(ms / 1000) * 1000;
 }
@@ -124,7 +130,7 @@ export class MemberStore {
       tags: (input.tags ?? []).map((name) => this.tag(name)),
       emailType: input.emailType ?? 'html',
       webId: 100_000 + this.seq,
-      uniqueEmailId: randomBytes(5).toString('hex'),
+      uniqueEmailId: uniqueEmailId(),
       contactId: randomBytes(16).toString('hex'),
       ipSignup: '',
       timestampSignup: null,
@@ -152,6 +158,8 @@ export class MemberStore {
       this.members.delete(id);
       member.id = newId;
       member.email = changes.email.trim();
+      // unique_email_id identifies the address: a new address gets a new one (upemail's new_id).
+      member.uniqueEmailId = uniqueEmailId();
       this.members.set(newId, member);
       changed = true;
     }

@@ -4,7 +4,7 @@
  * in its URL); a new webhook's URL is first checked with a GET that must answer 200.
  */
 import { encodeForm, type FormInput } from './form-encode';
-import { subscriberHash, type StoredMember } from './member-store';
+import { uniqueEmailId, type StoredMember } from './member-store';
 
 export type MailchimpWebhookType =
   'subscribe' | 'unsubscribe' | 'profile' | 'upemail' | 'cleaned' | 'campaign';
@@ -65,6 +65,9 @@ export function firedAt(ms: number): string {
  * The `data[...]` Mailchimp sends about `member` for an event. `upemail` needs the address
  * before the change (`previousEmail`); `unsubscribe` takes an `action` (`unsub`, or `delete`
  * when the member was removed from the audience).
+ *
+ * `data[id]` and `data[new_id]` are the member's `unique_email_id` (10 hex characters), not
+ * the subscriber hash the API keys members by: a receiver has to hash `data[email]` itself.
  */
 export function memberWebhookData(
   type: Exclude<MailchimpWebhookType, 'campaign'>,
@@ -76,7 +79,7 @@ export function memberWebhookData(
     if (!extra.previousEmail) throw new Error('upemail needs the previous address');
     return {
       list_id: listId,
-      new_id: member.id,
+      new_id: member.uniqueEmailId,
       new_email: member.email,
       old_email: extra.previousEmail,
     };
@@ -94,7 +97,7 @@ export function memberWebhookData(
     merges[tag] = typeof value === 'object' ? { ...value } : value;
   }
   const data: WebhookData = {
-    id: member.id,
+    id: member.uniqueEmailId,
     email: member.email,
     email_type: member.emailType,
     ip_opt: member.ipOpt,
@@ -117,7 +120,7 @@ export function memberWebhookData(
 export function emailChangeData(listId: string, oldEmail: string, newEmail: string): WebhookData {
   return {
     list_id: listId,
-    new_id: subscriberHash(newEmail),
+    new_id: uniqueEmailId(),
     new_email: newEmail,
     old_email: oldEmail,
   };

@@ -95,7 +95,10 @@ describe('HubSpot connector', () => {
     const changedAt = Date.now();
     const changedIds = ['3', '50', '51', '99'];
     changedIds.forEach((id, i) => emulator.updateContact(id, { jobtitle: 'CTO' }, changedAt + i));
-    const [created] = emulator.seedContacts([{ email: 'new@example.com', phone: '+33100000000' }]);
+    // After the edits, never on their last millisecond: it alone sits on the next anchor.
+    const [created] = emulator.seedContacts([{ email: 'new@example.com', phone: '+33100000000' }], {
+      at: changedAt + changedIds.length + 10,
+    });
 
     const first = await readAll({ mode: 'incremental', cursor: afterFull });
     expect(first.records.map((r) => r.id).sort()).toEqual([...changedIds, created.id].sort());
@@ -131,6 +134,31 @@ describe('HubSpot connector', () => {
     const all = [...firstPage.records, ...resumed].map((r) => r.id);
     expect(new Set(all).size).toBe(45);
     expect(all).toHaveLength(45);
+  });
+
+  it('delivers a contact edited again after the read that left it in skipIds (no look-back)', async () => {
+    await startEmulator();
+    emulator.seedContacts(5, { at: DAY_AGO });
+    const { cursor: afterFull } = await readAll({ mode: 'full', cursor: null });
+    const firstEdit = Date.now();
+    emulator.updateContact('2', { jobtitle: 'CTO' }, firstEdit);
+
+    const first = await readAll({ mode: 'incremental', cursor: afterFull });
+    expect(first.records.map((r) => [r.id, r.properties.jobtitle])).toEqual([['2', 'CTO']]);
+    expect(first.cursor).toEqual({
+      phase: 'search',
+      since: firstEdit,
+      after: null,
+      skipIds: ['2'],
+    });
+
+    // Edited again: the search returns it under a newer lastmodifieddate, a version not yet read.
+    emulator.updateContact('2', { jobtitle: 'CEO' }, firstEdit + 1000);
+    const second = await readAll({ mode: 'incremental', cursor: first.cursor });
+    expect(second.records.map((r) => [r.id, r.properties.jobtitle])).toEqual([['2', 'CEO']]);
+
+    const third = await readAll({ mode: 'incremental', cursor: second.cursor });
+    expect(third.records).toEqual([]);
   });
 
   it('re-anchors the search window so nothing is lost beyond the search result cap', async () => {

@@ -640,6 +640,18 @@ async function startReceiver(ctx: { config: MailchimpConfig; credentials: Mailch
   };
 }
 
+/** Registers a webhook through the API, for every event source, as an admin would. */
+function registerWebhook(url: string): Promise<Response> {
+  return fetch(`${emulator.apiBaseUrl()}/lists/${LIST}/webhooks`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`x:${DEFAULT_API_KEY}`).toString('base64')}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ url, sources: { user: true, admin: true, api: true } }),
+  });
+}
+
 describe('Mailchimp webhooks', () => {
   let listener: WebhookListener;
   const creds = {
@@ -720,6 +732,12 @@ describe('Mailchimp webhooks', () => {
     const parsed = listener.received.map((delivery) => connector.parseWebhook!(delivery));
     const [subscribe, profile, unsubscribe, deleted, cleaned, upemail, campaign] = parsed;
     const at = '2025-01-24T15:30:00.000Z';
+    // Like Mailchimp, the emulator sends the unique_email_id as data[id], not the member id.
+    const sentId = new URLSearchParams(listener.received[0].rawBody.toString('utf8')).get(
+      'data[id]',
+    );
+    expect(sentId).toBe(ann.uniqueEmailId);
+    expect(sentId).not.toBe(ann.id);
 
     expect(subscribe).toEqual([
       {
@@ -781,24 +799,44 @@ describe('Mailchimp webhooks', () => {
     expect(later.dedupeKey).not.toBe(profile[0].dedupeKey);
   });
 
+  it('deliveries name the member a read returns; an address change ends the old one and starts the new', async () => {
+    const receiver = await startReceiver(creds);
+    try {
+      expect((await registerWebhook(`${receiver.url}/webhooks/c1?token=${TOKEN}`)).status).toBe(
+        200,
+      );
+      const [ann] = emulator.seedMembers(1, { at: DAY_AGO });
+      const oldId = md5(ann.email);
+      const before = await readAll({ mode: 'full', cursor: null });
+      expect(before.records.map((m) => m.id)).toEqual([oldId]);
+
+      emulator.updateMember(oldId, { mergeFields: { FNAME: 'Annie' } });
+      emulator.updateMember(oldId, { email: 'Ann.New@example.com' });
+      await emulator.flushWebhooks();
+
+      expect(receiver.rejected).toEqual([]);
+      expect(receiver.events.map((e) => [e.kind, e.externalId])).toEqual([
+        ['upsert', oldId],
+        ['upsert', md5('ann.new@example.com')],
+        ['delete', oldId],
+      ]);
+      const after = await readAll({ mode: 'full', cursor: null });
+      expect(after.records.map((m) => m.id)).toEqual([md5('ann.new@example.com')]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('a webhook registered through the API delivers our own write back as a profile event', async () => {
     const receiver = await startReceiver(creds);
     try {
-      const api = `${emulator.apiBaseUrl()}/lists/${LIST}/webhooks`;
-      const auth = {
-        authorization: `Basic ${Buffer.from(`x:${DEFAULT_API_KEY}`).toString('base64')}`,
-      };
-      const register = (url: string) =>
-        fetch(api, {
-          method: 'POST',
-          headers: { ...auth, 'content-type': 'application/json' },
-          body: JSON.stringify({ url, sources: { user: true, admin: true, api: true } }),
-        });
       // Mailchimp saves a webhook only if the URL answers its GET with 200.
-      expect((await register(`${receiver.url}/webhooks/c1?token=not-the-token-000`)).status).toBe(
-        400,
+      expect(
+        (await registerWebhook(`${receiver.url}/webhooks/c1?token=not-the-token-000`)).status,
+      ).toBe(400);
+      expect((await registerWebhook(`${receiver.url}/webhooks/c1?token=${TOKEN}`)).status).toBe(
+        200,
       );
-      expect((await register(`${receiver.url}/webhooks/c1?token=${TOKEN}`)).status).toBe(200);
 
       const [ann] = emulator.seedMembers(1, { at: DAY_AGO });
       await connector.write!(context(), [
