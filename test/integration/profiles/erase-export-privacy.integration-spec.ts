@@ -43,7 +43,7 @@ describe('erase and export reach everything held about the person (real PostgreS
   });
   afterAll(() => app.close());
 
-  const ownerOf = (value: string) => app.ownerOf(value);
+  const ownerOf = (value: string) => app.requireOwner(value);
   /** Every row of the tables, as text, to search for a person's data. */
   const dump = async (tables = ERASED_TABLES) => {
     const parts = tables.map((table) => `(SELECT string_agg(t::text, '|') FROM ${table} t)`);
@@ -259,7 +259,7 @@ describe('erase and export reach everything held about the person (real PostgreS
       SYNC,
     );
     expect(again.suppressed).toBe(1);
-    expect(await ownerOf('bl-b@acme.io')).toBeUndefined();
+    expect(await app.ownerOf('bl-b@acme.io')).toBeUndefined();
     const [a] = await app.env.sql<{ status: string }>(`SELECT status FROM profile WHERE id = $1`, [
       aId,
     ]);

@@ -25,7 +25,7 @@ describe('merge redirects and splits of merged survivors (real PostgreSQL)', () 
     app.env.sql(
       `SELECT p.id FROM profile p JOIN profile t ON t.id = p.merged_into WHERE t.status = 'merged'`,
     );
-  const ownerOf = (value: string) => app.ownerOf(value);
+  const ownerOf = (value: string) => app.requireOwner(value);
   const row = async (id: string) =>
     (
       await app.env.sql<{ status: string; merged_into: string | null }>(

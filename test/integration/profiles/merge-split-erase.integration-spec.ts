@@ -38,7 +38,7 @@ describe('merge + split round trip, erase and export (real PostgreSQL)', () => {
     );
     return { profile, identifiers, sources };
   };
-  const ownerOf = (value: string) => app.ownerOf(value);
+  const ownerOf = (value: string) => app.requireOwner(value);
 
   it('split restores the merged profile exactly and can block the linking identifier', async () => {
     await app.store.ingest(
@@ -289,6 +289,6 @@ describe('merge + split round trip, erase and export (real PostgreSQL)', () => {
       SYNC,
     );
     expect(again).toMatchObject({ suppressed: 2, profilesCreated: 0 });
-    expect(await ownerOf(secret.email)).toBeUndefined();
+    expect(await app.ownerOf(secret.email)).toBeUndefined();
   });
 });

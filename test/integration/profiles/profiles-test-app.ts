@@ -14,11 +14,20 @@ export interface ProfilesTestApp {
   dataSource: DataSource;
   /** The profile that owns an identifier value (email or phone), if any. */
   ownerOf(value: string): Promise<string | undefined>;
+  /** The same, failing the test when no profile owns it. */
+  requireOwner(value: string): Promise<string>;
   close(): Promise<void>;
 }
 
 export async function createProfilesTestApp(): Promise<ProfilesTestApp> {
   const env = await createTestEnvironment();
+  const ownerOf = async (value: string) =>
+    (
+      await env.sql<{ profile_id: string }>(
+        `SELECT profile_id FROM profile_identifier WHERE value = $1`,
+        [value],
+      )
+    )[0]?.profile_id as string | undefined;
   const module = await Test.createTestingModule({
     imports: [ConfigModule.forRoot(env.config), DatabaseModule, ProfilesModule],
   }).compile();
@@ -28,13 +37,12 @@ export async function createProfilesTestApp(): Promise<ProfilesTestApp> {
     module,
     store: module.get(ProfileStore),
     dataSource: module.get(DataSource),
-    ownerOf: async (value) =>
-      (
-        await env.sql<{ profile_id: string }>(
-          `SELECT profile_id FROM profile_identifier WHERE value = $1`,
-          [value],
-        )
-      )[0]?.profile_id,
+    ownerOf,
+    requireOwner: async (value) => {
+      const owner = await ownerOf(value);
+      if (owner === undefined) throw new Error(`no profile owns ${value}`);
+      return owner;
+    },
     close: async () => {
       await module.close();
       await env.teardown();
