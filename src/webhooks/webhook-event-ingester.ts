@@ -5,6 +5,7 @@ import type { MappedRecord } from '../connector-sdk/connector.types';
 import { HttpRequestError } from '../connector-sdk/errors';
 import type { IngestCause, IngestItem } from '../profiles/ingest/ingest-job';
 import { ProfileStore } from '../profiles/store/profile-store.service';
+import { isTransientError } from '../sync/transient-error';
 import type { Settled } from './micro-batcher';
 import { WebhookConnections } from './webhook-connections';
 import type { WebhookJobData, WebhookJobResult } from './webhook-job';
@@ -18,6 +19,12 @@ interface Entry {
 type Outcome = Settled<WebhookJobResult>;
 
 const INGESTED: Outcome = { ok: true, value: { outcome: 'ingested' } };
+
+/**
+ * How far a vendor's event time may run ahead of Syncline's receipt of it: clock skew
+ * between two well-run clocks, with room to spare.
+ */
+export const MAX_EVENT_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 /**
  * Turns a flush of webhook events (one per queue job) into profile-store writes: full records
@@ -75,11 +82,11 @@ export class WebhookEventIngester {
         externalId: event.externalId,
         // The deletion is a version of the record like any other: it must win over the
         // versions before it and lose to a later re-creation.
-        updatedAt: event.occurredAt ?? job.receivedAt,
+        updatedAt: eventTime(job),
         deleted: true,
         traits: {},
       };
-      return { connectionId: job.connectionId, record, observedAt: observedAt(job) };
+      return { connectionId: job.connectionId, record, observedAt: eventTime(job) };
     }
     if (event.record === undefined) throw new Error(`${event.kind} event carries no record`);
     const connector = this.registry.get(job.connector);
@@ -89,7 +96,7 @@ export class WebhookEventIngester {
       connectionId: job.connectionId,
       record,
       raw: event.record,
-      observedAt: observedAt(job),
+      observedAt: eventTime(job),
     };
   }
 
@@ -173,8 +180,8 @@ export class WebhookEventIngester {
   }
 
   /**
-   * One `ProfileStore.ingest` for the whole flush. If it fails as a whole, each record is
-   * written alone, so one bad record cannot hold back the rest.
+   * One `ProfileStore.ingest` for the whole flush. If it fails as a whole because of its data,
+   * each record is written alone, so one bad record cannot hold back the rest.
    */
   private async write(
     entries: Entry[],
@@ -201,8 +208,10 @@ export class WebhookEventIngester {
         );
       });
     } catch (error) {
-      if (entries.length === 1) {
-        settle(entries[0], failed(error as Error));
+      // A database that is down or overloaded fails every record the same way: hand the whole
+      // flush back to BullMQ's backoff rather than pressing on with one write per record.
+      if (entries.length === 1 || isTransientError(error)) {
+        for (const entry of entries) settle(entry, failed(error as Error));
         return;
       }
       this.logger.warn(
@@ -237,8 +246,16 @@ function unrecoverable(job: WebhookJobData, error: unknown): UnrecoverableError 
 
 /**
  * When the vendor saw the event's version: its trigger time where the delivery carries one
- * (Shopify's X-Shopify-Triggered-At, to the nanosecond), else when Syncline received it.
+ * (Shopify's X-Shopify-Triggered-At, to the nanosecond), else when Syncline received it. A
+ * trigger time further in the future than clocks can disagree is not believed: some come from
+ * headers the signature does not cover (Shopify signs only the body), and a version dated in
+ * the future outranks every real one until then, so a replayed delivery given a far-future
+ * time, or a vendor clock gone wrong, would freeze the record (a tombstone dated 2099 makes
+ * every later edit "stale").
  */
-function observedAt(job: WebhookJobData): string {
-  return job.event.occurredAt ?? job.receivedAt;
+function eventTime(job: WebhookJobData): string {
+  const { occurredAt } = job.event;
+  if (occurredAt === undefined) return job.receivedAt;
+  const ahead = Date.parse(occurredAt) - Date.parse(job.receivedAt);
+  return ahead > MAX_EVENT_CLOCK_SKEW_MS ? job.receivedAt : occurredAt;
 }
