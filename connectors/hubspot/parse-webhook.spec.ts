@@ -14,7 +14,7 @@ function delivery(events: unknown): WebhookRequest {
 const base = { subscriptionId: 1, portalId: 62515, appId: 54321, attemptNumber: 0 };
 
 describe('parseHubspotWebhook', () => {
-  it('turns one delivery of several events into one event each, deduplicated by eventId', () => {
+  it('turns one delivery of several events into one event each', () => {
     const events = parseHubspotWebhook(
       delivery([
         { ...base, eventId: 10, subscriptionType: 'contact.creation', objectId: 1, occurredAt: 0 },
@@ -34,19 +34,82 @@ describe('parseHubspotWebhook', () => {
     );
     expect(events).toEqual([
       {
-        dedupeKey: 'hubspot:10',
+        dedupeKey: 'hubspot:10:contact.creation:1:0:',
         kind: 'fetch',
         externalId: '1',
         occurredAt: '1970-01-01T00:00:00.000Z',
       },
       {
-        dedupeKey: 'hubspot:11',
+        dedupeKey: 'hubspot:11:contact.propertyChange:2:1564113600000:email',
         kind: 'fetch',
         externalId: '2',
         occurredAt: '2019-07-26T04:00:00.000Z',
       },
-      { dedupeKey: 'hubspot:12', kind: 'delete', externalId: '3' },
-      { dedupeKey: 'hubspot:13', kind: 'delete', externalId: '4' },
+      { dedupeKey: 'hubspot:12:contact.deletion:3::', kind: 'delete', externalId: '3' },
+      { dedupeKey: 'hubspot:13:contact.privacyDeletion:4::', kind: 'delete', externalId: '4' },
+    ]);
+  });
+
+  it('keeps a retried event a replay but tells apart distinct events that share an eventId', () => {
+    // HubSpot: eventId "is not guaranteed to be unique"; retries differ only in attemptNumber.
+    const change = {
+      ...base,
+      eventId: 77,
+      subscriptionType: 'contact.propertyChange',
+      objectId: 9,
+      propertyName: 'firstname',
+      occurredAt: 1564113600000,
+    };
+    const [first] = parseHubspotWebhook(delivery([change]));
+    const [retry] = parseHubspotWebhook(delivery([{ ...change, attemptNumber: 3 }]));
+    const [otherContact] = parseHubspotWebhook(delivery([{ ...change, objectId: 10 }]));
+    const [otherProperty] = parseHubspotWebhook(delivery([{ ...change, propertyName: 'email' }]));
+    expect(retry.dedupeKey).toBe(first.dedupeKey);
+    expect(new Set([first, otherContact, otherProperty].map((e) => e.dedupeKey)).size).toBe(3);
+  });
+
+  it('a merge ends the secondary contacts and fetches the resulting one', () => {
+    const events = parseHubspotWebhook(
+      delivery([
+        {
+          ...base,
+          eventId: 20,
+          subscriptionType: 'contact.merge',
+          objectId: 100,
+          primaryObjectId: 100,
+          mergedObjectIds: [200, 300],
+          newObjectId: 100,
+          occurredAt: 1564113600000,
+        },
+      ]),
+    );
+    expect(events.map(({ kind, externalId }) => ({ kind, externalId }))).toEqual([
+      { kind: 'fetch', externalId: '100' },
+      { kind: 'delete', externalId: '200' },
+      { kind: 'delete', externalId: '300' },
+    ]);
+    expect(new Set(events.map((e) => e.dedupeKey)).size).toBe(3);
+    expect(events.every((e) => e.occurredAt === '2019-07-26T04:00:00.000Z')).toBe(true);
+  });
+
+  it('a merge into a new id ends both former contacts', () => {
+    const events = parseHubspotWebhook(
+      delivery([
+        {
+          ...base,
+          eventId: 21,
+          subscriptionType: 'contact.merge',
+          objectId: 100,
+          primaryObjectId: 100,
+          mergedObjectIds: [200],
+          newObjectId: 500,
+        },
+      ]),
+    );
+    expect(events.map(({ kind, externalId }) => ({ kind, externalId }))).toEqual([
+      { kind: 'fetch', externalId: '500' },
+      { kind: 'delete', externalId: '100' },
+      { kind: 'delete', externalId: '200' },
     ]);
   });
 

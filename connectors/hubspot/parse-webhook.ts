@@ -5,34 +5,65 @@ import type { HubspotWebhookEvent } from './webhook-types';
 /** Events that carry only an id: the runtime fetches the contact (batched) to ingest it. */
 const FETCH_TYPES = new Set(['contact.creation', 'contact.propertyChange', 'contact.restore']);
 const DELETE_TYPES = new Set(['contact.deletion', 'contact.privacyDeletion']);
+const MERGE_TYPE = 'contact.merge';
 
 /**
- * A delivery's body is a JSON array of events (HubSpot batches up to 100 per request). Each
- * event is deduplicated on its own `eventId`, since a retried delivery may be regrouped.
+ * A delivery's body is a JSON array of events (HubSpot batches up to 100 per request).
  * Subscriptions this connector does not handle (companies, deals, …) are ignored.
+ *
+ * A merge ends the secondary contacts (their ids now lead to the primary, so fetching them
+ * would never say they are gone) and changes the resulting one: deletions for the former, a
+ * fetch of the latter.
  */
 export function parseHubspotWebhook(request: WebhookRequest): WebhookEvent<HubspotContact>[] {
   const body: unknown = JSON.parse(request.rawBody.toString('utf8'));
   if (!Array.isArray(body)) throw new Error('HubSpot webhook body is not a JSON array of events');
   const events: WebhookEvent<HubspotContact>[] = [];
   for (const item of body as HubspotWebhookEvent[]) {
-    const kind = FETCH_TYPES.has(item.subscriptionType)
-      ? 'fetch'
-      : DELETE_TYPES.has(item.subscriptionType)
-        ? 'delete'
-        : undefined;
-    if (!kind) continue;
+    const handled =
+      FETCH_TYPES.has(item.subscriptionType) ||
+      DELETE_TYPES.has(item.subscriptionType) ||
+      item.subscriptionType === MERGE_TYPE;
+    if (!handled) continue;
     if (item.eventId === undefined || item.objectId === undefined) {
       throw new Error(`HubSpot ${item.subscriptionType} event without eventId or objectId`);
     }
-    events.push({
-      dedupeKey: `hubspot:${item.eventId}`,
-      kind,
-      externalId: String(item.objectId),
-      ...(typeof item.occurredAt === 'number'
+    const occurredAt =
+      typeof item.occurredAt === 'number'
         ? { occurredAt: new Date(item.occurredAt).toISOString() }
-        : {}),
+        : {};
+    const event = (kind: 'fetch' | 'delete', objectId: number): WebhookEvent<HubspotContact> => ({
+      dedupeKey: dedupeKey(item, objectId),
+      kind,
+      externalId: String(objectId),
+      ...occurredAt,
     });
+    if (item.subscriptionType !== MERGE_TYPE) {
+      events.push(
+        event(FETCH_TYPES.has(item.subscriptionType) ? 'fetch' : 'delete', item.objectId),
+      );
+      continue;
+    }
+    const result = item.newObjectId ?? item.primaryObjectId ?? item.objectId;
+    events.push(event('fetch', result));
+    const ended = new Set([item.primaryObjectId, item.objectId, ...(item.mergedObjectIds ?? [])]);
+    for (const id of ended) if (id !== undefined && id !== result) events.push(event('delete', id));
   }
   return events;
+}
+
+/**
+ * What identifies one event across HubSpot's retries. HubSpot documents `eventId` as not
+ * guaranteed to be unique, so it alone could drop a distinct event as a replay; the fields
+ * that describe the change are stable across retries (only `attemptNumber` changes).
+ */
+function dedupeKey(item: HubspotWebhookEvent, objectId: number): string {
+  return [
+    'hubspot',
+    item.eventId,
+    item.subscriptionType,
+    objectId,
+    item.occurredAt ?? '',
+    item.propertyName ?? '',
+  ].join(':');
 }

@@ -14,4 +14,10 @@ export interface HubspotWebhookEvent {
   propertyValue?: string;
   changeSource?: string;
   changeFlag?: string;
+  /** `contact.merge`: the contact given priority in the merge. */
+  primaryObjectId?: number;
+  /** `contact.merge`: the secondary contacts merged into it. */
+  mergedObjectIds?: number[];
+  /** `contact.merge`: the id of the resulting contact (may differ from both). */
+  newObjectId?: number;
 }

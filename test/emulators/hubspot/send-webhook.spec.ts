@@ -46,14 +46,14 @@ describe('HubspotEmulator.sendWebhook', () => {
 
     expect(
       connector.parseWebhook!(delivery).map(({ dedupeKey, kind, externalId }) => ({
-        dedupeKey,
+        eventId: dedupeKey.split(':')[1],
         kind,
         externalId,
       })),
     ).toEqual([
-      { dedupeKey: 'hubspot:1', kind: 'fetch', externalId: '101' },
-      { dedupeKey: 'hubspot:2', kind: 'fetch', externalId: '102' },
-      { dedupeKey: 'hubspot:3', kind: 'delete', externalId: '103' },
+      { eventId: '1', kind: 'fetch', externalId: '101' },
+      { eventId: '2', kind: 'fetch', externalId: '102' },
+      { eventId: '3', kind: 'delete', externalId: '103' },
     ]);
   });
 
