@@ -6,11 +6,16 @@ export interface MapOutOptions {
   keys?: Iterable<string>;
   /**
    * True for an update of a known contact: an empty value clears HubSpot's ("" is HubSpot's
-   * documented way). False for an upsert that may land on an existing contact: empty values
-   * are left out, so a blind upsert never wipes what HubSpot holds.
+   * documented way), except the email, which is never cleared: it is what HubSpot (and the
+   * next upsert) knows the person by, and a profile that lost its email here (a split, its
+   * source deleted) has not made the contact lose theirs. False for an upsert that may land
+   * on an existing contact: empty values are left out, so a blind upsert never wipes what
+   * HubSpot holds.
    */
   clear: boolean;
 }
+
+const EMAIL_PROPERTY = 'email';
 
 /**
  * Mapped vendor fields → HubSpot contact `properties`. HubSpot property values are strings:
@@ -24,7 +29,7 @@ export function mapOut(fields: VendorFields, options: MapOutOptions): Record<str
     if (READ_ONLY_PROPERTIES.has(key) || !(key in fields)) continue;
     const value = propertyValue(fields[key]);
     if (value === undefined) {
-      if (options.clear) properties[key] = '';
+      if (options.clear && key !== EMAIL_PROPERTY) properties[key] = '';
       continue;
     }
     properties[key] = value;

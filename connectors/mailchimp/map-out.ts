@@ -30,7 +30,10 @@ export function mapOut(fields: VendorFields): MemberBody {
   return body;
 }
 
-/** The canonical consent (subscribed, unsubscribed, pending, cleaned) as a member status. */
+/**
+ * The canonical consent as a status Mailchimp lets an app set; undefined for `cleaned` (and
+ * anything else), which is then not sent.
+ */
 export function memberStatus(value: JsonValue | undefined): MemberWriteStatus | undefined {
   return typeof value === 'string' && (MEMBER_WRITE_STATUSES as readonly string[]).includes(value)
     ? (value as MemberWriteStatus)

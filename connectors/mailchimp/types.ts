@@ -1,17 +1,21 @@
 /** Mailchimp Marketing API 3.0 shapes used by this connector (list members only). */
 
-/** Statuses a member can be created with (`status_if_new`) or set to (`status`). */
+/**
+ * Statuses a member can be created with (`status_if_new`) or set to (`status`). `cleaned` is
+ * not one: it is Mailchimp's own verdict on an address that bounced or was reported, which
+ * an app cannot set (nor undo), so a profile whose consent reads `cleaned` (from this or
+ * another audience) never sends it.
+ */
 export const MEMBER_WRITE_STATUSES = [
   'subscribed',
   'unsubscribed',
-  'cleaned',
   'pending',
   'transactional',
 ] as const;
 export type MemberWriteStatus = (typeof MEMBER_WRITE_STATUSES)[number];
 
-/** What `status` can read as: the writable ones plus `archived` (DELETE on the member). */
-export type MemberStatus = MemberWriteStatus | 'archived';
+/** What `status` can read as: the writable ones, `cleaned`, and `archived` (DELETE on the member). */
+export type MemberStatus = MemberWriteStatus | 'cleaned' | 'archived';
 
 export type EraseMode = 'delete-permanent' | 'archive';
 

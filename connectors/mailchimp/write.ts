@@ -130,7 +130,8 @@ export function upsertBody(item: WriteItem, email: string, config: MailchimpConf
   }
   const body = mapOut(fields);
   body.email_address = email;
-  body.status_if_new = memberStatus(item.fields.status) ?? config.statusIfNew ?? 'transactional';
+  body.status_if_new =
+    memberStatus(item.fields.status) ?? memberStatus(config.statusIfNew) ?? 'transactional';
   const status = item.externalId ? memberStatus(item.changed.status) : undefined;
   if (status) body.status = status;
   return body;

@@ -9,7 +9,7 @@ import type {
 import { customerId } from './customer-id';
 import { describeShopifyError, isTaken } from './errors';
 import { ADDRESS_PREFIX, mapOut, type ShopifyBody } from './map-out';
-import { findByEmail } from './find-customer';
+import { findByEmail, findByPhone } from './find-customer';
 import { CUSTOMERS_PATH, customerAddressesPath, customerAddressPath, customerPath } from './paths';
 import type {
   ShopifyAddress,
@@ -37,8 +37,10 @@ type Outcome = { ok: true; id: string } | { ok: false; retryable: boolean; error
  * `POST /customers.json` and every mapped field. Shopify keeps emails unique and answers 422
  * `{"errors":{"email":["has already been taken"]}}` when the address exists: the customer is
  * then found with `GET /customers/search.json?query=email:…` and updated instead, so a create
- * retried after a crash or a 429 never duplicates anyone. A known customer deleted in Shopify
- * since (404) is created again: the profile still pushes here.
+ * retried after a crash or a 429 never duplicates anyone. A profile without an email is found
+ * the same way by its phone, which Shopify keeps unique too (a create retried after a timeout
+ * that had in fact landed answers "phone has already been taken"). A known customer deleted
+ * in Shopify since (404) is created again: the profile still pushes here.
  *
  * The default address is not a customer field in REST: a changed one is written through the
  * customer address resource (`PUT /customers/{id}/addresses/{address_id}.json`, or `POST` a
@@ -76,18 +78,19 @@ async function createCustomer(ctx: Ctx, fields: VendorFields): Promise<Outcome> 
     acceptStatuses: REJECTIONS,
   });
   if (response.status < 300) return { ok: true, id: customerId(response.data.customer) };
-  const email = typeof customer.email === 'string' ? customer.email : undefined;
-  if (response.status !== 422 || !email || !isTaken(response.data, 'email')) {
+  const key = matchKey(customer);
+  if (response.status !== 422 || !key || !isTaken(response.data, key.field)) {
     return refused(response);
   }
-  const match = await findByEmail(ctx, email);
+  const match =
+    key.field === 'email' ? await findByEmail(ctx, key.value) : await findByPhone(ctx, key.value);
   // Search runs on an index that can trail writes: a customer created a moment ago (by a
   // write that crashed before it was recorded) can be taken yet not found. Later it will be.
   if (!match) {
     return {
       ok: false,
       retryable: true,
-      error: `Shopify says ${email} is taken but its search does not return that customer yet`,
+      error: `Shopify says ${key.value} is taken but its search does not return that customer yet`,
     };
   }
   const outcome = await updateCustomer(
@@ -174,6 +177,16 @@ async function writeDefaultAddress(
   });
   if (response.status === 404) return GONE;
   return response.status < 300 ? undefined : refused(response, 'address');
+}
+
+/**
+ * What identifies the person a create is for: the email, else (no email) the phone. A phone
+ * taken by someone with another email is not a match: people do share phones.
+ */
+function matchKey(customer: ShopifyBody): { field: 'email' | 'phone'; value: string } | undefined {
+  if (typeof customer.email === 'string') return { field: 'email', value: customer.email };
+  if (typeof customer.phone === 'string') return { field: 'phone', value: customer.phone };
+  return undefined;
 }
 
 /** Ids above 2^53 stay strings: a JSON number would lose their last digits. */

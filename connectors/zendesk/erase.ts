@@ -61,8 +61,8 @@ async function eraseUser(ctx: Ctx, item: EraseItem): Promise<WriteResult> {
 }
 
 /**
- * By the Zendesk id when known; else by `external_id` = the profile id (users we created);
- * else by the email last written or read.
+ * By the Zendesk id when known; else by `external_id` = the profile id (users we created
+ * without an email); else by the email last written or read.
  */
 async function findUser(ctx: Ctx, item: EraseItem): Promise<Found> {
   if (item.externalId && /^\d+$/.test(item.externalId)) {

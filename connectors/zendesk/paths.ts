@@ -6,6 +6,12 @@ export const SEARCH_USERS_PATH = '/users/search.json';
 export const CREATE_OR_UPDATE_USER_PATH = '/users/create_or_update.json';
 
 export const userPath = (id: string): string => `/users/${encodeURIComponent(id)}.json`;
+export const userIdentitiesPath = (id: string): string =>
+  `/users/${encodeURIComponent(id)}/identities.json`;
+export const userIdentityPath = (id: string, identityId: string): string =>
+  `/users/${encodeURIComponent(id)}/identities/${encodeURIComponent(identityId)}.json`;
+export const makePrimaryIdentityPath = (id: string, identityId: string): string =>
+  `/users/${encodeURIComponent(id)}/identities/${encodeURIComponent(identityId)}/make_primary.json`;
 export const deletedUserPath = (id: string): string =>
   `/deleted_users/${encodeURIComponent(id)}.json`;
 

@@ -56,6 +56,25 @@ export interface ZendeskUsersResponse {
   users: ZendeskUser[];
 }
 
+/** One of a user's identities (`GET /users/{id}/identities.json`). */
+export interface ZendeskIdentity {
+  id: number;
+  user_id?: number;
+  /** `email`, `phone_number`, `twitter`, `google`, … */
+  type: string;
+  value: string;
+  primary?: boolean;
+  verified?: boolean;
+}
+
+export interface ZendeskIdentitiesResponse {
+  identities: ZendeskIdentity[];
+}
+
+export interface ZendeskIdentityResponse {
+  identity: ZendeskIdentity;
+}
+
 /** `GET /incremental/users/cursor.json`. */
 export interface ZendeskIncrementalUsersResponse {
   users: ZendeskUser[];

@@ -9,6 +9,7 @@ import {
 import { describeZendeskError, rejectsField } from './errors';
 import { mapOut, type ZendeskUserBody } from './map-out';
 import { CREATE_OR_UPDATE_USER_PATH, userPath } from './paths';
+import { setPrimaryEmail } from './primary-email';
 import type { ZendeskConfig, ZendeskCredentials, ZendeskUserResponse } from './types';
 
 /** Requests in flight per call; the connection's shared budget still paces them. */
@@ -30,11 +31,17 @@ type Ctx = ConnectorContext<ZendeskConfig, ZendeskCredentials>;
  *
  * A known user (the Zendesk id, from a read, a webhook or our last write) is updated by id
  * with `PUT /users/{id}.json`, sending only the changed fields. This never matches the wrong
- * person, keeps the user's own `external_id` (often their SSO identity), and follows an email
- * change. An unknown one goes to `POST /users/create_or_update.json` with every mapped field
- * and `external_id` = the profile id: Zendesk matches on `external_id` or email only, and the
- * profile id makes a retried create (after a crash or a 429) land on the same user instead
- * of a duplicate.
+ * person and keeps the user's own `external_id` (often their SSO identity). A changed email
+ * goes through the user's identities instead (see primary-email.ts): a user update would only
+ * add it as a secondary address. A staff member's email (their sign-in) is not changed: that
+ * item fails with the reason, as an erase of staff does.
+ *
+ * An unknown one goes to `POST /users/create_or_update.json` with every mapped field. Zendesk
+ * matches on `external_id` or email, and updates the user it matches with what it is given:
+ * with an email, that email is the match, so a retried create (after a crash or a 429) lands
+ * on the same user, and no `external_id` is sent, since it would replace the one an existing
+ * user already has (their SSO or CRM id). Without an email, `external_id` = the profile id is
+ * what lets a retried create find the user it made.
  */
 export async function writeUsers(ctx: Ctx, batch: WriteItem[]): Promise<WriteResult[]> {
   return mapLimited(batch, WRITE_CONCURRENCY, (item) => writeUser(ctx, item));
@@ -42,19 +49,9 @@ export async function writeUsers(ctx: Ctx, batch: WriteItem[]): Promise<WriteRes
 
 async function writeUser(ctx: Ctx, item: WriteItem): Promise<WriteResult> {
   if (item.externalId && /^\d+$/.test(item.externalId)) {
-    const values = { ...item.fields, ...item.changed };
-    const user = mapOut(values, { keys: Object.keys(item.changed), clear: true });
-    if (Object.keys(user).length === 0) {
-      return { profileId: item.profileId, ok: true, externalId: item.externalId };
-    }
-    const response = await ctx.http.request<ZendeskUserResponse>({
-      method: 'PUT',
-      path: userPath(item.externalId),
-      body: { user },
-      acceptStatuses: REJECTIONS,
-    });
+    const updated = await updateUser(ctx, item, item.externalId);
+    if (updated) return updated;
     // Gone from Zendesk (deleted there): the profile still pushes here, so it is created again.
-    if (response.status !== 404) return outcome(item, response);
     ctx.logger.info('Zendesk user no longer exists; creating it again', {
       userId: item.externalId,
     });
@@ -62,10 +59,55 @@ async function writeUser(ctx: Ctx, item: WriteItem): Promise<WriteResult> {
   return upsertUser(ctx, item);
 }
 
+/** The changed fields of user `id`; undefined when Zendesk no longer has the user. */
+async function updateUser(ctx: Ctx, item: WriteItem, id: string): Promise<WriteResult | undefined> {
+  const values = { ...item.fields, ...item.changed };
+  const { email, ...user } = mapOut(values, { keys: Object.keys(item.changed), clear: true });
+  let role: string | undefined;
+  if (Object.keys(user).length > 0) {
+    const response = await ctx.http.request<ZendeskUserResponse>({
+      method: 'PUT',
+      path: userPath(id),
+      body: { user },
+      acceptStatuses: REJECTIONS,
+    });
+    if (response.status === 404) return undefined;
+    const result = outcome(item, response);
+    if (!result.ok) return result;
+    role = response.data.user.role;
+  }
+  if (typeof email === 'string') {
+    if (role === undefined) {
+      const shown = await ctx.http.request<ZendeskUserResponse>({
+        path: userPath(id),
+        acceptStatuses: [404],
+      });
+      if (shown.status === 404 || shown.data.user?.active === false) return undefined;
+      role = shown.data.user?.role;
+    }
+    // A staff member's primary email is their sign-in: changing it is for Zendesk's admins.
+    if (role && role !== 'end-user') {
+      return {
+        profileId: item.profileId,
+        ok: false,
+        retryable: false,
+        error: `Zendesk user ${id} is an ${role}; their email is changed in Zendesk, not by Syncline`,
+      };
+    }
+    const primary = await setPrimaryEmail(ctx, id, email);
+    if ('gone' in primary) return undefined;
+    if ('error' in primary) {
+      return { profileId: item.profileId, ok: false, retryable: false, error: primary.error };
+    }
+  }
+  return { profileId: item.profileId, ok: true, externalId: id };
+}
+
 async function upsertUser(ctx: Ctx, item: WriteItem): Promise<WriteResult> {
+  const mapped = mapOut(item.fields, { clear: false });
   const user: ZendeskUserBody = {
-    ...mapOut(item.fields, { clear: false }),
-    external_id: item.profileId,
+    ...mapped,
+    ...(typeof mapped.email === 'string' ? {} : { external_id: item.profileId }),
     // Otherwise Zendesk emails every synced customer a verification/welcome message.
     skip_verify_email: true,
   };

@@ -29,16 +29,33 @@ export type VendorBody = { [key: string]: JsonValue };
 /**
  * Sets a dot path (`address.city`, a mapped vendor field) in a vendor body, creating the
  * objects on the way and replacing anything in the way that is not one.
+ *
+ * Every segment is an own property of the body: the path comes from a connection's mapping
+ * (admin input), and a segment such as `__proto__` must not reach through to a prototype
+ * (`__proto__.x` would otherwise set `x` on every object of the worker process). Such a field
+ * is sent to the vendor under its literal name, like any other field the vendor may refuse.
  */
 export function setPath(body: VendorBody, path: string, value: JsonValue): void {
   const parts = path.split('.');
   let target = body;
   for (const part of parts.slice(0, -1)) {
-    const next = target[part];
-    if (next === null || typeof next !== 'object' || Array.isArray(next)) target[part] = {};
+    const next = Object.hasOwn(target, part) ? target[part] : undefined;
+    if (next === null || next === undefined || typeof next !== 'object' || Array.isArray(next)) {
+      defineOwn(target, part, {});
+    }
     target = target[part] as VendorBody;
   }
-  target[parts[parts.length - 1]] = value;
+  defineOwn(target, parts[parts.length - 1], value);
+}
+
+/** `target[key] = value` as an own data property, whatever the key (`__proto__` included). */
+function defineOwn(target: VendorBody, key: string, value: JsonValue): void {
+  Object.defineProperty(target, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 /** A vendor timestamp in any format `Date` reads, as ISO 8601 UTC; undefined when unreadable. */

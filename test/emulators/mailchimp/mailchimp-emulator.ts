@@ -278,7 +278,7 @@ export class MailchimpEmulator extends VendorEmulator {
     const status = query(request, 'status');
     if (
       status !== undefined &&
-      !([...WRITABLE_STATUSES, 'archived'] as string[]).includes(status)
+      !([...WRITABLE_STATUSES, 'cleaned', 'archived'] as string[]).includes(status)
     ) {
       return fieldErrors([{ field: 'status', message: `"${status}" is not a member status.` }]);
     }

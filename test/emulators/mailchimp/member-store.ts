@@ -8,10 +8,10 @@ import { createHash, randomBytes } from 'node:crypto';
 
 export type MemberStatus =
   'subscribed' | 'unsubscribed' | 'cleaned' | 'pending' | 'transactional' | 'archived';
+/** Statuses the API takes; `cleaned` is Mailchimp's own verdict (bounces), never an app's. */
 export const WRITABLE_STATUSES = [
   'subscribed',
   'unsubscribed',
-  'cleaned',
   'pending',
   'transactional',
 ] as const;

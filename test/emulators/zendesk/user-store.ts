@@ -22,6 +22,21 @@ export interface UserInput {
   suspended?: boolean;
 }
 
+export interface EmailIdentity {
+  id: number;
+  value: string;
+}
+
+/** One entry of `GET /users/{id}/identities` (email identities only, here). */
+export interface IdentityWire {
+  id: number;
+  user_id: number;
+  type: 'email';
+  value: string;
+  primary: boolean;
+  verified: boolean;
+}
+
 export interface StoredUser {
   id: number;
   name: string;
@@ -39,6 +54,10 @@ export interface StoredUser {
   details: string;
   suspended: boolean;
   verified: boolean;
+  /** The identity id of `email` (the primary email identity); null when there is no email. */
+  primaryEmailIdentityId: number | null;
+  /** Further email identities: an API update's `email` adds one, it does not replace `email`. */
+  secondaryEmails: EmailIdentity[];
   active: boolean;
   permanentlyDeleted: boolean;
   /** ms since the epoch, whole seconds (Zendesk's precision). */
@@ -48,6 +67,7 @@ export interface StoredUser {
 
 /** Zendesk ids are large; start high so tests never confuse ids with counts. */
 const FIRST_ID = 369_531_345_753;
+const FIRST_IDENTITY_ID = 10_000_000_000_001;
 const DEFAULT_ZONE = { time_zone: 'Eastern Time (US & Canada)', iana: 'America/New_York' };
 const RAILS_ZONES: Record<string, string> = {
   'Eastern Time (US & Canada)': 'America/New_York',
@@ -61,6 +81,7 @@ const RAILS_ZONES: Record<string, string> = {
 export class UserStore {
   private readonly users = new Map<number, StoredUser>();
   private nextId = FIRST_ID;
+  private nextIdentityId = FIRST_IDENTITY_ID;
 
   constructor(
     /** Custom user field keys defined on the account; others are dropped like Zendesk does. */
@@ -86,6 +107,8 @@ export class UserStore {
       details: '',
       suspended: false,
       verified: false,
+      primaryEmailIdentityId: null,
+      secondaryEmails: [],
       active: true,
       permanentlyDeleted: false,
       createdAt: seconds,
@@ -122,6 +145,8 @@ export class UserStore {
       tags: [],
       notes: '',
       details: '',
+      primaryEmailIdentityId: null,
+      secondaryEmails: [],
       active: false,
       permanentlyDeleted: true,
       updatedAt: toSecond(at),
@@ -140,9 +165,72 @@ export class UserStore {
     return this.live().find((user) => user.external_id?.toLowerCase() === wanted);
   }
 
+  /** The live user holding `email` as their primary or a secondary email identity. */
   findByEmail(email: string): StoredUser | undefined {
     const wanted = email.toLowerCase();
-    return this.live().find((user) => user.email?.toLowerCase() === wanted);
+    return this.live().find(
+      (user) =>
+        user.email?.toLowerCase() === wanted ||
+        user.secondaryEmails.some((identity) => identity.value.toLowerCase() === wanted),
+    );
+  }
+
+  /** The user's email identities, the primary first. */
+  identities(id: number): IdentityWire[] {
+    const user = this.require(id);
+    const wire = (identity: EmailIdentity, primary: boolean): IdentityWire => ({
+      id: identity.id,
+      user_id: user.id,
+      type: 'email',
+      value: identity.value,
+      primary,
+      verified: user.verified,
+    });
+    const primary =
+      user.email && user.primaryEmailIdentityId !== null
+        ? [wire({ id: user.primaryEmailIdentityId, value: user.email }, true)]
+        : [];
+    return [...primary, ...user.secondaryEmails.map((identity) => wire(identity, false))];
+  }
+
+  /** Adds an email identity: the primary when the user has no email, else a secondary. */
+  addEmailIdentity(id: number, value: string, at: number = Date.now()): IdentityWire {
+    const user = this.require(id);
+    if (!user.email) {
+      this.update(id, { email: value }, at);
+    } else {
+      user.secondaryEmails.push({ id: this.nextIdentityId++, value });
+      user.updatedAt = Math.max(toSecond(at), user.createdAt);
+    }
+    return this.identities(id).find((identity) => identity.value === value)!;
+  }
+
+  /** Changes the address of one email identity (the primary's included). */
+  updateEmailIdentity(id: number, identityId: number, value: string, at: number = Date.now()) {
+    const user = this.require(id);
+    if (identityId === user.primaryEmailIdentityId) {
+      this.update(id, { email: value }, at);
+    } else {
+      const identity = user.secondaryEmails.find((entry) => entry.id === identityId);
+      if (!identity) throw new Error(`No identity ${identityId}`);
+      identity.value = value;
+      user.updatedAt = Math.max(toSecond(at), user.createdAt);
+    }
+    return this.identities(id).find((identity) => identity.id === identityId)!;
+  }
+
+  /** Makes a secondary email identity the primary; the old primary becomes a secondary. */
+  makePrimary(id: number, identityId: number, at: number = Date.now()): void {
+    const user = this.require(id);
+    const index = user.secondaryEmails.findIndex((entry) => entry.id === identityId);
+    if (index < 0) return;
+    const [promoted] = user.secondaryEmails.splice(index, 1);
+    if (user.email && user.primaryEmailIdentityId !== null) {
+      user.secondaryEmails.push({ id: user.primaryEmailIdentityId, value: user.email });
+    }
+    user.email = promoted.value;
+    user.primaryEmailIdentityId = promoted.id;
+    user.updatedAt = Math.max(toSecond(at), user.createdAt);
   }
 
   /** Ordered by id. */
@@ -165,6 +253,8 @@ export class UserStore {
     };
     if (input.name !== undefined && input.name !== null) user.name = input.name;
     if (input.email !== undefined) user.email = input.email || null;
+    if (!user.email) user.primaryEmailIdentityId = null;
+    else user.primaryEmailIdentityId ??= this.nextIdentityId++;
     // Zendesk clears the phone with "" (or null).
     if (input.phone !== undefined) user.phone = input.phone || null;
     if (input.external_id !== undefined) user.external_id = input.external_id || null;

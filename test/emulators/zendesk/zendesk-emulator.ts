@@ -179,6 +179,13 @@ export class ZendeskEmulator extends VendorEmulator {
     }
     const user = path.match(/^\/api\/v2\/users\/(\d+)$/);
     if (user) return this.oneUser(request, Number(user[1]), caller);
+    const identity = path.match(
+      /^\/api\/v2\/users\/(\d+)\/identities(?:\/(\d+)(\/make_primary)?)?$/,
+    );
+    if (identity) {
+      const [, userId, identityId, makePrimary] = identity;
+      return this.identities(request, Number(userId), identityId, Boolean(makePrimary), caller);
+    }
     const deleted = path.match(/^\/api\/v2\/deleted_users\/(\d+)$/);
     if (deleted) return this.deletedUser(request, Number(deleted[1]), caller);
     return invalidEndpoint();
@@ -302,7 +309,7 @@ export class ZendeskEmulator extends VendorEmulator {
     if (existing) {
       const limited = this.userUpdateLimited(existing);
       if (limited) return limited;
-      const user = this.store.update(existing.id, input);
+      const user = this.updateThroughApi(existing, input);
       return { status: 200, headers: this.location(user), body: { user: this.wire(user) } };
     }
     const user = this.store.create(input);
@@ -322,7 +329,7 @@ export class ZendeskEmulator extends VendorEmulator {
       if (invalid) return recordInvalid(invalid);
       const limited = this.userUpdateLimited(user);
       if (limited) return limited;
-      return { status: 200, body: { user: this.wire(this.store.update(id, input)) } };
+      return { status: 200, body: { user: this.wire(this.updateThroughApi(user, input)) } };
     }
     if (request.method === 'DELETE') {
       if (user.id === this.owner.id) return forbidden();
@@ -339,6 +346,65 @@ export class ZendeskEmulator extends VendorEmulator {
     if (request.method !== 'DELETE') return invalidEndpoint();
     if (!isAdmin(caller)) return forbidden();
     return { status: 200, body: { deleted_user: this.wire(this.store.permanentlyDelete(id)) } };
+  }
+
+  /**
+   * A user update through the API. Its `email` is "writeable on create only. On update, a
+   * secondary email is added" (Zendesk's Users API): a user who has an email keeps it as the
+   * primary; the primary changes only through the identities endpoints.
+   */
+  private updateThroughApi(user: StoredUser, input: UserInput): StoredUser {
+    const { email, ...rest } = input;
+    if (!email || !user.email) return this.store.update(user.id, input);
+    const updated = this.store.update(user.id, rest);
+    const known = this.store
+      .identities(user.id)
+      .some((identity) => identity.value.toLowerCase() === email.toLowerCase());
+    if (!known) this.store.addEmailIdentity(user.id, email);
+    return updated;
+  }
+
+  /**
+   * The user's identities (email ones here): `GET` lists them, `POST` adds one, `PUT` on one
+   * changes its value, `PUT …/make_primary` makes it the primary email.
+   */
+  private identities(
+    request: EmulatorRequest,
+    userId: number,
+    identityId: string | undefined,
+    makePrimary: boolean,
+    caller: Caller,
+  ): EmulatorResponse {
+    const user = this.store.get(userId);
+    if (!user || !user.active) return recordNotFound();
+    if (request.method === 'GET' && identityId === undefined) {
+      const identities = this.store.identities(userId);
+      return {
+        status: 200,
+        body: { identities, next_page: null, previous_page: null, count: identities.length },
+      };
+    }
+    if (!isAdmin(caller)) return forbidden();
+    const body = (request.body as { identity?: { type?: string; value?: unknown } }) ?? {};
+    const value = typeof body.identity?.value === 'string' ? body.identity.value.trim() : '';
+    if (request.method === 'POST' && identityId === undefined) {
+      if (body.identity?.type !== 'email') return invalidValue('identity type must be email');
+      const invalid = validateUser({ email: value }, this.store, user);
+      if (invalid || !value) return recordInvalid(invalid ?? { value: [blank()] });
+      return { status: 201, body: { identity: this.store.addEmailIdentity(userId, value) } };
+    }
+    const existing = this.store.identities(userId).find((i) => String(i.id) === identityId);
+    if (request.method !== 'PUT' || !existing) return recordNotFound();
+    if (makePrimary) {
+      this.store.makePrimary(userId, existing.id);
+      return { status: 200, body: { identities: this.store.identities(userId) } };
+    }
+    const invalid = validateUser({ email: value }, this.store, user);
+    if (invalid || !value) return recordInvalid(invalid ?? { value: [blank()] });
+    return {
+      status: 200,
+      body: { identity: this.store.updateEmailIdentity(userId, existing.id, value) },
+    };
   }
 
   private userUpdateLimited(user: StoredUser): EmulatorResponse | undefined {
@@ -465,4 +531,8 @@ function isDefined<T>(value: T | undefined): value is T {
 function queryValue(request: EmulatorRequest, name: string): string | undefined {
   const value = request.query[name];
   return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+function blank() {
+  return { description: 'Value: cannot be blank', error: 'BlankValue' };
 }

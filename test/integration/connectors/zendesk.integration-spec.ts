@@ -285,6 +285,8 @@ describe('Zendesk connector: write and erase', () => {
   it('creates unknown people and matches existing ones with create_or_update', async () => {
     await startEmulator();
     const [, , , existing] = emulator.seedUsers(4, { at: DAY_AGO });
+    // Their id in the customer's own system (SSO, CRM): a match by email must keep it.
+    emulator.updateUser(existing.id, { external_id: 'sso-42' }, DAY_AGO);
 
     const results = await connector.write!(context(), [
       newPerson('p-1', 'nia@example.com'),
@@ -295,7 +297,7 @@ describe('Zendesk connector: write and erase', () => {
       },
     ]);
 
-    const created = emulator.store.findByExternalId('p-1')!;
+    const created = emulator.store.findByEmail('nia@example.com')!;
     expect(results).toEqual([
       { profileId: 'p-1', ok: true, externalId: String(created.id) },
       { profileId: 'p-2', ok: true, externalId: String(existing.id) },
@@ -309,7 +311,6 @@ describe('Zendesk connector: write and erase', () => {
         phone: '+15550109999',
         locale: 'en-GB',
         user_fields: { company: 'Initech' },
-        external_id: 'p-1',
         skip_verify_email: true,
       },
     });
@@ -320,7 +321,7 @@ describe('Zendesk connector: write and erase', () => {
     });
     expect(emulator.store.get(existing.id)).toMatchObject({
       name: 'Renamed User',
-      external_id: 'p-2',
+      external_id: 'sso-42',
     });
     // What we wrote reads back as the same traits: the echo is no change.
     expect(
@@ -353,7 +354,6 @@ describe('Zendesk connector: write and erase', () => {
     expect(emulator.store.get(Number(id))).toMatchObject({
       phone: '+15550108888',
       name: 'Nia Smith',
-      external_id: 'p-1',
     });
 
     // Nothing changed: nothing is sent.
@@ -374,7 +374,6 @@ describe('Zendesk connector: write and erase', () => {
     expect(again.externalId).not.toBe(id);
     expect(emulator.store.get(Number(again.externalId))).toMatchObject({
       email: 'nia@example.com',
-      external_id: 'p-1',
       active: true,
     });
   });
@@ -396,9 +395,9 @@ describe('Zendesk connector: write and erase', () => {
       },
       { profileId: 'p-3', ok: true, externalId: expect.stringMatching(/^\d+$/) },
     ]);
-    expect(emulator.store.findByExternalId('p-1')).toBeDefined();
-    expect(emulator.store.findByExternalId('p-2')).toBeUndefined();
-    expect(emulator.store.findByExternalId('p-3')).toBeDefined();
+    expect(emulator.store.findByEmail('one@example.com')).toBeDefined();
+    expect(emulator.store.findByEmail('not-an-email')).toBeUndefined();
+    expect(emulator.store.findByEmail('three@example.com')).toBeDefined();
   });
 
   it('creates a nameless profile with a stand-in name only after Zendesk asks for one', async () => {
@@ -411,7 +410,7 @@ describe('Zendesk connector: write and erase', () => {
     expect(results.every((r) => r.ok)).toBe(true);
     // The match kept its real name: no stand-in was sent to it.
     expect(emulator.store.get(existing.id)!.name).toBe('Real Name');
-    const created = emulator.store.findByExternalId('p-2')!;
+    const created = emulator.store.findByEmail('noname@example.com')!;
     expect(created.name).toBe('noname@example.com');
     const upserts = emulator.requests({ pathPrefix: UPSERT });
     expect(upserts.map((r) => r.status).sort()).toEqual([200, 201, 422]);
@@ -478,7 +477,8 @@ describe('Zendesk connector: write and erase', () => {
     });
     const written = await connector.write!(context(), [
       newPerson('p-1', 'nia@example.com'),
-      newPerson('p-2', 'second@example.com'),
+      // No email: created with external_id = the profile id, which is how it is found again.
+      newPerson('p-2', ''),
     ]);
     const niaId = written[0].externalId!;
     emulator.clearRequests();
