@@ -55,11 +55,18 @@ async function writeMember(
   }
   const current = subscriberHash(email);
   const target = targetHash(item, email);
-  let response = await put(ctx, target, upsertBody(item, email, ctx.config));
+  const body = upsertBody(item, email, ctx.config);
+  let response = await put(ctx, target, body);
   if (target !== current && MEMBER_REJECTED.includes(response.status)) {
     // The rename was refused (the old member is gone, or the new address is already a
     // member): upsert under the new address instead, so the profile is not stuck on it.
-    response = await put(ctx, current, upsertBody(item, email, ctx.config));
+    response = await put(ctx, current, body);
+  }
+  if (body.status !== undefined && isComplianceRefusal(response)) {
+    // What we held said the member could be subscribed, but they had opted out or bounced
+    // since: write the rest of what changed and leave their consent to them (see upsertBody).
+    const { status: _refused, ...withoutStatus } = body;
+    response = await put(ctx, current, withoutStatus);
   }
   if (MEMBER_REJECTED.includes(response.status)) {
     return {
@@ -120,7 +127,10 @@ export function targetHash(item: WriteItem, email: string): string {
  *
  * `status` is sent only for a known member whose consent changed here. For anyone else the
  * canonical consent applies through `status_if_new`, i.e. only if Mailchimp creates them:
- * Syncline must not overwrite the consent of a subscriber it has never seen.
+ * Syncline must not overwrite the consent of a subscriber it has never seen. Nor does it
+ * subscribe again a member who unsubscribed or bounced in Mailchimp: the API refuses that
+ * ("Member In Compliance State"; only the person can opt back in, through a signup form), and
+ * the refusal would fail the whole member, so their other fields would stop syncing too.
  */
 export function upsertBody(item: WriteItem, email: string, config: MailchimpConfig): MemberBody {
   const source = item.externalId ? item.changed : item.fields;
@@ -133,6 +143,15 @@ export function upsertBody(item: WriteItem, email: string, config: MailchimpConf
   body.status_if_new =
     memberStatus(item.fields.status) ?? memberStatus(config.statusIfNew) ?? 'transactional';
   const status = item.externalId ? memberStatus(item.changed.status) : undefined;
-  if (status) body.status = status;
+  const optedOut = OPTED_OUT.has(String(item.held?.status));
+  if (status && !(status === 'subscribed' && optedOut)) body.status = status;
   return body;
+}
+
+/** Member statuses from which only the person can subscribe again. */
+const OPTED_OUT = new Set(['unsubscribed', 'cleaned']);
+
+function isComplianceRefusal(response: { status: number; data: unknown }): boolean {
+  const title = (response.data as { title?: unknown } | null)?.title;
+  return response.status === 400 && title === 'Member In Compliance State';
 }

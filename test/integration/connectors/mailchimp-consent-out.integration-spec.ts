@@ -72,3 +72,67 @@ describe('Mailchimp write of a cleaned consent', () => {
     expect(statusIfNew.enum).not.toContain('cleaned');
   });
 });
+
+/**
+ * Mailchimp lets only the person subscribe again once they unsubscribed or bounced: the API
+ * answers "Member In Compliance State". Their other fields must keep syncing all the same.
+ */
+describe('Mailchimp write to a member who opted out', () => {
+  const optedOut = () =>
+    emulator.seedMembers([
+      { email: 'ann@example.com', status: 'unsubscribed', mergeFields: { FNAME: 'Ann' } },
+    ])[0];
+  const resubscribe = (externalId: string, held?: Record<string, string>) => ({
+    profileId: 'p-ann',
+    externalId,
+    fields: {
+      email_address: 'ann@example.com',
+      status: 'subscribed',
+      'merge_fields.FNAME': 'Annie',
+    },
+    changed: { status: 'subscribed', 'merge_fields.FNAME': 'Annie' },
+    ...(held ? { held } : {}),
+  });
+
+  it('writes the other fields and leaves the consent when we hold the opt-out', async () => {
+    const ann = optedOut();
+    const [result] = await mailchimp.write!(context(), [
+      resubscribe(ann.id, { status: 'unsubscribed', 'merge_fields.FNAME': 'Ann' }),
+    ]);
+
+    expect(result).toMatchObject({ ok: true });
+    expect(emulator.member('ann@example.com')).toMatchObject({
+      status: 'unsubscribed',
+      mergeFields: expect.objectContaining({ FNAME: 'Annie' }),
+    });
+  });
+
+  it('writes the other fields when it learns of the opt-out from the refusal', async () => {
+    const ann = optedOut();
+    const [result] = await mailchimp.write!(context(), [
+      resubscribe(ann.id, { status: 'subscribed', 'merge_fields.FNAME': 'Ann' }),
+    ]);
+
+    expect(result).toMatchObject({ ok: true });
+    expect(emulator.member('ann@example.com')).toMatchObject({
+      status: 'unsubscribed',
+      mergeFields: expect.objectContaining({ FNAME: 'Annie' }),
+    });
+  });
+
+  it('still sends an opt-out to a subscribed member', async () => {
+    const [bo] = emulator.seedMembers([{ email: 'bo@example.com', status: 'subscribed' }]);
+    const [result] = await mailchimp.write!(context(), [
+      {
+        profileId: 'p-bo',
+        externalId: bo.id,
+        fields: { email_address: 'bo@example.com', status: 'unsubscribed' },
+        changed: { status: 'unsubscribed' },
+        held: { status: 'subscribed' },
+      },
+    ]);
+
+    expect(result).toMatchObject({ ok: true });
+    expect(emulator.member('bo@example.com')).toMatchObject({ status: 'unsubscribed' });
+  });
+});

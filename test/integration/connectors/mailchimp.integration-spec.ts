@@ -477,12 +477,15 @@ describe('Mailchimp connector', () => {
     expect(emulator.requests({ method: 'PUT' })[1].body).toMatchObject({ status: 'unsubscribed' });
     expect(emulator.member(ann.id)!.status).toBe('unsubscribed');
 
-    // Mailchimp refuses to re-subscribe an unsubscribed member through the API.
-    const [refused] = await connector.write!(context(), [
+    // Mailchimp refuses to re-subscribe an unsubscribed member through the API: the write
+    // goes through without the status, and the member stays unsubscribed.
+    const [resubscribed] = await connector.write!(context(), [
       item('p1', fields, { externalId: ann.id, changed: { status: 'subscribed' } }),
     ]);
-    expect(refused).toMatchObject({ profileId: 'p1', ok: false, retryable: false });
-    expect(refused.error).toMatch(/^400 Member In Compliance State: /);
+    expect(resubscribed).toMatchObject({ profileId: 'p1', ok: true });
+    expect(emulator.requests({ method: 'PUT' })[2].body).toMatchObject({ status: 'subscribed' });
+    expect(emulator.requests({ method: 'PUT' })[3].body).not.toHaveProperty('status');
+    expect(emulator.member(ann.id)!.status).toBe('unsubscribed');
   });
 
   it('an address change renames the member under its old hash', async () => {
