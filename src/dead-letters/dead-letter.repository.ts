@@ -10,6 +10,7 @@ import {
 } from '../common/pagination/keyset-query';
 import { queryRowsOn } from '../database/query-rows';
 import type { DeadLetter, NewDeadLetter } from './dead-letter';
+import { storablePayload, storableText } from './storable-payload';
 
 interface DeadLetterRow {
   id: string;
@@ -56,8 +57,8 @@ export class DeadLetterRepository {
         letter.queue,
         letter.jobName,
         letter.jobId,
-        JSON.stringify(letter.data ?? null),
-        letter.error.slice(0, MAX_ERROR_LENGTH),
+        JSON.stringify(storablePayload(letter.data ?? null)),
+        storableText(letter.error.slice(0, MAX_ERROR_LENGTH)),
         letter.attempts,
         letter.connectionId,
         letter.syncRunId,

@@ -93,10 +93,13 @@ export class IngestProcessor extends WorkerHost {
       }
     }
     if (runId) await this.runs.addBatches(runId, `${job.id}-split`, failed.length);
+    // The records of a replayed batch stay a replay: their run stopped waiting for them when
+    // the batch was dead-lettered, and counting them again could end it before its real batches.
+    const replay: ReplayMarker = job.data.replayOf ? { replayOf: job.data.replayOf } : {};
     await this.queue.addBulk(
       failed.map(({ index, item }) => ({
         name: INGEST_JOB_NAME,
-        data: { cause: job.data.cause, items: [item] },
+        data: { cause: job.data.cause, items: [item], ...replay },
         opts: { jobId: `${job.id}-r${index}` },
       })),
     );

@@ -30,6 +30,9 @@ const INGEST_JOB_OPTIONS: JobsOptions = { removeOnComplete: { age: 3600, count: 
 /** Source records examined per deletion query in a full run. */
 const VANISHED_PAGE = 5000;
 
+/** What `vendorIdOf` answers for a record without a usable `id`. */
+const UNKNOWN_VENDOR_ID = 'unknown';
+
 /** Thrown when a run stops because it was cancelled or the worker is shutting down. */
 export class SyncInterruptedError extends Error {
   constructor(readonly reason: 'cancelled' | 'shutdown') {
@@ -135,7 +138,9 @@ export class SyncEngine {
       await this.deadLetters.record({
         queue: QueueName.Sync,
         jobName: SyncJobName.MapRecords,
-        jobId: `map-${run.id}-p${pageNumber}`,
+        // The same failures met again (the page re-read after a crash) are stored once; a
+        // re-read page whose records changed meanwhile gets a letter of its own.
+        jobId: `map-${run.id}-p${pageNumber}-${rawContentKey(failures.map((f) => f.raw))}`,
         data: {
           connectionId: run.connectionId,
           syncRunId: run.id,
@@ -160,7 +165,7 @@ export class SyncEngine {
       deletionsQueued: 0,
       batchesQueued: batches,
     };
-    const seen = run.mode === 'full' ? items.map((item) => item.record.externalId) : [];
+    const seen = run.mode === 'full' ? seenIds(items, failures) : [];
     const outcome = await this.runs.checkpoint(run, pageNumber - 1, page.cursor, progress, seen);
     if (outcome === 'superseded') throw new SyncSupersededError(run.id);
     return outcome;
@@ -252,6 +257,17 @@ export function mapPage(
   return { items, failures };
 }
 
+/**
+ * Vendor ids a full run's page returned. Records `mapIn` refused count too: the vendor still
+ * has them, so the deletion pass must not take them for deleted (their earlier version stays).
+ */
+function seenIds(items: IngestItem[], failures: MappedPage['failures']): string[] {
+  const unmapped = failures
+    .map((failure) => failure.error.externalId)
+    .filter((id) => id !== UNKNOWN_VENDOR_ID);
+  return [...items.map((item) => item.record.externalId), ...unmapped];
+}
+
 function deletionOf(externalId: string, heldVersion: Date): MappedRecord {
   return {
     externalId,
@@ -264,13 +280,19 @@ function deletionOf(externalId: string, heldVersion: Date): MappedRecord {
 /** Best guess at a vendor id for an error listing, when mapping failed before we knew it. */
 function vendorIdOf(raw: unknown): string {
   const id = (raw as { id?: unknown } | null)?.id;
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : 'unknown';
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : UNKNOWN_VENDOR_ID;
 }
 
 function contentKey(items: IngestItem[]): string {
   const hash = createHash('sha256');
   for (const item of items)
     hash.update(`${item.record.externalId}\u0000${item.record.updatedAt}\u0000`);
+  return hash.digest('base64url').slice(0, 16);
+}
+
+function rawContentKey(records: unknown[]): string {
+  const hash = createHash('sha256');
+  for (const raw of records) hash.update(`${JSON.stringify(raw)}\u0000`);
   return hash.digest('base64url').slice(0, 16);
 }
 

@@ -10,6 +10,7 @@ import {
   withPositions,
 } from '../common/pagination/keyset-query';
 import type { SyncCursor } from '../connector-sdk/connector.types';
+import { storableText } from '../dead-letters/storable-payload';
 import type { IngestResult } from '../profiles/ingest/ingest-job';
 import type {
   PageProgress,
@@ -204,7 +205,7 @@ export class SyncRunRepository {
         await runner.query(
           `INSERT INTO sync_run_seen (run_id, external_id)
            SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
-          [run.id, seenExternalIds],
+          [run.id, seenExternalIds.map(storableText)],
         );
       }
       await runner.query(
@@ -237,8 +238,8 @@ export class SyncRunRepository {
        ON CONFLICT (run_id, external_id) DO NOTHING`,
       [
         runId,
-        errors.map((e) => e.externalId),
-        errors.map((e) => e.reason.slice(0, MAX_REASON_LENGTH)),
+        errors.map((e) => storableText(e.externalId)),
+        errors.map((e) => storableText(e.reason.slice(0, MAX_REASON_LENGTH))),
         MAX_ERRORS_PER_RUN,
       ],
     );
@@ -287,16 +288,22 @@ export class SyncRunRepository {
   }
 
   /**
-   * Puts a failed run back in the queue (its dead-lettered job is being replayed), keeping its
-   * checkpoint. @returns false when the run is not failed or another run is active meanwhile.
+   * Puts a failed run back in the queue (its dead-lettered job is being replayed as `jobId`),
+   * keeping its checkpoint. The replay job becomes the run's job (`trigger_key`), so a retry
+   * of that job finds the run it reopened still its own, and the lost-job check looks at it.
+   * @returns false when the run is neither failed nor reopened by this job, or another run
+   * of the connection is active meanwhile.
    */
-  async reopen(runId: string): Promise<boolean> {
+  async reopen(runId: string, jobId: string): Promise<boolean> {
     try {
       const rows = await queryRowsOn<{ id: string }>(
         this.db,
-        `UPDATE sync_run SET status = 'queued', finished_at = NULL, updated_at = now()
-         WHERE id = $1 AND status = 'failed' RETURNING id`,
-        [runId],
+        `UPDATE sync_run SET status = CASE WHEN status = 'failed' THEN 'queued' ELSE status END,
+                finished_at = NULL, trigger_key = $2, updated_at = now()
+         WHERE id = $1
+           AND (status = 'failed' OR (status IN ('queued', 'running') AND trigger_key = $2))
+         RETURNING id`,
+        [runId, jobId],
       );
       return rows.length > 0;
     } catch (error) {
@@ -332,7 +339,8 @@ export class SyncRunRepository {
   }
 
   /**
-   * Ends runs that finished reading once every batch they queued was ingested or dead-lettered.
+   * Ends runs that finished reading once every batch they queued was ingested or dead-lettered
+   * (a replay dead-lettered again is not one of those: its batch was counted the first time).
    * Called after each batch and periodically; safe to call from any number of processes.
    * @returns the ids of the runs it completed.
    */
@@ -343,7 +351,8 @@ export class SyncRunRepository {
        WHERE r.status = 'running' AND r.read_finished_at IS NOT NULL
          AND ($1::uuid IS NULL OR r.id = $1)
          AND r.batches_done + (SELECT count(*) FROM dead_letter d
-                               WHERE d.sync_run_id = r.id AND d.queue = 'ingest') >= r.batches_queued
+                               WHERE d.sync_run_id = r.id AND d.queue = 'ingest'
+                                 AND d.data -> 'replayOf' IS NULL) >= r.batches_queued
        RETURNING r.id`,
       [runId ?? null],
     );
@@ -354,7 +363,7 @@ export class SyncRunRepository {
   async recordAttemptError(runId: string, error: string): Promise<void> {
     await this.db.query(`UPDATE sync_run SET error = $2, updated_at = now() WHERE id = $1`, [
       runId,
-      error.slice(0, MAX_REASON_LENGTH),
+      storableText(error.slice(0, MAX_REASON_LENGTH)),
     ]);
   }
 
@@ -362,7 +371,7 @@ export class SyncRunRepository {
     await this.db.query(
       `UPDATE sync_run SET status = 'failed', error = $2, finished_at = now(), updated_at = now()
        WHERE id = $1 AND status IN ('queued', 'running')`,
-      [runId, error.slice(0, MAX_REASON_LENGTH)],
+      [runId, storableText(error.slice(0, MAX_REASON_LENGTH))],
     );
   }
 

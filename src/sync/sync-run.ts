@@ -41,7 +41,10 @@ export interface SyncRun {
   connectionId: string;
   mode: SyncMode;
   trigger: SyncTrigger;
-  /** The scheduler tick that started a scheduled run. */
+  /**
+   * The job in charge of the run when it is not the run's own (`runJobId`): the scheduler tick
+   * that started a scheduled run, or the dead-letter replay that reopened a failed one.
+   */
   triggerKey: string | null;
   status: SyncStatus;
   lookBackMs: number;

@@ -72,7 +72,7 @@ export class SyncRunsController {
   @ApiOperation({
     summary: 'Cancel a sync run',
     description:
-      'A queued run is cancelled at once; a running one stops after its current page (its checkpoint is kept).',
+      'A queued run, or a running one waiting for a retry, is cancelled at once; one being read stops after its current page (its checkpoint is kept).',
   })
   @ApiAcceptedResponse({ type: SyncRunDto })
   @ApiNotFoundResponse()

@@ -75,7 +75,7 @@ export class SyncProcessor
     return this.jobLogs.run(job, async () => {
       switch (job.name) {
         case SyncJobName.Run:
-          return this.runSync(job, token, (job.data as RunSyncJobData).runId);
+          return this.runOwnJob(job, token, (job.data as RunSyncJobData).runId);
         case SyncJobName.Scheduled:
           return this.runScheduled(job, token);
         case SyncJobName.MapRecords:
@@ -86,13 +86,15 @@ export class SyncProcessor
     });
   }
 
-  /** A schedule tick: one incremental run, unless the connection already has one active. */
+  /**
+   * A schedule tick: one incremental run, unless the connection already has one active. A tick
+   * replayed from the dead letters is a tick like any other: its run starts from the cursor the
+   * failed run last checkpointed into the connection.
+   */
   private async runScheduled(job: SyncJob, token?: string): Promise<SyncJobResult> {
     const data = job.data as ScheduledSyncJobData;
-    const connection = await this.connections.findIfExists(data.connectionId);
-    if (!connection?.enabled) {
-      return { outcome: 'skipped', reason: 'connection deleted or disabled' };
-    }
+    const unreadable = await this.whyNotReadable(data.connectionId);
+    if (unreadable) return { outcome: 'skipped', reason: unreadable };
     const outcome = await this.runs.create({
       connectionId: data.connectionId,
       mode: data.mode,
@@ -107,14 +109,48 @@ export class SyncProcessor
     return this.runSync(job, token, run.id);
   }
 
+  /**
+   * The job of a run made through the API. Replayed from the dead letters, it first puts the
+   * failed run back in the queue; a tick's replay instead makes a run of its own (runScheduled).
+   */
+  private async runOwnJob(
+    job: SyncJob,
+    token: string | undefined,
+    runId: string,
+  ): Promise<SyncJobResult> {
+    if (job.data.replayOf) {
+      // Replayed later, perhaps much later: the connection may no longer be one to read.
+      const run = await this.runs.findById(runId);
+      const unreadable = run ? await this.whyNotReadable(run.connectionId) : 'run deleted';
+      if (unreadable) return { runId, outcome: 'skipped', reason: unreadable };
+      if (!(await this.runs.reopen(runId, String(job.id)))) {
+        return {
+          runId,
+          outcome: 'skipped',
+          reason: 'run is not failed, or another sync is active',
+        };
+      }
+    }
+    return this.runSync(job, token, runId);
+  }
+
+  /**
+   * Why a job that was not triggered through the API just now must not read the connection,
+   * as `SyncService.trigger` would refuse it; null when it may.
+   */
+  private async whyNotReadable(connectionId: string): Promise<string | null> {
+    const connection = await this.connections.findIfExists(connectionId);
+    if (!connection) return 'connection deleted';
+    if (!connection.enabled) return 'connection disabled';
+    if (connection.direction === 'push') return 'connection only pushes (direction "push")';
+    return null;
+  }
+
   private async runSync(
     job: SyncJob,
     token: string | undefined,
     runId: string,
   ): Promise<SyncJobResult> {
-    if (job.data.replayOf && !(await this.runs.reopen(runId))) {
-      return { runId, outcome: 'skipped', reason: 'run is not failed, or another sync is active' };
-    }
     const run = await this.runs.start(runId);
     if (!run) {
       await this.runs.markCancelled(runId);

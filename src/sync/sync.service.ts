@@ -16,6 +16,9 @@ import type { RecordError, SyncMode, SyncRun, SyncTrigger } from './sync-run';
 import { SyncAlreadyActiveError } from './sync-errors';
 import { MAX_ERRORS_PER_RUN, SyncRunRepository } from './sync-run.repository';
 
+/** BullMQ states of a job no worker is running. */
+const IDLE_JOB_STATES: readonly string[] = ['waiting', 'delayed', 'prioritized'];
+
 export interface TriggerOptions {
   mode: SyncMode;
   trigger: SyncTrigger;
@@ -85,14 +88,35 @@ export class SyncService {
     return { run, errors: await this.runs.errors(runId, MAX_ERRORS_PER_RUN) };
   }
 
-  /** A queued run is cancelled at once; a running one stops after its current page. */
+  /**
+   * A queued run is cancelled at once, and so is a running one waiting for a retry; one being
+   * read stops after its current page.
+   */
   async cancel(runId: string): Promise<SyncRun> {
     const run = await this.runs.requestCancel(runId);
     if (!run) throw new NotFoundError(`No sync run with id ${runId}`);
     if (run.status === 'cancelled') {
       // Best effort: the worker also skips a cancelled run's job if it is already taken.
-      await this.queue.remove(runJobId(runId)).catch(() => undefined);
+      await this.queue.remove(run.triggerKey ?? runJobId(runId)).catch(() => undefined);
+    } else if (run.cancelRequested && !run.readFinishedAt && (await this.dropIdleJob(run))) {
+      // No worker holds it (its job was waiting out a backoff): nothing will stop it but us,
+      // and it would block the connection's next sync until its retry came.
+      await this.runs.markCancelled(runId);
+      return (await this.runs.findById(runId)) ?? run;
     }
     return run;
+  }
+
+  /**
+   * Removes the run's job if it is waiting (for its turn or a retry) rather than being worked
+   * on. A job in any other state stays: an active one is locked, and a failed one belongs to
+   * the dead letters. @returns whether it was removed.
+   */
+  private async dropIdleJob(run: SyncRun): Promise<boolean> {
+    const jobId = run.triggerKey ?? runJobId(run.id);
+    const job = await this.queue.getJob(jobId);
+    if (!job || !IDLE_JOB_STATES.includes(await job.getState())) return false;
+    // Atomic in Redis: a job a worker took meanwhile is locked and not removed (0).
+    return (await this.queue.remove(jobId).catch(() => 0)) === 1;
   }
 }

@@ -1,0 +1,120 @@
+import type { Queue } from 'bullmq';
+import type { ConnectionsService } from '../connections/connections.service';
+import type { ConnectorRegistry } from '../connector-registry/connector-registry';
+import type { NewDeadLetter } from '../dead-letters/dead-letter';
+import type { DeadLettersService } from '../dead-letters/dead-letters.service';
+import { SyncEngine } from './sync-engine';
+import type { SyncRun } from './sync-run';
+import type { SyncRunRepository } from './sync-run.repository';
+import type { VanishedRecordsRepository } from './vanished-records.repository';
+
+type Raw = { id: string; bad?: boolean };
+
+const run: SyncRun = {
+  id: '22222222-2222-4222-8222-222222222222',
+  connectionId: '11111111-1111-4111-8111-111111111111',
+  mode: 'incremental',
+  trigger: 'manual',
+  triggerKey: null,
+  status: 'running',
+  lookBackMs: 0,
+  startCursor: null,
+  cursor: null,
+  progress: {
+    pages: 0,
+    recordsRead: 0,
+    recordsQueued: 0,
+    mapFailed: 0,
+    deletionsQueued: 0,
+    batchesQueued: 0,
+    batchesDone: 0,
+    ingested: 0,
+    unchanged: 0,
+    stale: 0,
+    suppressed: 0,
+    rejected: 0,
+  },
+  attempts: 1,
+  cancelRequested: false,
+  error: null,
+  queuedAt: new Date('2026-01-01T00:00:00Z'),
+  startedAt: new Date('2026-01-01T00:00:01Z'),
+  pagesReadAt: null,
+  readFinishedAt: null,
+  finishedAt: null,
+};
+
+/**
+ * An engine whose connector serves `reads[n]` as the single page of its n-th read, whose first
+ * checkpoint fails (the worker died after queueing the page), and whose dead-letter store keeps
+ * one letter per job id, as the table does.
+ */
+function engineOver(reads: Raw[][]) {
+  let readCount = 0;
+  const connector = {
+    manifest: { name: 'fixture', displayName: 'Fixture', capabilities: [] },
+    async *read() {
+      yield { records: reads[readCount++], cursor: { page: 1 } };
+    },
+    mapIn(raw: Raw) {
+      if (raw.bad) throw new Error(`cannot map ${raw.id}`);
+      return { externalId: raw.id, updatedAt: '2026-01-01T00:00:00.000Z', traits: {} };
+    },
+  };
+  const checkpoint = jest
+    .fn()
+    .mockRejectedValueOnce(new Error('worker killed'))
+    .mockResolvedValue({ cancelRequested: false });
+  const letters = new Map<string, NewDeadLetter>();
+  const engine = new SyncEngine(
+    {
+      checkpoint,
+      recordErrors: async () => undefined,
+      markPagesRead: async () => 'marked',
+      finishReading: async () => undefined,
+      completeDrained: async () => [],
+    } as unknown as SyncRunRepository,
+    {} as VanishedRecordsRepository,
+    {
+      open: async () => ({ connection: { connector: 'fixture' } }),
+      context: () => ({}),
+    } as unknown as ConnectionsService,
+    { get: () => connector } as unknown as ConnectorRegistry,
+    {
+      record: async (letter: NewDeadLetter) => {
+        if (!letters.has(letter.jobId!)) letters.set(letter.jobId!, letter);
+      },
+    } as unknown as DeadLettersService,
+    { addBulk: async () => [] } as unknown as Queue,
+  );
+  const deadLettered = () =>
+    [...letters.values()].flatMap((letter) =>
+      (letter.data as { records: Raw[] }).records.map((raw) => raw.id),
+    );
+  return { engine, deadLettered };
+}
+
+const signal = new AbortController().signal;
+
+describe('SyncEngine: records mapIn refuses, on a page read again after a crash', () => {
+  it('dead-letters every one, including those that failed only on the second read', async () => {
+    const { engine, deadLettered } = engineOver([
+      [{ id: 'a' }, { id: 'x', bad: true }],
+      [
+        { id: 'a', bad: true },
+        { id: 'x', bad: true },
+      ],
+    ]);
+    await expect(engine.run(run, signal)).rejects.toThrow('worker killed');
+    await engine.run(run, signal);
+    expect(deadLettered().sort()).toEqual(['a', 'x', 'x']);
+  });
+
+  it('stores the same failures met again only once', async () => {
+    const failing = [{ id: 'a' }, { id: 'x', bad: true }];
+    const { engine, deadLettered } = engineOver([failing, failing]);
+    await expect(engine.run(run, signal)).rejects.toThrow('worker killed');
+    await engine.run(run, signal);
+    expect(deadLettered()).toEqual(['x']);
+  });
+});
