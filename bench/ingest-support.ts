@@ -10,7 +10,10 @@ import { runMigrations } from '../src/database/migrations';
 import { ConnectionPriorityRepository } from '../src/profiles/connections/connection-priority.repository';
 import { loadIdentityRules } from '../src/profiles/identity/identity-rules.loader';
 import { IngestItem } from '../src/profiles/ingest/ingest-job';
-import { SuppressionHasher } from '../src/profiles/privacy/suppression-hasher';
+import {
+  deriveSuppressionSalt,
+  SuppressionHasher,
+} from '../src/profiles/privacy/suppression-hasher';
 import { ProfileBatchRepository } from '../src/profiles/store/profile-batch.repository';
 import { ProfileStore } from '../src/profiles/store/profile-store.service';
 import { Client } from 'pg';
@@ -77,7 +80,7 @@ export async function createBenchStore(url: string, poolSize: number) {
     loadIdentityRules(config.defaultPhoneRegion),
     new ConnectionPriorityRepository(),
     new ProfileBatchRepository(),
-    new SuppressionHasher(config),
+    new SuppressionHasher(deriveSuppressionSalt(config.secretsKey)),
   );
   return { store, dataSource };
 }

@@ -85,6 +85,22 @@ export class ConnectionSecrets {
       .filter(([, value]) => this.box.needsReseal(value))
       .map(([field]) => field);
   }
+
+  /**
+   * The credentials with every value sealed under a previous key re-sealed under the current
+   * one, or null when none needs it. A value no configured key opens is kept as it is, for
+   * the key to be restored or the credential entered again.
+   */
+  resealStale(connectionId: string, sealed: Record<string, string>): Record<string, string> | null {
+    const { opened } = this.openReadable(connectionId, sealed);
+    const stale = this.staleFields(sealed).filter((field) => field in opened);
+    if (stale.length === 0) return null;
+    const resealed = this.seal(
+      connectionId,
+      Object.fromEntries(stale.map((field) => [field, opened[field]])),
+    );
+    return { ...sealed, ...resealed };
+  }
 }
 
 function aad(connectionId: string, field: string): string {

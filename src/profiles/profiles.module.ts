@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ProfileQueryService } from './api/profile-query.service';
 import { ProfileReadRepository } from './api/profile-read.repository';
@@ -11,7 +12,11 @@ import { IDENTITY_RULES } from './identity/identity-rules';
 import { loadIdentityRules } from './identity/identity-rules.loader';
 import { ProfileSplitService } from './merges/profile-split.service';
 import { ProfileEraseService } from './privacy/profile-erase.service';
-import { SuppressionHasher } from './privacy/suppression-hasher';
+import {
+  loadSuppressionSalt,
+  SUPPRESSION_SALT,
+  SuppressionHasher,
+} from './privacy/suppression-hasher';
 import { ProfileBatchRepository } from './store/profile-batch.repository';
 import { ProfileRecomputeRepository } from './store/profile-recompute.repository';
 import { ProfileStore } from './store/profile-store.service';
@@ -31,6 +36,11 @@ import { ProfileStore } from './store/profile-store.service';
       useFactory: (config: AppConfig) => loadIdentityRules(config.defaultPhoneRegion),
     },
     { provide: CONNECTION_PRIORITIES, useClass: ConnectionPriorityRepository },
+    {
+      provide: SUPPRESSION_SALT,
+      inject: [DataSource, APP_CONFIG],
+      useFactory: loadSuppressionSalt,
+    },
     SuppressionHasher,
     ProfileBatchRepository,
     ProfileRecomputeRepository,
