@@ -67,6 +67,7 @@ describe('health and metrics', () => {
       );
     }
     expect(metrics.text).toMatch(/^syncline_webhook_inbox_entries 0$/m);
+    expect(metrics.text).toMatch(/^syncline_metrics_redis_up 1$/m);
   });
 
   it('goes 503 naming Redis when Redis becomes unreachable, while staying live', async () => {
@@ -80,5 +81,27 @@ describe('health and metrics', () => {
       details: { postgres: { status: 'up' }, redis: { status: 'down' } },
     });
     expect((await app.request('GET', '/health/live', { token: null })).status).toBe(200);
+  });
+
+  // An outage is when an operator needs the metrics most; the Redis client would queue the
+  // scrape's commands until Redis came back.
+  it('keeps /metrics answering while Redis is unreachable, without stale queue depths', async () => {
+    await redisProxy.cut();
+    const startedAt = Date.now();
+    const during = await Promise.race([
+      app.request('GET', '/metrics', { token: null }),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('/metrics did not answer within 5 s')), 5_000),
+      ),
+    ]);
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+    expect(during.status).toBe(200);
+    expect(during.text).toMatch(/^syncline_metrics_redis_up 0$/m);
+    expect(during.text).toMatch(/^syncline_process_cpu_seconds_total /m);
+    expect(during.text).toContain(
+      'syncline_http_request_duration_seconds_count{method="GET",route="/metrics"',
+    );
+    expect(during.text).not.toContain('syncline_queue_jobs{');
+    expect(during.text).not.toMatch(/^syncline_webhook_inbox_entries \d/m);
   });
 });
