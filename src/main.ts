@@ -15,6 +15,23 @@ import { ConfigError, loadConfig } from './config/load-config';
  */
 const SHUTDOWN_GRACE_MS = 25_000;
 
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/**
+ * Until Nest takes over the signals, a stop request ends the process at once. Nothing has
+ * started that needs draining, and a process waiting (for the migration lock, say) would
+ * otherwise ignore the signal, go on to take jobs and be killed mid-job when the grace ran out.
+ * Creating the database and each migration are transactions: PostgreSQL rolls them back.
+ */
+function exitOnStopBeforeStart(): () => void {
+  const stop = (signal: NodeJS.Signals) => {
+    console.error(`syncline: ${signal} before start-up finished, exiting`);
+    process.exit(0);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
+  return () => STOP_SIGNALS.forEach((signal) => process.removeListener(signal, stop));
+}
+
 async function main(): Promise<void> {
   process.once('SIGTERM', () => {
     setTimeout(() => {
@@ -23,7 +40,10 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS).unref();
   });
   const config = loadConfig();
+  const handOverSignals = exitOnStopBeforeStart();
   await preflight(config);
+  // From here Nest's shutdown hooks drain HTTP and jobs on a signal.
+  handOverSignals();
   if (config.role === 'worker') {
     await createWorkerApp(config);
     return;

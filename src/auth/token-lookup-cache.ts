@@ -19,6 +19,11 @@ export class TokenLookupCache {
     string,
     { principal: AuthenticatedPrincipal; expiresAt: number }
   >();
+  /**
+   * Tokens revoked here, kept for one lifetime: a lookup that read the row before the
+   * revocation and finishes after it must not put the token back.
+   */
+  private readonly revokedUntil = new Map<string, number>();
 
   get(tokenHash: string, now = Date.now()): AuthenticatedPrincipal | undefined {
     const entry = this.entries.get(tokenHash);
@@ -30,6 +35,7 @@ export class TokenLookupCache {
 
   set(tokenHash: string, principal: AuthenticatedPrincipal, now = Date.now()): void {
     this.entries.delete(tokenHash);
+    if ((this.revokedUntil.get(principal.tokenId) ?? 0) > now) return;
     if (this.entries.size >= MAX_ENTRIES) {
       // Maps iterate in insertion order: the first key is the oldest entry.
       const oldest = this.entries.keys().next().value;
@@ -38,7 +44,9 @@ export class TokenLookupCache {
     this.entries.set(tokenHash, { principal, expiresAt: now + TOKEN_CACHE_TTL_MS });
   }
 
-  forgetToken(tokenId: string): void {
+  forgetToken(tokenId: string, now = Date.now()): void {
+    for (const [id, until] of this.revokedUntil) if (until <= now) this.revokedUntil.delete(id);
+    this.revokedUntil.set(tokenId, now + TOKEN_CACHE_TTL_MS);
     for (const [hash, entry] of this.entries) {
       if (entry.principal.tokenId === tokenId) this.entries.delete(hash);
     }

@@ -1,4 +1,4 @@
-import { bool, cleanEnv, makeValidator, str, url, EnvError, EnvMissingError } from 'envalid';
+import { bool, cleanEnv, makeValidator, str, EnvError, EnvMissingError } from 'envalid';
 import { AppConfig, LOG_LEVELS, SYNCLINE_ROLES } from './app-config';
 
 export class ConfigError extends Error {
@@ -62,6 +62,26 @@ const redisUrl = makeValidator<string>((input) => {
   return input;
 });
 
+/** Webhook URLs are this + `/webhooks/<id>`, and vendors sign them: nothing may follow the path. */
+const publicUrl = makeValidator<string>((input) => {
+  const expected =
+    'expected an http(s) base URL like https://syncline.example.com, without ?query or #fragment';
+  let parsed: URL;
+  try {
+    parsed = new URL(input);
+  } catch {
+    throw new EnvError(expected);
+  }
+  if (
+    !['http:', 'https:'].includes(parsed.protocol) ||
+    input.includes('?') ||
+    input.includes('#')
+  ) {
+    throw new EnvError(expected);
+  }
+  return input;
+});
+
 const queuePrefix = makeValidator<string>((input) => {
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(input)) {
     throw new EnvError('expected 1-40 letters, digits, "_" or "-"');
@@ -97,7 +117,7 @@ const region = makeValidator<string>((input) => {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const clean = cleanEnv(
-    env,
+    withoutBlanks(env),
     {
       SYNCLINE_ROLE: str({ choices: SYNCLINE_ROLES, default: 'all' }),
       DATABASE_URL: postgresUrl({ default: 'postgres://postgres@127.0.0.1:5432/syncline' }),
@@ -107,7 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       SECRETS_KEY: secretsKey(),
       SECRETS_KEYS_PREVIOUS: previousKeys({ default: [] }),
       ADMIN_TOKEN: adminToken(),
-      PUBLIC_URL: url({ default: undefined }),
+      PUBLIC_URL: publicUrl({ default: undefined }),
       LOG_LEVEL: str({ choices: LOG_LEVELS, default: 'info' }),
       QUEUE_PREFIX: queuePrefix({ default: 'syncline' }),
       RUN_MIGRATIONS: bool({ default: true }),
@@ -152,6 +172,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     sync: { lookBackMs: clean.SYNC_LOOKBACK_SECONDS * 1000 },
   };
+}
+
+/**
+ * A blank variable is an unset one (`PUBLIC_URL=` as config/.env.example lists it): it takes its
+ * default, or is reported as required, rather than as malformed.
+ */
+function withoutBlanks(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
 }
 
 function describeMissing(name: string): string {

@@ -6,7 +6,7 @@ type MigrationClass = new () => MigrationInterface;
 
 const MIGRATIONS_DIR = join(__dirname, 'migrations');
 /** Arbitrary constant: the advisory lock every replica takes before migrating. */
-const MIGRATION_LOCK_KEY = 7_341_920_118;
+export const MIGRATION_LOCK_KEY = 7_341_920_118;
 
 /**
  * Every migration class under `src/database/migrations`, ordered by file name (each starts
