@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config/load-config';
 import { ensureDatabase } from '../src/database/ensure-database';
 import { runMigrations } from '../src/database/migrations';
 import { deleteRedisKeys, dropDatabase } from '../test/support/throwaway-resources';
+import { benchSecretsKey } from './ingest-support';
 
 export interface BenchApp {
   config: AppConfig;
@@ -44,7 +45,7 @@ export async function startBenchApp(
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: name,
-    SECRETS_KEY: randomBytes(32).toString('base64'),
+    SECRETS_KEY: benchSecretsKey().toString('base64'),
     ADMIN_TOKEN: `bench_${randomBytes(18).toString('hex')}`,
     // Request and job logs would cost the bench's single event loop more than they tell, and
     // the retried 429s the app warns about are counted and printed by the bench itself.

@@ -33,6 +33,16 @@ export function flag(args: string[], name: string, fallback: string): string {
   return inline ? inline.slice(name.length + 3) : fallback;
 }
 
+/**
+ * The SECRETS_KEY a bench starts Syncline with: the environment's, else a fresh one. A database
+ * reused through BENCH_DATABASE_URL keeps the suppression salt sealed under the key of its
+ * first run, and Syncline refuses to start without that key: set SECRETS_KEY to reuse one.
+ */
+export function benchSecretsKey(): Buffer {
+  const given = process.env.SECRETS_KEY;
+  return given ? Buffer.from(given, 'base64') : randomBytes(32);
+}
+
 export interface BenchDatabase {
   url: string;
   drop(): Promise<void>;

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createApiApp } from '../src/app/create-api-app';
 import { loadConfig } from '../src/config/load-config';
-import { BENCH_CONNECTIONS } from './ingest-support';
+import { BENCH_CONNECTIONS, benchSecretsKey } from './ingest-support';
 import { deleteRedisKeys } from '../test/support/throwaway-resources';
 
 /** N profiles with one email identifier and one source record each, in 100k-row statements. */
@@ -64,7 +64,7 @@ export async function startBenchApi(
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: queuePrefix,
-    SECRETS_KEY: randomBytes(32).toString('base64'),
+    SECRETS_KEY: benchSecretsKey().toString('base64'),
     ADMIN_TOKEN: `bench_${randomBytes(18).toString('hex')}`,
     // Request logs would cost the single event loop more than they tell here.
     LOG_LEVEL: 'silent',

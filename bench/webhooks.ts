@@ -20,7 +20,7 @@ import { Client } from 'pg';
 import { QueueName } from '../src/queues/queue-names';
 import { webhookInboxKeys } from '../src/webhooks/webhook-inbox';
 import { deleteRedisKeys } from '../test/support/throwaway-resources';
-import { createBenchDatabase, flag } from './ingest-support';
+import { benchSecretsKey, createBenchDatabase, flag } from './ingest-support';
 import {
   BenchProcess,
   benchQueuePrefix,
@@ -50,7 +50,7 @@ export async function run(args: string[]): Promise<void> {
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const database = await createBenchDatabase('webhooks', args.includes('--keep'));
   const queuePrefix = benchQueuePrefix();
-  const secretsKey = randomBytes(32);
+  const secretsKey = benchSecretsKey();
   const clientSecret = randomBytes(24).toString('hex');
   const connectionId = randomUUID();
   const processes: BenchProcess[] = [];
