@@ -33,6 +33,13 @@ export interface AppConfig {
   sync: {
     /** Incremental syncs re-read records changed this long before the saved cursor. */
     lookBackMs: number;
+    /**
+     * Mass-deletion guard: a full sync that would delete more than this share (0-1) of the
+     * connection's held records deletes nothing and fails, unless the admin allowed it.
+     */
+    maxDeleteFraction: number;
+    /** The guard leaves alone full syncs that would delete this many records or fewer. */
+    deleteGuardMinRecords: number;
   };
 }
 

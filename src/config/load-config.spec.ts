@@ -60,3 +60,41 @@ describe('loadConfig: config/.env.example', () => {
     ]);
   });
 });
+
+describe('loadConfig: the mass-deletion guard of full syncs', () => {
+  it('defaults to refusing to delete more than half of over 10 records', () => {
+    expect(loadConfig(valid).sync).toMatchObject({
+      maxDeleteFraction: 0.5,
+      deleteGuardMinRecords: 10,
+    });
+  });
+
+  it.each([
+    ['0', 0],
+    ['0.2', 0.2],
+    ['.75', 0.75],
+    ['1', 1],
+  ])('takes SYNC_MAX_DELETE_FRACTION=%s', (value, expected) => {
+    expect(loadConfig({ ...valid, SYNC_MAX_DELETE_FRACTION: value }).sync.maxDeleteFraction).toBe(
+      expected,
+    );
+  });
+
+  it.each(['1.5', '-0.1', '50%', 'half', '1e-1'])(
+    'refuses SYNC_MAX_DELETE_FRACTION=%s',
+    (value) => {
+      expect(problemsOf({ SYNC_MAX_DELETE_FRACTION: value })).toEqual([
+        'SYNC_MAX_DELETE_FRACTION is invalid: expected a decimal from 0 to 1, like 0.5',
+      ]);
+    },
+  );
+
+  it('takes a whole SYNC_DELETE_GUARD_MIN_RECORDS and refuses anything else', () => {
+    expect(
+      loadConfig({ ...valid, SYNC_DELETE_GUARD_MIN_RECORDS: '0' }).sync.deleteGuardMinRecords,
+    ).toBe(0);
+    expect(problemsOf({ SYNC_DELETE_GUARD_MIN_RECORDS: '2.5' })).toEqual([
+      expect.stringMatching(/^SYNC_DELETE_GUARD_MIN_RECORDS is invalid: expected a whole number/),
+    ]);
+  });
+});

@@ -106,6 +106,15 @@ function boundedInteger(min: number, max: number) {
   });
 }
 
+/** A share from 0 to 1, written as a decimal (0.5, .25, 1). */
+const fraction = makeValidator<number>((input) => {
+  const value = Number(input);
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(input.trim()) || value < 0 || value > 1) {
+    throw new EnvError('expected a decimal from 0 to 1, like 0.5');
+  }
+  return value;
+});
+
 const region = makeValidator<string>((input) => {
   if (!/^[A-Z]{2}$/.test(input)) throw new EnvError('expected an ISO-3166 alpha-2 code like US');
   return input;
@@ -137,6 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       JOB_BACKOFF_MS: boundedInteger(10, 3_600_000)({ default: 2000 }),
       JOB_LOCK_MS: boundedInteger(1000, 600_000)({ default: 30_000 }),
       SYNC_LOOKBACK_SECONDS: boundedInteger(0, 7 * 24 * 3600)({ default: 300 }),
+      SYNC_MAX_DELETE_FRACTION: fraction({ default: 0.5 }),
+      SYNC_DELETE_GUARD_MIN_RECORDS: boundedInteger(0, 1_000_000_000)({ default: 10 }),
     },
     {
       reporter: ({ errors }) => {
@@ -170,7 +181,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       backoffMs: clean.JOB_BACKOFF_MS,
       lockMs: clean.JOB_LOCK_MS,
     },
-    sync: { lookBackMs: clean.SYNC_LOOKBACK_SECONDS * 1000 },
+    sync: {
+      lookBackMs: clean.SYNC_LOOKBACK_SECONDS * 1000,
+      maxDeleteFraction: clean.SYNC_MAX_DELETE_FRACTION,
+      deleteGuardMinRecords: clean.SYNC_DELETE_GUARD_MIN_RECORDS,
+    },
   };
 }
 

@@ -1,48 +1,17 @@
 import type { Queue } from 'bullmq';
+import type { AppConfig } from '../config/app-config';
 import type { ConnectionsService } from '../connections/connections.service';
 import type { ConnectorRegistry } from '../connector-registry/connector-registry';
 import type { NewDeadLetter } from '../dead-letters/dead-letter';
 import type { DeadLettersService } from '../dead-letters/dead-letters.service';
 import { SyncEngine } from './sync-engine';
-import type { SyncRun } from './sync-run';
 import type { SyncRunRepository } from './sync-run.repository';
 import type { VanishedRecordsRepository } from './vanished-records.repository';
+import { buildSyncRun } from '../../test/factories/sync-run.factory';
 
 type Raw = { id: string; bad?: boolean };
 
-const run: SyncRun = {
-  id: '22222222-2222-4222-8222-222222222222',
-  connectionId: '11111111-1111-4111-8111-111111111111',
-  mode: 'incremental',
-  trigger: 'manual',
-  triggerKey: null,
-  status: 'running',
-  lookBackMs: 0,
-  startCursor: null,
-  cursor: null,
-  progress: {
-    pages: 0,
-    recordsRead: 0,
-    recordsQueued: 0,
-    mapFailed: 0,
-    deletionsQueued: 0,
-    batchesQueued: 0,
-    batchesDone: 0,
-    ingested: 0,
-    unchanged: 0,
-    stale: 0,
-    suppressed: 0,
-    rejected: 0,
-  },
-  attempts: 1,
-  cancelRequested: false,
-  error: null,
-  queuedAt: new Date('2026-01-01T00:00:00Z'),
-  startedAt: new Date('2026-01-01T00:00:01Z'),
-  pagesReadAt: null,
-  readFinishedAt: null,
-  finishedAt: null,
-};
+const run = buildSyncRun({ mode: 'incremental' });
 
 /**
  * An engine whose connector serves `reads[n]` as the single page of its n-th read, whose first
@@ -86,6 +55,7 @@ function engineOver(reads: Raw[][]) {
       },
     } as unknown as DeadLettersService,
     { addBulk: async () => [] } as unknown as Queue,
+    {} as AppConfig,
   );
   const deadLettered = () =>
     [...letters.values()].flatMap((letter) =>

@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { AppConfig } from '../config/app-config';
 import type { ConnectionsService } from '../connections/connections.service';
 import type { ConnectorRegistry } from '../connector-registry/connector-registry';
 import type { DeadLettersService } from '../dead-letters/dead-letters.service';
@@ -6,46 +7,10 @@ import { SyncEngine, SyncSupersededError } from './sync-engine';
 import type { SyncRun } from './sync-run';
 import type { SyncRunRepository } from './sync-run.repository';
 import type { VanishedRecordsRepository } from './vanished-records.repository';
+import { buildSyncRun } from '../../test/factories/sync-run.factory';
 
-const CONNECTION = '11111111-1111-4111-8111-111111111111';
-
-/** A full run of a connector that reports deletions, as the repository returns it. */
-function fullRun(overrides: Partial<SyncRun> = {}): SyncRun {
-  return {
-    id: '22222222-2222-4222-8222-222222222222',
-    connectionId: CONNECTION,
-    mode: 'full',
-    trigger: 'manual',
-    triggerKey: null,
-    status: 'running',
-    lookBackMs: 0,
-    startCursor: null,
-    cursor: null,
-    progress: {
-      pages: 0,
-      recordsRead: 0,
-      recordsQueued: 0,
-      mapFailed: 0,
-      deletionsQueued: 0,
-      batchesQueued: 0,
-      batchesDone: 0,
-      ingested: 0,
-      unchanged: 0,
-      stale: 0,
-      suppressed: 0,
-      rejected: 0,
-    },
-    attempts: 2,
-    cancelRequested: false,
-    error: null,
-    queuedAt: new Date('2026-01-01T00:00:00Z'),
-    startedAt: new Date('2026-01-01T00:00:01Z'),
-    pagesReadAt: null,
-    readFinishedAt: null,
-    finishedAt: null,
-    ...overrides,
-  };
-}
+/** A full run resumed once (its second attempt). */
+const fullRun = (overrides: Partial<SyncRun> = {}) => buildSyncRun({ attempts: 2, ...overrides });
 
 /** The engine over fakes that record, in order, every step that has an effect. */
 function engineWith(pages: { id: string }[][]) {
@@ -76,6 +41,7 @@ function engineWith(pages: { id: string }[][]) {
         return 'marked';
       },
     ),
+    recordHeldRecords: jest.fn(async (_runId: string, held: number) => held),
     finishReading: jest.fn(async () => void steps.push('finish reading')),
     completeDrained: jest.fn(async () => {
       steps.push('complete when drained');
@@ -87,6 +53,9 @@ function engineWith(pages: { id: string }[][]) {
       steps.push('look for vanished records');
       return after === '' ? [{ externalId: 'gone', vendorUpdatedAt: new Date() }] : [];
     }),
+    // One of two held records vanished: under the mass-deletion guard's minimum.
+    count: jest.fn(async () => 1),
+    countHeld: jest.fn(async () => 2),
     forgetSeen: jest.fn(async () => void steps.push('forget seen ids')),
   };
   const queue = { addBulk: jest.fn(async () => []) };
@@ -100,6 +69,7 @@ function engineWith(pages: { id: string }[][]) {
     { get: () => connector } as unknown as ConnectorRegistry,
     {} as DeadLettersService,
     queue as unknown as Queue,
+    { sync: { maxDeleteFraction: 0.5, deleteGuardMinRecords: 10 } } as AppConfig,
   );
   return { engine, steps, read, runs, queue };
 }

@@ -1,8 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { chunk } from '../common/collections/chunk';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ConnectorRegistry } from '../connector-registry/connector-registry';
 import type {
   Connector,
@@ -19,6 +20,7 @@ import {
   IngestJobData,
 } from '../profiles/ingest/ingest-job';
 import { QueueName } from '../queues/queue-names';
+import { exceedsDeletionGuard, MassDeletionBlockedError } from './deletion-guard';
 import { MapRecordsJobData, SyncJobName } from './sync-jobs';
 import type { PageProgress, RecordError, SyncRun } from './sync-run';
 import { SyncRunRepository } from './sync-run.repository';
@@ -70,9 +72,13 @@ export class SyncEngine {
     private readonly registry: ConnectorRegistry,
     private readonly deadLetters: DeadLettersService,
     @InjectQueue(QueueName.Ingest) private readonly ingestQueue: Queue<IngestJobData>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** @throws SyncInterruptedError when cancelled or stopped; anything else is a failed attempt. */
+  /**
+   * @throws SyncInterruptedError when cancelled or stopped; MassDeletionBlockedError when a
+   * full run would delete too much (nothing was deleted); anything else is a failed attempt.
+   */
   async run(run: SyncRun, signal: AbortSignal): Promise<void> {
     const opened = await this.connections.open(run.connectionId);
     const connector = this.registry.get(opened.connection.connector);
@@ -85,6 +91,12 @@ export class SyncEngine {
       run.progress.pages > 0 ? run.cursor : run.mode === 'full' ? null : run.startCursor;
     let pageNumber = run.progress.pages;
     let latestCursor = cursor;
+    const findsDeletions =
+      run.mode === 'full' && connector.manifest.capabilities.includes('deletes');
+    // Counted before this run ingests anything, so the guard's base does not depend on how far
+    // its batches were ingested when it looks (or looks again after a crash).
+    const guarded = findsDeletions && !run.readFinishedAt && !run.allowMassDeletion;
+    const held = guarded ? await this.heldRecords(run) : 0;
 
     // Resumed after its last page: reading again from the final cursor would start over for
     // some connectors (a full list), so go straight to what follows.
@@ -105,12 +117,13 @@ export class SyncEngine {
       }
     }
 
-    const findsDeletions =
-      run.mode === 'full' && connector.manifest.capabilities.includes('deletes');
     // Deletions are what the read did not see: once the seen set is gone (below), queueing
     // them again would delete every record, so a run resumed past this point skips it.
     if (!run.readFinishedAt) {
-      if (findsDeletions) await this.queueDeletions(run, pageNumber, latestCursor, signal);
+      if (findsDeletions) {
+        if (guarded) await this.guardAgainstMassDeletion(run, held);
+        await this.queueDeletions(run, pageNumber, latestCursor, signal);
+      }
       await this.runs.finishReading(run.id);
     }
     if (findsDeletions) await this.vanished.forgetSeen(run.id);
@@ -171,6 +184,35 @@ export class SyncEngine {
     return outcome;
   }
 
+  /** The connection's live records when this run's read started: counted by its first attempt. */
+  private async heldRecords(run: SyncRun): Promise<number> {
+    if (run.heldRecords !== null) return run.heldRecords;
+    return this.runs.recordHeldRecords(run.id, await this.vanished.countHeld(run.connectionId));
+  }
+
+  /**
+   * Refuses a deletion pass that would delete more than the configured share of what the
+   * connection held (runs the admin allowed it skip this). Decides alike on every attempt:
+   * the base is the snapshot taken when the read started, and what is left to delete only
+   * shrinks as the deletions of an attempt that passed are ingested.
+   * @throws MassDeletionBlockedError before anything is queued.
+   */
+  private async guardAgainstMassDeletion(run: SyncRun, held: number): Promise<void> {
+    // Deletions already queued: an earlier attempt passed (perhaps under other settings).
+    if (run.progress.deletionsQueued > 0) return;
+    const vanished = await this.vanished.count(run.connectionId, run.id, readStartedAt(run));
+    const { maxDeleteFraction, deleteGuardMinRecords } = this.config.sync;
+    const plan = { vanished, held };
+    if (
+      exceedsDeletionGuard(plan, {
+        maxFraction: maxDeleteFraction,
+        minRecords: deleteGuardMinRecords,
+      })
+    ) {
+      throw new MassDeletionBlockedError(plan, maxDeleteFraction);
+    }
+  }
+
   /**
    * Full runs: what the vendor no longer returns was deleted there. Each deletion is dated
    * just after the version held, so a later restore at the vendor (newer `updatedAt`) wins.
@@ -181,14 +223,14 @@ export class SyncEngine {
     cursor: SyncCursor | null,
     signal: AbortSignal,
   ): Promise<void> {
-    const readStartedAt = run.startedAt ?? new Date();
+    const startedAt = readStartedAt(run);
     let after = '';
     for (;;) {
       throwIfAborted(signal);
       const vanished = await this.vanished.page(
         run.connectionId,
         run.id,
-        readStartedAt,
+        startedAt,
         after,
         VANISHED_PAGE,
       );
@@ -266,6 +308,11 @@ function seenIds(items: IngestItem[], failures: MappedPage['failures']): string[
     .map((failure) => failure.error.externalId)
     .filter((id) => id !== UNKNOWN_VENDOR_ID);
   return [...items.map((item) => item.record.externalId), ...unmapped];
+}
+
+/** Records received after this came in while the run was reading: never taken for deleted. */
+function readStartedAt(run: SyncRun): Date {
+  return run.startedAt ?? new Date();
 }
 
 function deletionOf(externalId: string, heldVersion: Date): MappedRecord {

@@ -29,6 +29,8 @@ interface SyncRunRow {
   trigger_key: string | null;
   status: SyncStatus;
   look_back_ms: number;
+  allow_mass_deletion: boolean;
+  held_records: number | null;
   start_cursor: SyncCursor | null;
   cursor: SyncCursor | null;
   pages: number;
@@ -60,6 +62,8 @@ export interface NewSyncRun {
   /** Scheduler tick id; a second attempt of the same tick finds the run instead of adding one. */
   triggerKey?: string;
   lookBackMs: number;
+  /** Full runs only: delete past the mass-deletion guard. */
+  allowMassDeletion?: boolean;
 }
 
 export type CreateRunOutcome = { created: SyncRun } | { active: SyncRun };
@@ -78,12 +82,20 @@ export class SyncRunRepository {
   async create(run: NewSyncRun): Promise<CreateRunOutcome> {
     const inserted = await queryRowsOn<SyncRunRow>(
       this.db,
-      `INSERT INTO sync_run (connection_id, mode, trigger, trigger_key, status, look_back_ms, start_cursor)
-       VALUES ($1, $2, $3, $4, 'queued', $5,
+      `INSERT INTO sync_run (connection_id, mode, trigger, trigger_key, status, look_back_ms,
+                             allow_mass_deletion, start_cursor)
+       VALUES ($1, $2, $3, $4, 'queued', $5, $6,
                (SELECT cursor FROM connection_sync_state WHERE connection_id = $1))
        ON CONFLICT DO NOTHING
        RETURNING *`,
-      [run.connectionId, run.mode, run.trigger, run.triggerKey ?? null, run.lookBackMs],
+      [
+        run.connectionId,
+        run.mode,
+        run.trigger,
+        run.triggerKey ?? null,
+        run.lookBackMs,
+        run.allowMassDeletion ?? false,
+      ],
     );
     if (inserted[0]) return { created: toSyncRun(inserted[0]) };
     const existing =
@@ -331,6 +343,20 @@ export class SyncRunRepository {
     return rows.length > 0 ? 'marked' : 'superseded';
   }
 
+  /**
+   * Keeps the first count of the connection's held records a full run took (when its read
+   * started); a later attempt's count is ignored. @returns the count kept.
+   */
+  async recordHeldRecords(runId: string, held: number): Promise<number> {
+    const [row] = await queryRowsOn<{ held_records: number }>(
+      this.db,
+      `UPDATE sync_run SET held_records = coalesce(held_records, $2), updated_at = now()
+       WHERE id = $1 RETURNING held_records`,
+      [runId, held],
+    );
+    return row?.held_records ?? held;
+  }
+
   async finishReading(runId: string): Promise<void> {
     await this.db.query(
       `UPDATE sync_run SET read_finished_at = now(), updated_at = now() WHERE id = $1`,
@@ -436,6 +462,8 @@ function toSyncRun(row: SyncRunRow): SyncRun {
     triggerKey: row.trigger_key,
     status: row.status,
     lookBackMs: row.look_back_ms,
+    allowMassDeletion: row.allow_mass_deletion,
+    heldRecords: row.held_records,
     startCursor: row.start_cursor,
     cursor: row.cursor,
     progress: {

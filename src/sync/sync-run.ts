@@ -48,6 +48,13 @@ export interface SyncRun {
   triggerKey: string | null;
   status: SyncStatus;
   lookBackMs: number;
+  /** Full runs: the admin allowed deleting past the mass-deletion guard. */
+  allowMassDeletion: boolean;
+  /**
+   * Full runs of a connector that reports deletions: the live source records the connection
+   * had when the read started, the base the mass-deletion guard measures against.
+   */
+  heldRecords: number | null;
   startCursor: SyncCursor | null;
   cursor: SyncCursor | null;
   progress: SyncProgress;

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -31,6 +32,9 @@ export class SyncRunsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a sync of the connection now' })
   @ApiAcceptedResponse({ type: TriggeredSyncDto })
+  @ApiBadRequestResponse({
+    description: 'A field is invalid, or `allowMassDeletion` was sent for an incremental sync.',
+  })
   @ApiNotFoundResponse()
   @ApiConflictResponse({
     description:
@@ -45,6 +49,7 @@ export class SyncRunsController {
       mode: body.mode,
       trigger: 'manual',
       lookBackMs: body.lookBackSeconds === undefined ? undefined : body.lookBackSeconds * 1000,
+      allowMassDeletion: body.allowMassDeletion,
     });
     return { id: run.id, status: run.status };
   }

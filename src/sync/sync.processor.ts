@@ -12,6 +12,7 @@ import { isFinalAttempt } from '../queues/job-attempts';
 import { JobLogContext } from '../queues/job-logging';
 import { runWithLock } from '../queues/worker-lock';
 import { QueueName } from '../queues/queue-names';
+import { MassDeletionBlockedError } from './deletion-guard';
 import { mapPage, SyncEngine, SyncInterruptedError, SyncSupersededError } from './sync-engine';
 import { MapRecordsJobData, RunSyncJobData, ScheduledSyncJobData, SyncJobName } from './sync-jobs';
 import { SyncRunRepository } from './sync-run.repository';
@@ -25,7 +26,7 @@ type SyncJob = Job<(RunSyncJobData | ScheduledSyncJobData | MapRecordsJobData) &
 
 export interface SyncJobResult {
   runId?: string;
-  outcome: 'finished' | 'cancelled' | 'skipped' | 'mapped';
+  outcome: 'finished' | 'cancelled' | 'skipped' | 'mapped' | 'blocked';
   reason?: string;
 }
 
@@ -168,6 +169,13 @@ export class SyncProcessor
       await this.engine.run(run, controller.signal);
       return { runId, outcome: 'finished' };
     } catch (error) {
+      if (error instanceof MassDeletionBlockedError) {
+        // Final, not retried: another attempt would find the same records missing. The admin
+        // reads why on the run and either fixes the connection or allows the deletions.
+        await this.runs.fail(runId, error.message);
+        this.logger.warn({ runId, ...error.plan }, 'full sync blocked by the mass-deletion guard');
+        return { runId, outcome: 'blocked', reason: error.message };
+      }
       if (error instanceof SyncSupersededError) {
         // Another worker took the job over (this one was judged stalled): it owns the run now.
         this.logger.warn({ runId }, error.message);

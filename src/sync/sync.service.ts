@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import {
   ConflictError,
+  InvalidInputError,
   NotFoundError,
   ServiceUnavailableError,
 } from '../common/errors/domain-error';
@@ -24,6 +25,8 @@ export interface TriggerOptions {
   trigger: SyncTrigger;
   /** Overrides SYNC_LOOKBACK_SECONDS for this run (incremental only). */
   lookBackMs?: number;
+  /** Full only: delete what the vendor no longer returns even past the mass-deletion guard. */
+  allowMassDeletion?: boolean;
 }
 
 /** Starting, listing and cancelling sync runs; the worker's `SyncProcessor` runs them. */
@@ -43,6 +46,11 @@ export class SyncService {
    * @throws SyncAlreadyActiveError (409) while another run of the connection is active.
    */
   async trigger(connectionId: string, options: TriggerOptions): Promise<SyncRun> {
+    if (options.allowMassDeletion && options.mode !== 'full') {
+      throw new InvalidInputError([
+        { field: 'allowMassDeletion', message: 'only full syncs delete records: send mode "full"' },
+      ]);
+    }
     const { connection } = await this.connections.openInstalled(connectionId);
     if (!connection.enabled) {
       throw new ConflictError(`Connection ${connectionId} is disabled; enable it to sync`);
@@ -56,6 +64,7 @@ export class SyncService {
       trigger: options.trigger,
       lookBackMs:
         options.mode === 'incremental' ? (options.lookBackMs ?? this.config.sync.lookBackMs) : 0,
+      allowMassDeletion: options.allowMassDeletion ?? false,
     });
     if ('active' in outcome) throw new SyncAlreadyActiveError(outcome.active.id);
     const run = outcome.created;

@@ -8,6 +8,14 @@ export interface VanishedRecord {
 }
 
 /**
+ * Live source records of the connection the run did not see. Records received after
+ * `readStartedAt` are left alone: they came in (by webhook) while the read was under way,
+ * after their page may have been read. Parameters: $1 connection, $2 run, $3 read start.
+ */
+const VANISHED_WHERE = `s.connection_id = $1 AND NOT s.deleted AND s.received_at < $3
+  AND NOT EXISTS (SELECT 1 FROM sync_run_seen v WHERE v.run_id = $2 AND v.external_id = s.external_id)`;
+
+/**
  * Finds what a full read no longer returned: live source records of the connection that
  * the run did not see. Reads the profile store's `source_record` table; deletions themselves
  * go through `ProfileStore.ingest` like any other record, so the change log sees them.
@@ -16,10 +24,7 @@ export interface VanishedRecord {
 export class VanishedRecordsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /**
-   * One page, by external id. Records received after `readStartedAt` are left alone: they
-   * came in (by webhook) while the read was under way, after their page may have been read.
-   */
+  /** One page, by external id. */
   async page(
     connectionId: string,
     runId: string,
@@ -29,8 +34,7 @@ export class VanishedRecordsRepository {
   ): Promise<VanishedRecord[]> {
     const rows = await this.db.query<{ external_id: string; vendor_updated_at: Date }[]>(
       `SELECT s.external_id, s.vendor_updated_at FROM source_record s
-       WHERE s.connection_id = $1 AND NOT s.deleted AND s.received_at < $3 AND s.external_id > $4
-         AND NOT EXISTS (SELECT 1 FROM sync_run_seen v WHERE v.run_id = $2 AND v.external_id = s.external_id)
+       WHERE ${VANISHED_WHERE} AND s.external_id > $4
        ORDER BY s.external_id LIMIT $5`,
       [connectionId, runId, readStartedAt, afterExternalId, limit],
     );
@@ -38,6 +42,24 @@ export class VanishedRecordsRepository {
       externalId: row.external_id,
       vendorUpdatedAt: row.vendor_updated_at,
     }));
+  }
+
+  /** How many records `page` would go through: what the deletion pass would delete. */
+  async count(connectionId: string, runId: string, readStartedAt: Date): Promise<number> {
+    const [row] = await this.db.query<{ count: string }[]>(
+      `SELECT count(*) FROM source_record s WHERE ${VANISHED_WHERE}`,
+      [connectionId, runId, readStartedAt],
+    );
+    return Number(row.count);
+  }
+
+  /** The connection's live (not deleted) source records. */
+  async countHeld(connectionId: string): Promise<number> {
+    const [row] = await this.db.query<{ count: string }[]>(
+      `SELECT count(*) FROM source_record WHERE connection_id = $1 AND NOT deleted`,
+      [connectionId],
+    );
+    return Number(row.count);
   }
 
   /** The seen set is only needed until deletions are queued. */

@@ -54,6 +54,11 @@ export class SyncRunDto {
   @ApiProperty({ description: 'Incremental runs: how far before the saved cursor they re-read.' })
   lookBackMs!: number;
   @ApiProperty({
+    description:
+      'Full runs: the admin allowed deletions past the mass-deletion guard (SYNC_MAX_DELETE_FRACTION).',
+  })
+  allowMassDeletion!: boolean;
+  @ApiProperty({
     description: 'Tries so far (a killed or failed try resumes from the checkpoint).',
   })
   attempts!: number;
@@ -108,6 +113,7 @@ export function presentSyncRun(run: SyncRun, now = new Date()): SyncRunDto {
     },
     cursor: run.cursor,
     lookBackMs: run.lookBackMs,
+    allowMassDeletion: run.allowMassDeletion,
     attempts: run.attempts,
     cancelRequested: run.cancelRequested,
     error: run.error,

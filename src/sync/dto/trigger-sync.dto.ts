@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { SYNC_MODES, SyncMode } from '../sync-run';
 
 export class TriggerSyncDto {
@@ -24,6 +24,15 @@ export class TriggerSyncDto {
   @Min(0)
   @Max(7 * 24 * 3600)
   lookBackSeconds?: number;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'Full only. A full sync that would mark as deleted more than SYNC_MAX_DELETE_FRACTION of the records held for the connection (and more than SYNC_DELETE_GUARD_MIN_RECORDS) deletes nothing and fails, since an empty or cut-short read looks the same as a mass deletion. Send `true` when the vendor really deleted those records.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  allowMassDeletion?: boolean;
 }
 
 export class TriggeredSyncDto {
