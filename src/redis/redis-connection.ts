@@ -4,15 +4,32 @@ import { StartupError } from '../bootstrap/startup-error';
 /**
  * Options shared by every Syncline Redis connection. `maxRetriesPerRequest: null` is what
  * BullMQ workers require; readiness probes and webhook enqueues put their own time limits
- * around calls so an outage is reported instead of waited out.
+ * around calls so an outage is reported instead of waited out. Connections made from this
+ * client with `duplicate()` (BullMQ's blocking connections, the webhook inbox reader) keep
+ * these options, `reconnectOnError` included.
  */
 export function createRedisClient(redisUrl: string, name: string, extra: RedisOptions = {}): Redis {
   return new Redis(redisUrl, {
     connectionName: `syncline:${name}`,
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
+    reconnectOnError: reconnectOnReadOnly,
     ...extra,
   });
+}
+
+/**
+ * After a failover behind a stable endpoint (ElastiCache, a DNS name, a proxy), the open socket
+ * still reaches the old primary, now a replica that refuses every write with `READONLY`; the
+ * connection itself stays healthy, so nothing would ever reconnect and every write would fail
+ * until a restart. Reconnecting resolves the endpoint again and reaches the new primary.
+ *
+ * `true`, not `2`: the failed command is rejected rather than resent. Its caller retries
+ * (BullMQ moves the job on, a webhook answers 503 and the vendor retries), whereas a resent
+ * command that was queued inside a MULTI would run on its own, outside its transaction.
+ */
+export function reconnectOnReadOnly(error: Error): boolean {
+  return /\bREADONLY\b/.test(error.message);
 }
 
 /** Fails start-up with the address and the way to start Redis when it does not answer. */
