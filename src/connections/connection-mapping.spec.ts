@@ -25,3 +25,23 @@ describe('validateMapping', () => {
     ]);
   });
 });
+
+describe('validateMapping and prototype paths', () => {
+  it.each([
+    ['__proto__.polluted', 'email'],
+    ['constructor.prototype', 'email'],
+    ['address.__proto__', 'email'],
+    ['nickname', 'custom.__proto__.x'],
+    ['nickname', 'custom.constructor'],
+    ['nickname', 'address.prototype'],
+  ])('refuses vendor field %j mapped to %j, naming it', (vendorField, rule) => {
+    const mapping = JSON.parse(JSON.stringify({ [vendorField]: rule })) as unknown;
+    expect(validateMapping(mapping)).toEqual([
+      { field: `mapping.${vendorField}`, message: expect.stringContaining('__proto__') },
+    ]);
+  });
+
+  it('still accepts fields that merely contain those words', () => {
+    expect(validateMapping({ proto: 'email', constructorName: 'custom.prototypeId' })).toEqual([]);
+  });
+});

@@ -14,11 +14,21 @@ describe('parseSchedule', () => {
     expect(parseSchedule(' */15 * * * * ')).toEqual({ kind: 'cron', pattern: '*/15 * * * *' });
   });
 
+  it.each(['0 0 L * *', '0 9 * * 1-5', '0 0 * * 5#2', '30 2 1,15 * *'])(
+    'accepts %s, which the scheduler runs',
+    (pattern) => {
+      expect(parseSchedule(pattern)).toEqual({ kind: 'cron', pattern });
+    },
+  );
+
   it.each([
     ['5s', /at least 10s/],
     ['every day', /5-field cron/],
     ['61 * * * *', /invalid cron/],
     ['* * * * * *', /5-field cron/],
+    // Read by cron-parser 5 (a hashed minute), refused by the parser BullMQ runs schedules with.
+    ['H * * * *', /invalid cron/],
+    ['0 0 31 2 *', /invalid cron/],
   ])('rejects %s', (input, message) => {
     expect(() => parseSchedule(input)).toThrow(ScheduleFormatError);
     expect(() => parseSchedule(input)).toThrow(message);

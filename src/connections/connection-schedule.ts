@@ -1,4 +1,4 @@
-import { CronExpressionParser } from 'cron-parser';
+import { defaultRepeatStrategy } from 'bullmq';
 
 /**
  * A connection's sync schedule: a five-field cron expression (`*\/15 * * * *`, UTC) or an
@@ -29,10 +29,24 @@ export function parseSchedule(input: string): ParsedSchedule {
       'expected a 5-field cron expression like "*/15 * * * *" or an interval like "15m"',
     );
   }
+  assertBullmqRuns(text);
+  return { kind: 'cron', pattern: text };
+}
+
+/**
+ * Checks the expression with the very parser that will run it: BullMQ's job scheduler brings
+ * its own cron-parser, older than the one a direct import would get, and refuses syntax the
+ * newer one accepts (`H` for a hashed minute, say). An expression only the newer one read was
+ * stored, then never scheduled.
+ */
+function assertBullmqRuns(pattern: string): void {
+  let next: number | undefined;
   try {
-    CronExpressionParser.parse(text, { tz: 'UTC' });
+    next = defaultRepeatStrategy(Date.now(), { pattern, tz: 'UTC' });
   } catch (error) {
     throw new ScheduleFormatError(`invalid cron expression: ${(error as Error).message}`);
   }
-  return { kind: 'cron', pattern: text };
+  if (next === undefined) {
+    throw new ScheduleFormatError('invalid cron expression: it never fires');
+  }
 }

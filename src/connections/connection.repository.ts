@@ -32,22 +32,47 @@ export class ConnectionRepository {
     return this.connections.find({ order: { createdAt: 'ASC' } });
   }
 
-  async save(connection: ConnectionEntity): Promise<ConnectionEntity> {
-    try {
-      return await this.connections.save(connection);
-    } catch (error) {
-      if (
-        error instanceof QueryFailedError &&
-        (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
-      ) {
-        throw new ConflictError(`A connection named "${connection.name}" already exists`);
-      }
-      throw error;
-    }
+  /** Stores a new connection. @throws ConflictError when its name is taken. */
+  save(connection: ConnectionEntity): Promise<ConnectionEntity> {
+    return nameConflictAsConflictError(connection.name, () => this.connections.save(connection));
+  }
+
+  /**
+   * Writes an edited connection back, and only if it still exists: `save` would insert one
+   * deleted since it was read (a PATCH racing a DELETE), bringing back the connection, its
+   * credentials and its schedule that an admin had just removed.
+   * @returns the stored connection, or null when it was deleted meanwhile.
+   * @throws ConflictError when its new name is taken.
+   */
+  update(connection: ConnectionEntity): Promise<ConnectionEntity | null> {
+    return nameConflictAsConflictError(connection.name, () =>
+      this.connections.manager.transaction(async (manager) => {
+        // Locked until the save commits: a DELETE either went first (nothing to update) or waits.
+        const exists = await manager.findOne(ConnectionEntity, {
+          where: { id: connection.id },
+          lock: { mode: 'pessimistic_write' },
+        });
+        return exists ? manager.save(connection) : null;
+      }),
+    );
   }
 
   async delete(id: string): Promise<boolean> {
     const result = await this.connections.delete({ id });
     return (result.affected ?? 0) > 0;
+  }
+}
+
+async function nameConflictAsConflictError<T>(name: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (
+      error instanceof QueryFailedError &&
+      (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
+    ) {
+      throw new ConflictError(`A connection named "${name}" already exists`);
+    }
+    throw error;
   }
 }

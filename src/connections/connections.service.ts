@@ -14,6 +14,7 @@ import { validateMapping } from './connection-mapping';
 import { ConnectionRepository } from './connection.repository';
 import { parseSchedule, ScheduleFormatError } from './connection-schedule';
 import { ConnectionSecrets, UnreadableCredentialsError } from './connection-secrets';
+import { nulCharacterProblems } from './storable-input';
 import type { ConnectionDto } from './dto/connection.dto';
 import type { CreateConnectionDto, UpdateConnectionDto } from './dto/connection-input.dto';
 
@@ -44,6 +45,7 @@ export class ConnectionsService {
       ]);
     }
     this.validate(input.connector, {
+      name: input.name,
       config: input.config,
       credentials: input.credentials,
       schedule: input.schedule,
@@ -92,6 +94,8 @@ export class ConnectionsService {
         ? stored.opened
         : undefined;
     this.validate(current.connector, {
+      cleared: clearedRequiredFields(patch),
+      name: patch.name,
       config: patch.config,
       credentials,
       schedule: patch.schedule,
@@ -114,7 +118,9 @@ export class ConnectionsService {
     if (patch.priority !== undefined) current.priority = patch.priority;
     if (patch.propagateErase !== undefined) current.propagateErase = patch.propagateErase;
     if (patch.mapping !== undefined) current.mapping = patch.mapping;
-    return this.present(await this.saved(await this.connections.save(current)));
+    const updated = await this.connections.update(current);
+    if (!updated) throw new NotFoundError(`No connection with id ${id}`);
+    return this.present(await this.saved(updated));
   }
 
   async remove(id: string): Promise<void> {
@@ -228,13 +234,23 @@ export class ConnectionsService {
   private validate(
     connector: string,
     input: {
+      /** Problems found before (fields a PATCH tried to empty). */
+      cleared?: FieldProblem[];
+      name?: string;
       config?: Record<string, unknown>;
       credentials?: Record<string, string>;
       schedule?: string | null;
       mapping?: unknown;
     },
   ): void {
-    const problems: FieldProblem[] = [];
+    const problems: FieldProblem[] = [...(input.cleared ?? [])];
+    // PostgreSQL refuses NUL in text and jsonb. Sealed credential values hold none, but the
+    // credential field names are stored as given.
+    for (const field of ['name', 'config', 'mapping'] as const) {
+      problems.push(...nulCharacterProblems(input[field], field));
+    }
+    const credentialNames = Object.keys(input.credentials ?? {}).map((key) => [key, true]);
+    problems.push(...nulCharacterProblems(Object.fromEntries(credentialNames), 'credentials'));
     if (input.config !== undefined) {
       problems.push(...prefixed('config', this.registry.validateConfig(connector, input.config)));
     }
@@ -284,6 +300,20 @@ export class ConnectionsService {
       updatedAt: connection.updatedAt.toISOString(),
     };
   }
+}
+
+/** Fields a PATCH may leave out but never empty (`schedule` and `priority` may be null). */
+const REQUIRED_ON_UPDATE = ['name', 'direction', 'enabled', 'propagateErase'] as const;
+
+/**
+ * `null` given for a field that cannot be empty. The DTO's optional fields let `null` through
+ * (class-validator skips null and undefined alike), and the database would refuse it with a 500.
+ */
+function clearedRequiredFields(patch: UpdateConnectionDto): FieldProblem[] {
+  return REQUIRED_ON_UPDATE.filter((field) => (patch[field] as unknown) === null).map((field) => ({
+    field,
+    message: 'cannot be null; leave it out to keep the current value',
+  }));
 }
 
 /**

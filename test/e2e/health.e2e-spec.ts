@@ -1,7 +1,7 @@
 import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
-import { startTcpProxy, TcpProxy } from '../support/tcp-proxy';
-import { startTestApp, TestApp } from '../support/test-app';
-import { loadConfig } from '../../src/config/load-config';
+import { startApiBehindRedisProxy } from '../support/redis-proxied-app';
+import type { TcpProxy } from '../support/tcp-proxy';
+import type { TestApp } from '../support/test-app';
 
 describe('health and metrics', () => {
   let env: TestEnvironment;
@@ -10,13 +10,7 @@ describe('health and metrics', () => {
 
   beforeAll(async () => {
     env = await createTestEnvironment();
-    const redis = new URL(env.redisUrl);
-    redisProxy = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
-    // The app reaches Redis only through the proxy, so cutting it takes Redis away from
-    // this app alone while the shared server keeps serving other test files.
-    app = await startTestApp(
-      loadConfig({ ...env.env, SYNCLINE_ROLE: 'api', REDIS_URL: redisProxy.url('redis') }),
-    );
+    ({ app, redisProxy } = await startApiBehindRedisProxy(env));
   });
 
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
+import { QueryFailedError } from 'typeorm';
 import { DomainError } from './domain-error';
 
 export interface ErrorBody {
@@ -39,6 +40,15 @@ export function toErrorBody(exception: unknown): ErrorBody {
       message: Array.isArray(message) ? message.join('; ') : String(message),
     };
   }
+  if (isUnstorableText(exception)) {
+    return {
+      statusCode: HttpStatus.BAD_REQUEST,
+      error: reason(400),
+      message:
+        'A value contains a character that cannot be stored (U+0000 NUL, or invalid Unicode): remove it',
+      code: 'INVALID_INPUT',
+    };
+  }
   const status = statusFromFramework(exception);
   if (status) {
     return { statusCode: status, error: reason(status), message: (exception as Error).message };
@@ -48,6 +58,19 @@ export function toErrorBody(exception: unknown): ErrorBody {
     error: reason(500),
     message: 'Internal server error',
   };
+}
+
+/**
+ * PostgreSQL codes for text it refuses to store: 22P05 (`\u0000` or an unpaired surrogate in
+ * jsonb), 22021 (NUL in text). Only request input carries such characters, so a route that
+ * did not name the field itself still answers 400 rather than 500.
+ */
+const UNSTORABLE_TEXT_CODES = new Set(['22P05', '22021']);
+
+function isUnstorableText(exception: unknown): boolean {
+  if (!(exception instanceof QueryFailedError)) return false;
+  const code = (exception.driverError as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && UNSTORABLE_TEXT_CODES.has(code);
 }
 
 /** Fastify's own errors (body too large, bad JSON, unsupported media type) carry a 4xx statusCode. */
