@@ -3,8 +3,9 @@
  * `index.ts` or `index.js`; anything else (shared helpers, READMEs) is skipped. Any invalid
  * manifest or duplicate name throws, so start-up fails with a message naming the folder.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { StartupError } from '../bootstrap/startup-error';
 import type { Connector } from '../connector-sdk/connector.types';
 import { ConnectorManifestError, DuplicateConnectorError } from '../connector-sdk/errors';
 import { createAjv } from './schema-validation';
@@ -24,8 +25,14 @@ export function defaultConnectorsDir(): string {
 export function loadConnectors(dir: string = defaultConnectorsDir()): LoadedConnector[] {
   const ajv = createAjv();
   const loaded: LoadedConnector[] = [];
+  if (!existsSync(dir)) {
+    throw new StartupError(
+      `The connectors directory ${dir} does not exist: check CONNECTORS_DIR (unset, the bundled connectors load)`,
+    );
+  }
+  // A symbolic link to a folder counts as one: deployments often mount or link connectors in.
   const folders = readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .filter((entry) => !entry.name.startsWith('.') && isDirectory(join(dir, entry.name)))
     .map((entry) => entry.name)
     .sort();
 
@@ -51,6 +58,10 @@ export function loadConnectors(dir: string = defaultConnectorsDir()): LoadedConn
     loaded.push({ folder, connector: candidate as Connector });
   }
   return loaded;
+}
+
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 function hasIndex(path: string): boolean {

@@ -35,10 +35,15 @@ export function compileValidator(ajv: Ajv2020, schema: JsonObjectSchema): Schema
   return (value) => (validate(value) ? [] : (validate.errors ?? []).map(toFieldError));
 }
 
-/** The same schema without any `required` list: validates a partial update (PATCH). */
+/**
+ * The same schema without any `required` list: validates a partial update (PATCH). It is
+ * another schema, so it drops the original's `$id`: compiled next to the original in one Ajv
+ * instance, the same `$id` twice would be refused and a valid connector would stop start-up.
+ */
 export function withoutRequired(schema: JsonObjectSchema): JsonObjectSchema {
-  const copy: JsonObjectSchema = { ...schema };
+  const copy: JsonObjectSchema & { $id?: unknown } = { ...schema };
   delete copy.required;
+  delete copy.$id;
   return copy;
 }
 

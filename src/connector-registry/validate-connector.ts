@@ -82,6 +82,16 @@ function manifestProblems(manifest: Indexable, folder: string, ajv: Ajv2020): st
   problems.push(...schemaProblems(manifest, 'credentialsSchema', ajv));
   problems.push(...secretProblems(manifest.credentialsSchema));
   if (manifest.rateLimit !== undefined) problems.push(...rateLimitProblems(manifest.rateLimit));
+  const { writeBatchSize } = manifest;
+  if (
+    writeBatchSize !== undefined &&
+    !(Number.isInteger(writeBatchSize) && (writeBatchSize as number) >= 1)
+  ) {
+    // Batches are cut to this size: anything else (a string, NaN) lost every write silently.
+    problems.push(
+      `manifest.writeBatchSize must be a positive integer (got ${JSON.stringify(writeBatchSize)})`,
+    );
+  }
   return problems;
 }
 

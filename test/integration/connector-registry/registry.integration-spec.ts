@@ -2,7 +2,7 @@
  * Loading connectors from disk: the real `connectors/` folder, and temporary folders holding
  * broken or duplicate connectors.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConnectorRegistry } from '../../../src/connector-registry/connector-registry';
@@ -25,6 +25,7 @@ interface FakeManifest {
   capabilities?: unknown;
   configSchema?: unknown;
   credentialsSchema?: unknown;
+  writeBatchSize?: unknown;
 }
 
 /** A plain-JS connector module, so the temp folder needs no transpiling. */
@@ -128,6 +129,20 @@ describe('rejecting bad connectors', () => {
     expect(loadConnectors(dir).map((c) => c.folder)).toEqual(['acme']);
   });
 
+  it('loads a connector folder that is a symbolic link, as deployments often mount them', () => {
+    const elsewhere = connectorsDir({ acme: connectorSource() });
+    const dir = connectorsDir({});
+    symlinkSync(join(elsewhere, 'acme'), join(dir, 'acme'), 'dir');
+    expect(loadConnectors(dir).map((c) => c.folder)).toEqual(['acme']);
+  });
+
+  it('says which directory is missing when CONNECTORS_DIR names none', () => {
+    const missing = join(connectorsDir({}), 'not-there');
+    expect(() => loadConnectors(missing)).toThrow(
+      `The connectors directory ${missing} does not exist`,
+    );
+  });
+
   it('rejects two connectors with the same name', () => {
     const dir = connectorsDir({ acme: connectorSource(), 'acme-copy': connectorSource() });
     const error = loadError(dir);
@@ -139,6 +154,8 @@ describe('rejecting bad connectors', () => {
   it.each([
     [{ name: 'other' }, 'manifest.name "other" must equal the folder name "acme"'],
     [{ category: 'erp' }, 'manifest.category "erp" is not one of'],
+    [{ writeBatchSize: 'ten' }, 'manifest.writeBatchSize must be a positive integer (got "ten")'],
+    [{ writeBatchSize: 0 }, 'manifest.writeBatchSize must be a positive integer (got 0)'],
     [{ capabilities: ['read', 'teleport'] }, 'manifest.capabilities contains "teleport"'],
     [
       { configSchema: { type: 'array' } },
@@ -184,6 +201,23 @@ describe('rejecting bad connectors', () => {
     const error = loadError(connectorsDir({ broken: 'throw new Error("boom");' }));
     expect(error).toBeInstanceOf(ConnectorManifestError);
     expect(error.message).toContain('Connector "broken" is invalid: index failed to load: boom');
+  });
+
+  it('registers a connector whose schemas carry an $id', () => {
+    const source = connectorSource({
+      configSchema: { $id: 'https://acme.example/config', type: 'object', properties: {} },
+      credentialsSchema: {
+        $id: 'https://acme.example/credentials',
+        type: 'object',
+        properties: { apiKey: { type: 'string', 'x-secret': true } },
+        required: ['apiKey'],
+      },
+    });
+    const registry = ConnectorRegistry.fromDirectory(connectorsDir({ acme: source }));
+    expect(registry.validateCredentials('acme', {})).toEqual([
+      { field: 'apiKey', message: 'is required' },
+    ]);
+    expect(registry.validateCredentials('acme', {}, { partial: true })).toEqual([]);
   });
 
   it('accepts a `connector` named export', () => {
