@@ -62,11 +62,24 @@ export class SyncSchedules implements OnModuleInit {
     }
   }
 
-  /** Makes Redis's schedulers match the connections table. */
+  /**
+   * Makes Redis's schedulers match the connections table. A connection whose schedule cannot
+   * be applied (one stored before validation refused its syntax, say) is logged and skipped:
+   * it must not keep every connection after it from being scheduled.
+   */
   async reconcile(): Promise<void> {
     const connections = await this.connections.listAll();
     const known = new Set(connections.map((connection) => scheduleId(connection.id)));
-    for (const connection of connections) await this.apply(connection);
+    for (const connection of connections) {
+      try {
+        await this.apply(connection);
+      } catch (error) {
+        this.logger.error(
+          { connectionId: connection.id, schedule: connection.schedule, err: error },
+          'sync schedule could not be applied',
+        );
+      }
+    }
     const schedulers = await this.queue.getJobSchedulers(0, -1);
     for (const scheduler of schedulers) {
       const id = scheduler.id ?? scheduler.key;
