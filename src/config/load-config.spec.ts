@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './load-config';
+import { ConfigError, loadConfig, loadDatabaseUrl } from './load-config';
 
 const valid = {
   SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
@@ -96,5 +96,22 @@ describe('loadConfig: the mass-deletion guard of full syncs', () => {
     expect(problemsOf({ SYNC_DELETE_GUARD_MIN_RECORDS: '2.5' })).toEqual([
       expect.stringMatching(/^SYNC_DELETE_GUARD_MIN_RECORDS is invalid: expected a whole number/),
     ]);
+  });
+});
+
+describe('loadDatabaseUrl (npm run migrate)', () => {
+  it('reads DATABASE_URL as loadConfig does: blank is unset, a bad one is named', () => {
+    expect(loadDatabaseUrl({ DATABASE_URL: '' })).toBe(loadConfig(valid).databaseUrl);
+    expect(loadDatabaseUrl({ DATABASE_URL: 'postgres://db.internal:6432/crm' })).toBe(
+      'postgres://db.internal:6432/crm',
+    );
+    expect(() => loadDatabaseUrl({ DATABASE_URL: 'mysql://db/crm' })).toThrow(ConfigError);
+    try {
+      loadDatabaseUrl({ DATABASE_URL: 'mysql://db/crm' });
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        expect.stringMatching(/^DATABASE_URL is invalid: /),
+      ]);
+    }
   });
 });

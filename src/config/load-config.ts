@@ -120,6 +120,30 @@ const region = makeValidator<string>((input) => {
   return input;
 });
 
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/syncline';
+
+/** Throws every problem at once, one line per variable. */
+function reportProblems({ errors }: { errors: Partial<Record<string, Error>> }): void {
+  const problems = Object.entries(errors).map(([name, error]) =>
+    error instanceof EnvMissingError
+      ? `${name} is required: ${describeMissing(name)}`
+      : `${name} is invalid: ${error?.message ?? 'bad value'}`,
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/**
+ * DATABASE_URL alone, read as `loadConfig` reads it: for `npm run migrate`, which must run
+ * before the rest of the configuration exists.
+ */
+export function loadDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return cleanEnv(
+    withoutBlanks(env),
+    { DATABASE_URL: postgresUrl({ default: DEFAULT_DATABASE_URL }) },
+    { reporter: reportProblems },
+  ).DATABASE_URL;
+}
+
 /**
  * Reads and validates the environment. Every problem is collected and reported at once,
  * one line per variable, so an operator fixes them in one go.
@@ -129,7 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     withoutBlanks(env),
     {
       SYNCLINE_ROLE: str({ choices: SYNCLINE_ROLES, default: 'all' }),
-      DATABASE_URL: postgresUrl({ default: 'postgres://postgres@127.0.0.1:5432/syncline' }),
+      DATABASE_URL: postgresUrl({ default: DEFAULT_DATABASE_URL }),
       REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
       HOST: str({ default: '0.0.0.0' }),
       PORT: port({ default: 3000 }),
@@ -149,16 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       SYNC_MAX_DELETE_FRACTION: fraction({ default: 0.5 }),
       SYNC_DELETE_GUARD_MIN_RECORDS: boundedInteger(0, 1_000_000_000)({ default: 10 }),
     },
-    {
-      reporter: ({ errors }) => {
-        const problems = Object.entries(errors).map(([name, error]) =>
-          error instanceof EnvMissingError
-            ? `${name} is required: ${describeMissing(name)}`
-            : `${name} is invalid: ${error?.message ?? 'bad value'}`,
-        );
-        if (problems.length > 0) throw new ConfigError(problems);
-      },
-    },
+    { reporter: reportProblems },
   );
 
   return {

@@ -5,11 +5,10 @@
 import { ensureDatabase } from './ensure-database';
 import { runMigrations } from './migrations';
 import { StartupError } from '../bootstrap/startup-error';
-
-const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/syncline';
+import { ConfigError, loadDatabaseUrl } from '../config/load-config';
 
 async function main(): Promise<void> {
-  const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const databaseUrl = loadDatabaseUrl();
   await ensureDatabase(databaseUrl);
   const applied = await runMigrations(databaseUrl);
   console.log(
@@ -20,6 +19,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof StartupError ? error.message : error);
+  if (error instanceof ConfigError) console.error(error.problems.join('\n'));
+  else console.error(error instanceof StartupError ? error.message : error);
   process.exit(1);
 });

@@ -21,7 +21,8 @@ interface IdentityConfigFile {
 /** Reads config/identity.json (or `$SYNCLINE_IDENTITY_CONFIG`), failing fast on a bad file. */
 export function loadIdentityRules(
   defaultPhoneRegion: string,
-  path = process.env[IDENTITY_CONFIG_ENV] ?? DEFAULT_IDENTITY_CONFIG_PATH,
+  // Blank counts as unset, as for every other variable.
+  path = process.env[IDENTITY_CONFIG_ENV]?.trim() || DEFAULT_IDENTITY_CONFIG_PATH,
 ): IdentityRules {
   let parsed: IdentityConfigFile;
   try {

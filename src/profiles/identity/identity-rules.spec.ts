@@ -25,6 +25,19 @@ describe('identity normalization and guards', () => {
     });
   });
 
+  it('reads the default file when SYNCLINE_IDENTITY_CONFIG is blank, as .env files leave it', () => {
+    const before = process.env.SYNCLINE_IDENTITY_CONFIG;
+    process.env.SYNCLINE_IDENTITY_CONFIG = ' ';
+    try {
+      expect(loadIdentityRules('US').isBlocked({ type: 'email', value: 'test@example.com' })).toBe(
+        true,
+      );
+    } finally {
+      if (before === undefined) delete process.env.SYNCLINE_IDENTITY_CONFIG;
+      else process.env.SYNCLINE_IDENTITY_CONFIG = before;
+    }
+  });
+
   it('fails fast with the bad field named', () => {
     expect(() => parseIdentityRules({ limits: { emailsPerProfile: 0 } }, 'US')).toThrow(
       StartupError,
