@@ -136,7 +136,12 @@ function externalRef(input: string): { connectionId: string; externalId: string 
   if (!isUuid(connectionId)) {
     throw invalid('externalId', 'must be connectionId:vendorId with connectionId a UUID');
   }
-  return { connectionId, externalId: input.slice(separator + 1) };
+  // Trimmed as ingest trims the vendor ids it stores.
+  const externalId = input.slice(separator + 1).trim();
+  if (externalId === '') {
+    throw invalid('externalId', 'must be connectionId:vendorId with a vendorId');
+  }
+  return { connectionId, externalId };
 }
 
 const MAX_BIGINT = 2n ** 63n - 1n;

@@ -5,6 +5,8 @@
  * never import NestJS. Every field is optional: a source record contributes what it knows.
  * `null` means "the vendor says this is empty"; an absent key means "the vendor says nothing".
  * Survivorship treats both as empty, and empty values never overwrite non-empty ones.
+ * The store puts the formatted fields in canonical form and leaves out values that are not
+ * (canonical-values.ts), whichever connector mapped them.
  */
 export const EMAIL_CONSENT_STATES = ['subscribed', 'unsubscribed', 'pending', 'cleaned'] as const;
 export type EmailConsent = (typeof EMAIL_CONSENT_STATES)[number];

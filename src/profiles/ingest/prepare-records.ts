@@ -35,21 +35,40 @@ export function prepareRecords(
   items.forEach((item, index) => {
     const problem = validate(item);
     if (problem) {
-      rejected.push({
-        index,
-        connectionId: String(item?.connectionId ?? ''),
-        externalId: String(item?.record?.externalId ?? ''),
-        reason: problem,
-      });
+      rejected.push(rejection(item, index, problem));
       return;
     }
-    const prepared = prepare(item, index, rules, defaultPhoneRegion);
+    let prepared: PreparedRecord;
+    try {
+      prepared = prepare(item, index, rules, defaultPhoneRegion);
+    } catch (error) {
+      // Traits nested past the call stack (RangeError), a value JSON cannot hold (BigInt): the
+      // same record fails the same way on every retry, so it is rejected alone, now, rather
+      // than failing its whole batch into per-record retries that end in the dead letters.
+      rejected.push(
+        rejection(item, index, `record.traits cannot be stored: ${(error as Error).message}`),
+      );
+      return;
+    }
     const key = sourceKey(prepared.connectionId, prepared.externalId);
     const held = newest.get(key);
     if (held) supersededInBatch += 1;
     if (!held || compareVersions(prepared, held) > 0) newest.set(key, prepared);
   });
   return { records: [...newest.values()], rejected, supersededInBatch };
+}
+
+function rejection(
+  item: IngestItem,
+  index: number,
+  reason: string,
+): IngestResult['rejected'][number] {
+  return {
+    index,
+    connectionId: String(item?.connectionId ?? ''),
+    externalId: String(item?.record?.externalId ?? ''),
+    reason,
+  };
 }
 
 function validate(item: IngestItem): string | undefined {

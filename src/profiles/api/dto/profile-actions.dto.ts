@@ -26,7 +26,7 @@ export class SplitResultDto {
   @ApiProperty({ format: 'uuid' }) survivorId!: string;
   @ApiProperty({ type: [String], description: 'Profiles rebuilt from their own source records.' })
   restoredIds!: string[];
-  @ApiPropertyOptional({ type: IdentifierDto, nullable: true })
+  @ApiProperty({ type: IdentifierDto, nullable: true })
   blockedIdentifier!: IdentifierDto | null;
 }
 

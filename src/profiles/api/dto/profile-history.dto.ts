@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 
 export class ProfileChangeDto {
   @ApiProperty({ description: 'Monotonically increasing sequence (string: 64-bit).' }) seq!: string;
@@ -36,8 +36,7 @@ export class ProfileMergeDto {
   })
   cause!: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) at!: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) splitAt!:
-    string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) splitAt!: string | null;
 }
 
 export class ProfileHistoryDto {

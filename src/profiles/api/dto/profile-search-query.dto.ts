@@ -37,5 +37,7 @@ export class ProfileSearchQueryDto extends ListQueryDto {
   @IsString()
   @MinLength(2)
   @MaxLength(100)
+  // Blank text has no word to match: without this it filtered nothing and listed everyone.
+  @Matches(/\S/, { message: 'q must contain a word to search for' })
   q?: string;
 }

@@ -1,10 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 
 const TRAITS_SCHEMA = {
   type: 'object',
   additionalProperties: true,
   description:
-    'Canonical traits (see src/profiles/canonical/canonical-traits.ts): email, phone, firstName, lastName, company, jobTitle, address, locale, timezone, emailConsent, tags, custom.',
+    'Canonical traits (see src/profiles/canonical/canonical-traits.ts): email, phone, firstName, lastName, company, jobTitle, address, locale, timezone, emailConsent, tags, custom. ' +
+    'A value a tool sends outside the fixed formats (address.country ISO-3166 alpha-2, emailConsent subscribed|unsubscribed|pending|cleaned, locale BCP 47, timezone IANA) is left out, so it never replaces a valid one.',
   example: {
     email: 'ada@engines.org',
     firstName: 'Ada',
@@ -83,13 +84,13 @@ export class PushStatusDto {
       '`ok`: the destination holds the profile as mapped; `failed`: the last write was refused or failed.',
   })
   status!: 'ok' | 'failed';
-  @ApiPropertyOptional({
+  @ApiProperty({
     nullable: true,
     type: String,
     description: "The person's id at the destination.",
   })
   externalId!: string | null;
-  @ApiPropertyOptional({
+  @ApiProperty({
     nullable: true,
     type: String,
     format: 'date-time',
@@ -101,11 +102,11 @@ export class PushStatusDto {
     description: 'Last time the destination was compared or written.',
   })
   lastAttemptAt!: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) error!: string | null;
+  @ApiProperty({ nullable: true, type: String }) error!: string | null;
 }
 
 export class ProfileDetailDto extends ProfileSummaryDto {
-  @ApiPropertyOptional({
+  @ApiProperty({
     format: 'uuid',
     nullable: true,
     type: String,
