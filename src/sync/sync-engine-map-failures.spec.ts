@@ -4,7 +4,7 @@ import type { ConnectionsService } from '../connections/connections.service';
 import type { ConnectorRegistry } from '../connector-registry/connector-registry';
 import type { NewDeadLetter } from '../dead-letters/dead-letter';
 import type { DeadLettersService } from '../dead-letters/dead-letters.service';
-import { SyncEngine } from './sync-engine';
+import { SyncEngine, mapPage } from './sync-engine';
 import type { SyncRunRepository } from './sync-run.repository';
 import type { VanishedRecordsRepository } from './vanished-records.repository';
 import { buildSyncRun } from '../../test/factories/sync-run.factory';
@@ -86,5 +86,35 @@ describe('SyncEngine: records mapIn refuses, on a page read again after a crash'
     await expect(engine.run(run, signal)).rejects.toThrow('worker killed');
     await engine.run(run, signal);
     expect(deadLettered()).toEqual(['x']);
+  });
+});
+
+describe('mapPage', () => {
+  it('fails alone a record whose custom traits use another connector’s namespace', () => {
+    const connector = {
+      manifest: { name: 'hubspot' },
+      mapIn: (raw: Raw) => ({
+        externalId: raw.id,
+        updatedAt: '2026-01-01T00:00:00.000Z',
+        traits: { custom: raw.bad ? { shopify: { state: 'x' } } : { hubspot: { stage: 'y' } } },
+      }),
+    } as unknown as Parameters<typeof mapPage>[1];
+
+    const { items, failures } = mapPage(run.connectionId, connector, [
+      { id: 'good' },
+      { id: 'bad', bad: true },
+    ]);
+
+    expect(items.map((item) => item.record.externalId)).toEqual(['good']);
+    expect(failures).toEqual([
+      {
+        raw: { id: 'bad', bad: true },
+        error: {
+          externalId: 'bad',
+          reason:
+            'mapIn failed: mapIn wrote custom.shopify; connector hubspot may write only custom.hubspot',
+        },
+      },
+    ]);
   });
 });

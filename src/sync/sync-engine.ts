@@ -25,6 +25,7 @@ import { MapRecordsJobData, SyncJobName } from './sync-jobs';
 import type { PageProgress, RecordError, SyncRun } from './sync-run';
 import { SyncRunRepository } from './sync-run.repository';
 import { VanishedRecordsRepository } from './vanished-records.repository';
+import { mapVendorRecord } from '../connector-registry/map-vendor-record';
 
 /** Ingest jobs hold whole pages of vendor payloads: keep few completed ones in Redis. */
 const INGEST_JOB_OPTIONS: JobsOptions = { removeOnComplete: { age: 3600, count: 100 } };
@@ -277,7 +278,7 @@ export class SyncEngine {
  */
 export function mapPage(
   connectionId: string,
-  connector: Pick<Connector, 'mapIn'>,
+  connector: Pick<Connector, 'mapIn' | 'manifest'>,
   records: readonly unknown[],
   observedAt?: string,
 ): MappedPage {
@@ -285,7 +286,7 @@ export function mapPage(
   const failures: MappedPage['failures'] = [];
   for (const raw of records) {
     try {
-      const record = connector.mapIn!(raw);
+      const record = mapVendorRecord(connector, raw);
       items.push(
         observedAt ? { connectionId, record, raw, observedAt } : { connectionId, record, raw },
       );

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { ConnectorRegistry } from '../connector-registry/connector-registry';
 import type { MappedRecord } from '../connector-sdk/connector.types';
+import { mapVendorRecord } from '../connector-registry/map-vendor-record';
 import { HttpRequestError } from '../connector-sdk/errors';
 import type { IngestCause, IngestItem } from '../profiles/ingest/ingest-job';
 import { ProfileStore } from '../profiles/store/profile-store.service';
@@ -89,9 +90,7 @@ export class WebhookEventIngester {
       return { connectionId: job.connectionId, record, observedAt: eventTime(job) };
     }
     if (event.record === undefined) throw new Error(`${event.kind} event carries no record`);
-    const connector = this.registry.get(job.connector);
-    if (!connector.mapIn) throw new Error(`connector ${job.connector} has no mapIn`);
-    const record = connector.mapIn(event.record);
+    const record = mapVendorRecord(this.registry.get(job.connector), event.record);
     return {
       connectionId: job.connectionId,
       record,
@@ -133,7 +132,7 @@ export class WebhookEventIngester {
       records = new Map();
       for (const raw of raws) {
         try {
-          const record = connector.mapIn(raw);
+          const record = mapVendorRecord(connector, raw);
           records.set(record.externalId, { connectionId, record, raw, observedAt: fetchedAt });
         } catch (error) {
           mappingErrors.push((error as Error).message);
