@@ -36,9 +36,6 @@ export interface ExportedPushRow extends PushStatusRow {
   fields: Record<string, unknown>;
 }
 
-/** Bounds the walk up a redirect chain, in case old data holds a loop. */
-const MAX_REDIRECT_HOPS = 32;
-
 /** Read-side queries for the profile API; writes go through ProfileStore and friends. */
 @Injectable()
 export class ProfileReadRepository {
@@ -149,24 +146,15 @@ export class ProfileReadRepository {
   }
 
   /**
-   * The profile an id resolves to and every stub redirecting to it, directly or through other
-   * stubs (chains left by old data), root first; empty when the id does not exist.
+   * The profile an id resolves to and every stub redirecting to it, root first; empty when the
+   * id does not exist. One hop: a merged profile names its final survivor.
    */
   async redirectFamily(profileId: string): Promise<string[]> {
     const rows = (await this.profiles.query(
-      `WITH RECURSIVE root (id, merged_into, hops) AS (
-         SELECT id, merged_into, 0 FROM profile WHERE id = $1
-         UNION ALL
-         SELECT p.id, p.merged_into, r.hops + 1 FROM profile p JOIN root r ON p.id = r.merged_into
-          WHERE r.hops < ${MAX_REDIRECT_HOPS}
-       ),
-       -- Below a root (merged_into null) every profile has one parent: a tree, no loop.
-       family (id, depth) AS (
-         SELECT id, 0 FROM root WHERE merged_into IS NULL
-         UNION ALL
-         SELECT p.id, f.depth + 1 FROM profile p JOIN family f ON p.merged_into = f.id
-       )
-       SELECT id FROM family ORDER BY depth, id`,
+      `SELECT p.id FROM profile p,
+              (SELECT coalesce(merged_into, id) AS id FROM profile WHERE id = $1) AS root
+        WHERE p.id = root.id OR p.merged_into = root.id
+        ORDER BY p.id <> root.id, p.id`,
       [profileId],
     )) as { id: string }[];
     return rows.map((row) => row.id);

@@ -136,9 +136,9 @@ export class ProfileSplitService {
 
   /**
    * Locks the merge's profiles and the one holding what the merge moved: the survivor, or the
-   * profile it was merged into since (followed to the end, should an older store hold a chain of
-   * redirects). Ingest only merges profiles it has locked, so once the holder is locked and
-   * still not merged, it stays the holder until commit.
+   * profile it was merged into since (a merged profile names its final survivor, so one hop).
+   * Ingest only merges profiles it has locked, so once the holder is locked and still not
+   * merged, it stays the holder until commit.
    */
   private async lockMerge(runner: QueryRunner, merge: MergeRecord): Promise<string> {
     const locked = new Set<string>();
@@ -152,12 +152,7 @@ export class ProfileSplitService {
       for (const id of wanted) locked.add(id);
       const [holder] = await queryRows<{ id: string }>(
         runner,
-        `WITH RECURSIVE hop(id, merged_into) AS (
-           SELECT id, merged_into FROM profile WHERE id = $1
-           UNION
-           SELECT p.id, p.merged_into FROM profile p JOIN hop ON p.id = hop.merged_into
-         )
-         SELECT id FROM hop WHERE merged_into IS NULL`,
+        `SELECT coalesce(merged_into, id) AS id FROM profile WHERE id = $1`,
         [merge.survivor_id],
       );
       if (!holder)

@@ -14,8 +14,8 @@ export interface EraseResult {
   suppressedIdentifiers: number;
 }
 
-/** Redirect hops followed before giving up (a loop in old data, or merges that keep coming). */
-const MAX_REDIRECT_HOPS = 32;
+/** Redirects followed while locking before retrying: merges that keep coming while we wait. */
+const MAX_REDIRECT_HOPS = 4;
 
 interface ErasedSource {
   connection_id: string;
@@ -146,16 +146,14 @@ export class ProfileEraseService {
     );
   }
 
-  /** The root and every stub redirecting to it, directly or through other stubs (old chains). */
+  /**
+   * The root and every stub redirecting to it. One hop is all there is: a merge names its final
+   * survivor (ingest settles it, migration 1732368000000 flattened what came before).
+   */
   private async redirectFamily(runner: QueryRunner, rootId: string): Promise<string[]> {
     const rows = await queryRows<{ id: string }>(
       runner,
-      `WITH RECURSIVE family (id) AS (
-         SELECT $1::uuid
-         UNION
-         SELECT p.id FROM profile p JOIN family f ON p.merged_into = f.id
-       )
-       SELECT id FROM family ORDER BY id`,
+      `SELECT id FROM profile WHERE id = $1 OR merged_into = $1 ORDER BY id`,
       [rootId],
     );
     return rows.map((row) => row.id);

@@ -170,13 +170,14 @@ describe('erase and export reach everything held about the person (real PostgreS
     expect(again.suppressed).toBe(1);
   });
 
-  it('follows a redirect chain from any stub: export shows all of it, erase removes all of it', async () => {
+  it('covers the whole merge family from any stub: export shows all of it, erase removes all of it', async () => {
     const people = ['ch-a', 'ch-b', 'ch-c', 'ch-d'];
     for (const name of people) await ingestOne(crm, name, { email: `${name}@acme.io` });
     const ids: string[] = [];
     for (const name of people) ids.push(await ownerOf(`${name}@acme.io`));
     const [aId, bId, cId, dId] = ids;
-    // Old data: D merged into C, C into B, B into A, with each stub still naming its first survivor.
+    // D merged into C, C into B, B into A: the merge rows keep each survivor of the time, and
+    // every stub names the final one (as ingest writes it, and migration 1732368000000 left it).
     for (const [stub, survivor] of [
       [dId, cId],
       [cId, bId],
@@ -189,7 +190,7 @@ describe('erase and export reach everything held about the person (real PostgreS
       );
       await app.env.sql(
         `UPDATE profile SET status = 'merged', merged_into = $1, traits = '{}' WHERE id = $2`,
-        [survivor, stub],
+        [aId, stub],
       );
     }
     await app.env.sql(
