@@ -92,8 +92,10 @@ export class ConnectionSecrets {
    * the key to be restored or the credential entered again.
    */
   resealStale(connectionId: string, sealed: Record<string, string>): Record<string, string> | null {
+    const candidates = this.staleFields(sealed);
+    if (candidates.length === 0) return null;
     const { opened } = this.openReadable(connectionId, sealed);
-    const stale = this.staleFields(sealed).filter((field) => field in opened);
+    const stale = candidates.filter((field) => field in opened);
     if (stale.length === 0) return null;
     const resealed = this.seal(
       connectionId,

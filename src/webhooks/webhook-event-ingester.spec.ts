@@ -6,7 +6,7 @@ import { HttpRequestError } from '../connector-sdk/errors';
 import type { IngestCause, IngestItem, IngestResult } from '../profiles/ingest/ingest-job';
 import type { ProfileStore } from '../profiles/store/profile-store.service';
 import type { WebhookConnection, WebhookConnections } from './webhook-connections';
-import { WebhookEventIngester } from './webhook-event-ingester';
+import { MAX_EVENT_CLOCK_SKEW_MS, WebhookEventIngester } from './webhook-event-ingester';
 import type { WebhookJobData } from './webhook-job';
 
 const SHOP = '11111111-1111-4111-8111-111111111111';
@@ -300,5 +300,84 @@ describe('WebhookEventIngester', () => {
       job('33333333-3333-4333-8333-333333333333', fetchEvent('7')),
     ]);
     expect((outcome as { error: Error }).error).toBeInstanceOf(UnrecoverableError);
+  });
+});
+
+/**
+ * The vendor time an event version is ordered by. Shopify's trigger time travels in a header
+ * its HMAC does not cover, so a replayed body can come with any time: one far in the future
+ * must not date a version (a tombstone dated 2099 would make every later edit stale).
+ */
+describe('WebhookEventIngester event times', () => {
+  const RECEIVED_AT = job(SHOP, upsert('0')).receivedAt;
+  const at = (offsetMs: number) => new Date(Date.parse(RECEIVED_AT) + offsetMs).toISOString();
+
+  async function ingestOne(event: WebhookEvent<Raw>): Promise<IngestItem> {
+    const { ingester, ingest } = setup();
+    const [outcome] = await ingester.ingest([job(SHOP, event)]);
+    expect(outcome.ok).toBe(true);
+    return ingest.mock.calls[0][0][0];
+  }
+
+  it('dates a deletion by the vendor time, within clock skew of its receipt', async () => {
+    const earlier = await ingestOne({
+      dedupeKey: 'd-1',
+      kind: 'delete',
+      externalId: '7',
+      occurredAt: at(-60_000),
+    });
+    expect(earlier.record).toMatchObject({ updatedAt: at(-60_000), deleted: true });
+    const skewed = await ingestOne({
+      dedupeKey: 'd-2',
+      kind: 'delete',
+      externalId: '7',
+      occurredAt: at(MAX_EVENT_CLOCK_SKEW_MS),
+    });
+    expect(skewed.record.updatedAt).toBe(at(MAX_EVENT_CLOCK_SKEW_MS));
+  });
+
+  it('dates a deletion claiming a time far after its receipt by the receipt instead', async () => {
+    const item = await ingestOne({
+      dedupeKey: 'd-3',
+      kind: 'delete',
+      externalId: '7',
+      occurredAt: '2099-01-01T00:00:00.000Z',
+    });
+    expect(item.record).toMatchObject({ updatedAt: RECEIVED_AT, deleted: true });
+    expect(item.observedAt).toBe(RECEIVED_AT);
+  });
+
+  it('does not let a far-future trigger time decide which same-second version was seen last', async () => {
+    const item = await ingestOne({ ...upsert('7'), occurredAt: at(MAX_EVENT_CLOCK_SKEW_MS + 1) });
+    expect(item.observedAt).toBe(RECEIVED_AT);
+  });
+});
+
+/**
+ * A flush the database cannot take at all (down, failing over, out of connections) goes back
+ * to BullMQ whole, to be retried with backoff: splitting it into one write per record would
+ * only send hundreds more transactions at a database that cannot take them.
+ */
+describe('WebhookEventIngester during a database outage', () => {
+  /** What pg raises when the server goes away mid-flush (SQLSTATE class 08). */
+  class ConnectionFailure extends Error {
+    readonly code = '08006';
+  }
+
+  it('fails every job of the flush for a retry, after one attempt', async () => {
+    const outage = new ConnectionFailure('Connection terminated unexpectedly');
+    const { ingester, ingest } = setup({
+      ingest: async () => {
+        throw outage;
+      },
+    });
+    const outcomes = await ingester.ingest(['1', '2', '3'].map((id) => job(SHOP, upsert(id))));
+    expect(ingest).toHaveBeenCalledTimes(1);
+    expect(outcomes).toEqual([
+      { ok: false, error: outage },
+      { ok: false, error: outage },
+      { ok: false, error: outage },
+    ]);
+    expect(outcomes.some((o) => !o.ok && o.error instanceof UnrecoverableError)).toBe(false);
   });
 });
