@@ -1,12 +1,5 @@
-import type { Queue } from 'bullmq';
-import type { AppConfig } from '../config/app-config';
-import type { ConnectionsService } from '../connections/connections.service';
-import type { ConnectorRegistry } from '../connector-registry/connector-registry';
-import type { DeadLettersService } from '../dead-letters/dead-letters.service';
+import { buildSyncEngine } from '../../test/factories/sync-engine.factory';
 import { exceedsDeletionGuard, MassDeletionBlockedError } from './deletion-guard';
-import { SyncEngine } from './sync-engine';
-import type { SyncRunRepository } from './sync-run.repository';
-import type { VanishedRecordsRepository } from './vanished-records.repository';
 import { buildSyncRun } from '../../test/factories/sync-run.factory';
 
 const fullRun = buildSyncRun;
@@ -57,18 +50,7 @@ function engineWith(options: { returned: number; heldNow: number; vanished: numb
     }),
     forgetSeen: jest.fn(async () => undefined),
   };
-  const engine = new SyncEngine(
-    runs as unknown as SyncRunRepository,
-    vanished as unknown as VanishedRecordsRepository,
-    {
-      open: async () => ({ connection: { connector: 'fixture' } }),
-      context: () => ({}),
-    } as unknown as ConnectionsService,
-    { get: () => connector } as unknown as ConnectorRegistry,
-    {} as DeadLettersService,
-    { addBulk: jest.fn(async () => []) } as unknown as Queue,
-    { sync: LIMITS } as AppConfig,
-  );
+  const engine = buildSyncEngine({ connector, runs, vanished, sync: LIMITS });
   return { engine, steps, runs, vanished };
 }
 

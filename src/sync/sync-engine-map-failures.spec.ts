@@ -1,12 +1,6 @@
-import type { Queue } from 'bullmq';
-import type { AppConfig } from '../config/app-config';
-import type { ConnectionsService } from '../connections/connections.service';
-import type { ConnectorRegistry } from '../connector-registry/connector-registry';
+import { buildSyncEngine } from '../../test/factories/sync-engine.factory';
 import type { NewDeadLetter } from '../dead-letters/dead-letter';
-import type { DeadLettersService } from '../dead-letters/dead-letters.service';
-import { SyncEngine, mapPage } from './sync-engine';
-import type { SyncRunRepository } from './sync-run.repository';
-import type { VanishedRecordsRepository } from './vanished-records.repository';
+import { mapPage } from './sync-engine';
 import { buildSyncRun } from '../../test/factories/sync-run.factory';
 
 type Raw = { id: string; bad?: boolean };
@@ -35,28 +29,21 @@ function engineOver(reads: Raw[][]) {
     .mockRejectedValueOnce(new Error('worker killed'))
     .mockResolvedValue({ cancelRequested: false });
   const letters = new Map<string, NewDeadLetter>();
-  const engine = new SyncEngine(
-    {
+  const engine = buildSyncEngine({
+    connector,
+    runs: {
       checkpoint,
       recordErrors: async () => undefined,
       markPagesRead: async () => 'marked',
       finishReading: async () => undefined,
       completeDrained: async () => [],
-    } as unknown as SyncRunRepository,
-    {} as VanishedRecordsRepository,
-    {
-      open: async () => ({ connection: { connector: 'fixture' } }),
-      context: () => ({}),
-    } as unknown as ConnectionsService,
-    { get: () => connector } as unknown as ConnectorRegistry,
-    {
+    },
+    deadLetters: {
       record: async (letter: NewDeadLetter) => {
         if (!letters.has(letter.jobId!)) letters.set(letter.jobId!, letter);
       },
-    } as unknown as DeadLettersService,
-    { addBulk: async () => [] } as unknown as Queue,
-    {} as AppConfig,
-  );
+    },
+  });
   const deadLettered = () =>
     [...letters.values()].flatMap((letter) =>
       (letter.data as { records: Raw[] }).records.map((raw) => raw.id),

@@ -1,12 +1,6 @@
-import type { Queue } from 'bullmq';
-import type { AppConfig } from '../config/app-config';
-import type { ConnectionsService } from '../connections/connections.service';
-import type { ConnectorRegistry } from '../connector-registry/connector-registry';
-import type { DeadLettersService } from '../dead-letters/dead-letters.service';
-import { SyncEngine, SyncSupersededError } from './sync-engine';
+import { buildSyncEngine } from '../../test/factories/sync-engine.factory';
+import { SyncSupersededError } from './sync-engine';
 import type { SyncRun } from './sync-run';
-import type { SyncRunRepository } from './sync-run.repository';
-import type { VanishedRecordsRepository } from './vanished-records.repository';
 import { buildSyncRun } from '../../test/factories/sync-run.factory';
 
 /** A full run resumed once (its second attempt). */
@@ -59,18 +53,7 @@ function engineWith(pages: { id: string }[][]) {
     forgetSeen: jest.fn(async () => void steps.push('forget seen ids')),
   };
   const queue = { addBulk: jest.fn(async () => []) };
-  const engine = new SyncEngine(
-    runs as unknown as SyncRunRepository,
-    vanished as unknown as VanishedRecordsRepository,
-    {
-      open: async () => ({ connection: { connector: 'fixture' } }),
-      context: () => ({}),
-    } as unknown as ConnectionsService,
-    { get: () => connector } as unknown as ConnectorRegistry,
-    {} as DeadLettersService,
-    queue as unknown as Queue,
-    { sync: { maxDeleteFraction: 0.5, deleteGuardMinRecords: 10 } } as AppConfig,
-  );
+  const engine = buildSyncEngine({ connector, runs, vanished, queue });
   return { engine, steps, read, runs, queue };
 }
 
