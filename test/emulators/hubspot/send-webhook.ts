@@ -27,6 +27,18 @@ export interface SendHubspotWebhookOptions {
 }
 
 let nextEventId = 1_000;
+/**
+ * When each event id was first sent: HubSpot retries an event as it was (only `attemptNumber`
+ * changes), so sending an event id again without a time repeats the first one.
+ */
+const firstSentAt = new Map<number, number>();
+
+function occurredAtOf(eventId: number, given: number | undefined): number {
+  if (given !== undefined) return given;
+  const first = firstSentAt.get(eventId) ?? Date.now();
+  firstSentAt.set(eventId, first);
+  return first;
+}
 
 export async function sendHubspotWebhook(
   url: string,
@@ -37,20 +49,23 @@ export async function sendHubspotWebhook(
   const appId = options.appId ?? 54321;
   const timestamp = String(options.timestamp ?? Date.now());
   const rawBody = JSON.stringify(
-    events.map((event) => ({
-      eventId: event.eventId ?? nextEventId++,
-      subscriptionId: 12345,
-      portalId,
-      appId,
-      occurredAt: event.occurredAt ?? Date.now(),
-      subscriptionType: event.subscriptionType,
-      attemptNumber: event.attemptNumber ?? 0,
-      objectId: event.objectId,
-      ...(event.propertyName !== undefined ? { propertyName: event.propertyName } : {}),
-      ...(event.propertyValue !== undefined ? { propertyValue: event.propertyValue } : {}),
-      changeSource: 'CRM',
-      ...(event.subscriptionType === 'contact.creation' ? { changeFlag: 'NEW' } : {}),
-    })),
+    events.map((event) => {
+      const eventId = event.eventId ?? nextEventId++;
+      return {
+        eventId,
+        subscriptionId: 12345,
+        portalId,
+        appId,
+        occurredAt: occurredAtOf(eventId, event.occurredAt),
+        subscriptionType: event.subscriptionType,
+        attemptNumber: event.attemptNumber ?? 0,
+        objectId: event.objectId,
+        ...(event.propertyName !== undefined ? { propertyName: event.propertyName } : {}),
+        ...(event.propertyValue !== undefined ? { propertyValue: event.propertyValue } : {}),
+        changeSource: 'CRM',
+        ...(event.subscriptionType === 'contact.creation' ? { changeFlag: 'NEW' } : {}),
+      };
+    }),
   );
   // HubSpot signs the URL as it called it; these escapes are decoded before hashing.
   const uri = url.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (escape) =>
