@@ -1,12 +1,8 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import type { Queue } from 'bullmq';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeadLetterSweeper } from '../dead-letters/dead-letter-sweeper';
 import { ClusterLease } from '../queues/cluster-lease';
-import { QueueName } from '../queues/queue-names';
-import { runJobId } from './sync-jobs';
+import { LostSyncRuns } from './lost-sync-runs';
 import { SyncRunRepository } from './sync-run.repository';
 import { SyncSchedules } from './sync-schedules.service';
 
@@ -29,8 +25,7 @@ export class SyncHousekeeping {
     private readonly sweeper: DeadLetterSweeper,
     private readonly runs: SyncRunRepository,
     private readonly schedules: SyncSchedules,
-    @InjectQueue(QueueName.Sync) private readonly syncQueue: Queue,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly lostRuns: LostSyncRuns,
   ) {}
 
   /** Failed jobs → dead letters; runs whose last batch was dead-lettered → completed. */
@@ -46,7 +41,7 @@ export class SyncHousekeeping {
   reconcile(): Promise<void> {
     return this.guarded('reconcile', RECONCILE_EVERY_MS, async () => {
       await this.schedules.reconcile();
-      await this.failLostRuns();
+      await this.lostRuns.failLost();
     });
   }
 
@@ -56,24 +51,6 @@ export class SyncHousekeeping {
       const pruned = await this.runs.pruneFinished(SYNC_RUN_RETENTION_MS);
       if (pruned > 0) this.logger.log({ pruned }, 'old sync runs pruned');
     });
-  }
-
-  /**
-   * A run whose job vanished (Redis flushed, job removed by hand) would block its connection
-   * forever: fail it. A run still reading has a job; one that finished reading waits for its
-   * ingest batches and is not judged here.
-   */
-  private async failLostRuns(): Promise<void> {
-    const idle = await this.runs.findIdleActive(this.config.jobs.lockMs * 4);
-    for (const run of idle) {
-      if (run.readFinishedAt) continue;
-      const job = await this.syncQueue.getJob(run.triggerKey ?? runJobId(run.id));
-      const state = job ? await job.getState() : 'missing';
-      if (['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'].includes(state))
-        continue;
-      await this.runs.fail(run.id, `The run's job is ${state}; trigger a new sync to resume`);
-      this.logger.warn({ runId: run.id, state }, 'sync run without a live job marked failed');
-    }
   }
 
   private async guarded(task: string, periodMs: number, work: () => Promise<void>): Promise<void> {

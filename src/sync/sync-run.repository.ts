@@ -427,6 +427,53 @@ export class SyncRunRepository {
     );
   }
 
+  /** Batches the run queued that were neither ingested nor dead-lettered yet. */
+  async unfinishedBatches(runId: string): Promise<number> {
+    const [row] = await queryRowsOn<{ unfinished: number }>(
+      this.db,
+      `SELECT r.batches_queued - r.batches_done
+                - (SELECT count(*) FROM dead_letter d
+                    WHERE d.sync_run_id = r.id AND d.queue = 'ingest'
+                      AND d.data -> 'replayOf' IS NULL)::int AS unfinished
+         FROM sync_run r WHERE r.id = $1`,
+      [runId],
+    );
+    return Math.max(0, row?.unfinished ?? 0);
+  }
+
+  /**
+   * Fails an active run whose queued work vanished, if it is still untouched for `idleMs` (a
+   * batch that finished meanwhile keeps it alive). With `rewindCursor`, records it read were
+   * lost before being stored: the connection's cursor, which moved past them, goes back to
+   * where the run started reading (the start for a full run), unless a later run has moved it
+   * since, so the next run reads them again. @returns whether the run was failed.
+   */
+  async failLost(
+    runId: string,
+    reason: string,
+    idleMs: number,
+    rewindCursor: boolean,
+  ): Promise<boolean> {
+    const rows = await queryRowsOn<{ id: string }>(
+      this.db,
+      `WITH failed AS (
+         UPDATE sync_run SET status = 'failed', error = $2, finished_at = now(), updated_at = now()
+          WHERE id = $1 AND status IN ('queued', 'running')
+            AND updated_at < now() - make_interval(secs => $3::double precision / 1000)
+         RETURNING id, connection_id, mode, start_cursor
+       ), rewound AS (
+         UPDATE connection_sync_state s
+            SET cursor = CASE WHEN f.mode = 'full' THEN NULL ELSE f.start_cursor END,
+                updated_at = now()
+           FROM failed f
+          WHERE $4 AND s.connection_id = f.connection_id AND s.last_run_id = f.id
+       )
+       SELECT id FROM failed`,
+      [runId, storableText(reason.slice(0, MAX_REASON_LENGTH)), idleMs, rewindCursor],
+    );
+    return rows.length > 0;
+  }
+
   /** Active runs not touched for `idleMs`: candidates for the lost-job check. */
   async findIdleActive(idleMs: number): Promise<SyncRun[]> {
     const rows = await queryRowsOn<SyncRunRow>(

@@ -5,6 +5,7 @@ import { DeadLettersModule } from '../dead-letters/dead-letters.module';
 import { ProfilesModule } from '../profiles/profiles.module';
 import { IngestProcessor } from './ingest.processor';
 import { SyncEngine } from './sync-engine';
+import { LostSyncRuns } from './lost-sync-runs';
 import { SyncHousekeeping } from './sync-housekeeping.service';
 import { SyncModule } from './sync.module';
 import { SyncProcessor } from './sync.processor';
@@ -21,6 +22,6 @@ import { SyncProcessor } from './sync.processor';
     DeadLettersModule,
     SyncModule,
   ],
-  providers: [SyncEngine, SyncProcessor, IngestProcessor, SyncHousekeeping],
+  providers: [SyncEngine, SyncProcessor, IngestProcessor, SyncHousekeeping, LostSyncRuns],
 })
 export class SyncWorkerModule {}

@@ -8,6 +8,7 @@ export interface SyncRunBody {
   error: string | null;
   attempts: number;
   cursor: unknown;
+  readFinishedAt: string | null;
 }
 
 /** Creates a HubSpot connection on an emulator through the API. @returns its id. */
