@@ -6,7 +6,8 @@ import { HttpRequestError } from '../connector-sdk/errors';
 import type { IngestCause, IngestItem, IngestResult } from '../profiles/ingest/ingest-job';
 import type { ProfileStore } from '../profiles/store/profile-store.service';
 import type { WebhookConnection, WebhookConnections } from './webhook-connections';
-import { MAX_EVENT_CLOCK_SKEW_MS, WebhookEventIngester } from './webhook-event-ingester';
+import { MAX_CLOCK_SKEW_MS } from '../profiles/ingest/believable-time';
+import { WebhookEventIngester } from './webhook-event-ingester';
 import type { WebhookJobData } from './webhook-job';
 
 const SHOP = '11111111-1111-4111-8111-111111111111';
@@ -331,9 +332,9 @@ describe('WebhookEventIngester event times', () => {
       dedupeKey: 'd-2',
       kind: 'delete',
       externalId: '7',
-      occurredAt: at(MAX_EVENT_CLOCK_SKEW_MS),
+      occurredAt: at(MAX_CLOCK_SKEW_MS),
     });
-    expect(skewed.record.updatedAt).toBe(at(MAX_EVENT_CLOCK_SKEW_MS));
+    expect(skewed.record.updatedAt).toBe(at(MAX_CLOCK_SKEW_MS));
   });
 
   it('dates a deletion claiming a time far after its receipt by the receipt instead', async () => {
@@ -348,7 +349,7 @@ describe('WebhookEventIngester event times', () => {
   });
 
   it('does not let a far-future trigger time decide which same-second version was seen last', async () => {
-    const item = await ingestOne({ ...upsert('7'), occurredAt: at(MAX_EVENT_CLOCK_SKEW_MS + 1) });
+    const item = await ingestOne({ ...upsert('7'), occurredAt: at(MAX_CLOCK_SKEW_MS + 1) });
     expect(item.observedAt).toBe(RECEIVED_AT);
   });
 });

@@ -4,6 +4,7 @@ import { ConnectorRegistry } from '../connector-registry/connector-registry';
 import type { MappedRecord } from '../connector-sdk/connector.types';
 import { mapVendorRecord } from '../connector-registry/map-vendor-record';
 import { HttpRequestError } from '../connector-sdk/errors';
+import { isBeyondClockSkew } from '../profiles/ingest/believable-time';
 import type { IngestCause, IngestItem } from '../profiles/ingest/ingest-job';
 import { ProfileStore } from '../profiles/store/profile-store.service';
 import { isTransientError } from '../sync/transient-error';
@@ -20,12 +21,6 @@ interface Entry {
 type Outcome = Settled<WebhookJobResult>;
 
 const INGESTED: Outcome = { ok: true, value: { outcome: 'ingested' } };
-
-/**
- * How far a vendor's event time may run ahead of Syncline's receipt of it: clock skew
- * between two well-run clocks, with room to spare.
- */
-export const MAX_EVENT_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 /**
  * Turns a flush of webhook events (one per queue job) into profile-store writes: full records
@@ -246,15 +241,12 @@ function unrecoverable(job: WebhookJobData, error: unknown): UnrecoverableError 
 /**
  * When the vendor saw the event's version: its trigger time where the delivery carries one
  * (Shopify's X-Shopify-Triggered-At, to the nanosecond), else when Syncline received it. A
- * trigger time further in the future than clocks can disagree is not believed: some come from
- * headers the signature does not cover (Shopify signs only the body), and a version dated in
- * the future outranks every real one until then, so a replayed delivery given a far-future
- * time, or a vendor clock gone wrong, would freeze the record (a tombstone dated 2099 makes
- * every later edit "stale").
+ * trigger time too far ahead of the receipt is not believed (isBeyondClockSkew): some come from
+ * headers the signature does not cover (Shopify signs only the body).
  */
 function eventTime(job: WebhookJobData): string {
   const { occurredAt } = job.event;
   if (occurredAt === undefined) return job.receivedAt;
-  const ahead = Date.parse(occurredAt) - Date.parse(job.receivedAt);
-  return ahead > MAX_EVENT_CLOCK_SKEW_MS ? job.receivedAt : occurredAt;
+  const forged = isBeyondClockSkew(Date.parse(occurredAt), Date.parse(job.receivedAt));
+  return forged ? job.receivedAt : occurredAt;
 }

@@ -1,6 +1,7 @@
 import { DEFAULT_IDENTITY_LIMITS, IdentityRules } from '../identity/identity-rules';
 import type { IngestItem } from './ingest-job';
-import { prepareRecords } from './prepare-records';
+import { MAX_CLOCK_SKEW_MS } from './believable-time';
+import { MAX_CONTENT_CHARS, prepareRecords } from './prepare-records';
 
 const CONNECTION = '6f1c2a9e-0000-4000-8000-000000000001';
 const rules = new IdentityRules([], [], DEFAULT_IDENTITY_LIMITS);
@@ -40,5 +41,59 @@ describe('prepareRecords', () => {
       }),
       expect.objectContaining({ index: 2, externalId: 'big-number' }),
     ]);
+  });
+});
+
+describe('prepareRecords: limits', () => {
+  it('rejects alone a record whose content is too large to store, naming the size', () => {
+    const batch = prepareRecords(
+      [
+        item('huge', {
+          email: 'huge@acme.io',
+          custom: { tool: { log: 'x'.repeat(MAX_CONTENT_CHARS) } },
+        }),
+        item('ok', { email: 'ok@acme.io', custom: { tool: { note: 'x'.repeat(1000) } } }),
+      ],
+      rules,
+      'US',
+    );
+    expect(batch.records.map((record) => record.externalId)).toEqual(['ok']);
+    expect(batch.rejected).toEqual([
+      expect.objectContaining({
+        index: 0,
+        externalId: 'huge',
+        reason:
+          'record.traits cannot be stored: 257 KB of JSON, more than the 256 KB a record may hold',
+      }),
+    ]);
+  });
+});
+
+describe('prepareRecords: vendor times', () => {
+  const observedAt = '2026-03-01T12:00:00.000Z';
+  const at = (offsetMs: number) => new Date(Date.parse(observedAt) + offsetMs).toISOString();
+  const version = (updatedAt: string, seen: string | null = observedAt): IngestItem => ({
+    ...item('rec', { email: 'a@acme.io' }),
+    record: { externalId: 'rec', updatedAt, traits: { email: 'a@acme.io' } },
+    ...(seen === null ? {} : { observedAt: seen }),
+  });
+  const updatedAtOf = (input: IngestItem) =>
+    prepareRecords([input], rules, 'US').records[0].updatedAt;
+
+  it('keeps a time at most the clock skew ahead of when the version was seen', () => {
+    expect(updatedAtOf(version(at(MAX_CLOCK_SKEW_MS)))).toBe(at(MAX_CLOCK_SKEW_MS));
+    expect(updatedAtOf(version(at(-3_600_000)))).toBe(at(-3_600_000));
+  });
+
+  it('dates a version further in the future when it was seen, so it cannot outrank later edits', () => {
+    expect(updatedAtOf(version(at(MAX_CLOCK_SKEW_MS + 1)))).toBe(observedAt);
+    expect(updatedAtOf(version('2099-01-01T00:00:00.000Z'))).toBe(observedAt);
+  });
+
+  it('measures a version without an observation time against now', () => {
+    const before = Date.now();
+    const capped = Date.parse(updatedAtOf(version('2099-01-01T00:00:00.000Z', null)));
+    expect(capped).toBeGreaterThanOrEqual(before);
+    expect(capped).toBeLessThanOrEqual(Date.now());
   });
 });

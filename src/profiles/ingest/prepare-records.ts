@@ -4,6 +4,7 @@ import { IdentityRules } from '../identity/identity-rules';
 import { Identifier, identifierKey } from '../identity/identifier';
 import { normalizeEmail } from '../identity/normalize-email';
 import { normalizePhone } from '../identity/normalize-phone';
+import { isBeyondClockSkew } from './believable-time';
 import { IngestItem, IngestResult } from './ingest-job';
 import { normalizeTraits } from './normalize-traits';
 import { PreparedRecord, compareVersions, sourceKey } from './prepared-record';
@@ -11,6 +12,12 @@ import { smallSort } from './small-sort';
 import { stableJson } from './stable-json';
 
 const MAX_EXTERNAL_ID_LENGTH = 512;
+/**
+ * What a record's mapped content (traits and identifiers, as JSON) may weigh. A contact with
+ * hundreds of custom properties stays well under it; a vendor field holding a file or a log
+ * would otherwise be copied into the profile, every change-log row and every push.
+ */
+export const MAX_CONTENT_CHARS = 256 * 1024;
 
 export interface PreparedBatch {
   /** One entry per source record (the newest version when the batch holds several). */
@@ -42,7 +49,7 @@ export function prepareRecords(
     try {
       prepared = prepare(item, index, rules, defaultPhoneRegion);
     } catch (error) {
-      // Traits nested past the call stack (RangeError), a value JSON cannot hold (BigInt): the
+      // Traits nested past the call stack or too large, a value JSON cannot hold (BigInt): the
       // same record fails the same way on every retry, so it is rejected alone, now, rather
       // than failing its whole batch into per-record retries that end in the dead letters.
       rejected.push(
@@ -109,9 +116,13 @@ function prepare(
   const { record } = item;
   const connectionId = item.connectionId.toLowerCase();
   const externalId = record.externalId.trim();
-  const updatedAt = new Date(record.updatedAt).toISOString();
-  const observedAt =
-    item.observedAt === undefined ? undefined : new Date(item.observedAt).toISOString();
+  const observedMs = item.observedAt === undefined ? undefined : Date.parse(item.observedAt);
+  const observedAt = observedMs === undefined ? undefined : new Date(observedMs).toISOString();
+  const claimedMs = Date.parse(record.updatedAt);
+  const seenMs = observedMs ?? Date.now();
+  const updatedAt = new Date(
+    isBeyondClockSkew(claimedMs, seenMs) ? seenMs : claimedMs,
+  ).toISOString();
   const deleted = record.deleted === true;
   const traitEmail = normalizeEmail(record.traits.email);
   const traitPhone = normalizePhone(record.traits.phone, defaultPhoneRegion);
@@ -139,9 +150,13 @@ function prepare(
     identifierKey(a) < identifierKey(b) ? -1 : 1,
   );
   // Keys listed in sorted order, so stableJson can serialise natively.
-  const hash = sha256Hex(
-    stableJson({ connectionId, deleted, externalId, identifiers, traits, updatedAt }),
-  );
+  const content = stableJson({ connectionId, deleted, externalId, identifiers, traits, updatedAt });
+  if (content.length > MAX_CONTENT_CHARS) {
+    throw new RangeError(
+      `${Math.ceil(content.length / 1024)} KB of JSON, more than the ${MAX_CONTENT_CHARS / 1024} KB a record may hold`,
+    );
+  }
+  const hash = sha256Hex(content);
   return {
     index,
     connectionId,
