@@ -95,9 +95,12 @@ export class WebhookReceiver {
 
   private async target(connectionId: string): Promise<WebhookConnection> {
     const target = await this.connections.get(connectionId);
-    // Disabled looks like unknown on purpose: the vendor learns nothing about our setup.
-    if (!target || !target.opened.connection.enabled) {
-      throw new WebhookConnectionNotFoundError(`No enabled connection with id ${connectionId}`);
+    // A push-only connection does not read from its tool, webhooks included. Disabled and
+    // push-only look like unknown on purpose: the vendor learns nothing about our setup.
+    if (!target?.opened.connection.enabled || target.opened.connection.direction === 'push') {
+      throw new WebhookConnectionNotFoundError(
+        `No connection taking webhooks has id ${connectionId}`,
+      );
     }
     return target;
   }

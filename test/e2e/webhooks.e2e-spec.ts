@@ -477,16 +477,20 @@ describe('webhooks', () => {
   });
 
   describe('refusals', () => {
-    it('answers 404 for an unknown, malformed or disabled connection', async () => {
-      const disabled = await createConnection({
-        connector: 'shopify',
-        name: 'Shopify (disabled)',
-        config: { baseUrl: shopify.apiBaseUrl() },
-        credentials: { accessToken: SHOPIFY_TOKEN, clientSecret: SHOPIFY_SECRET },
-        enabled: false,
-      });
+    it('answers 404 for an unknown, malformed, disabled or push-only connection', async () => {
+      const shopifyConnectionWith = (name: string, settings: Record<string, unknown>) =>
+        createConnection({
+          connector: 'shopify',
+          name,
+          config: { baseUrl: shopify.apiBaseUrl() },
+          credentials: { accessToken: SHOPIFY_TOKEN, clientSecret: SHOPIFY_SECRET },
+          ...settings,
+        });
+      const disabled = await shopifyConnectionWith('Shopify (disabled)', { enabled: false });
+      const pushOnly = await shopifyConnectionWith('Shopify (push only)', { direction: 'push' });
       const customer = shopify.createCustomer({ email: 'nobody.home@shop.syncline.dev' });
-      for (const id of ['7d0a3c38-1f7e-4c55-9a0e-6f1b2a3c4d5e', 'not-a-uuid', disabled]) {
+      const ids = ['7d0a3c38-1f7e-4c55-9a0e-6f1b2a3c4d5e', 'not-a-uuid', disabled, pushOnly];
+      for (const id of ids) {
         const sent = await shopify.sendWebhook(hookUrl(id), 'customers/create', customer, {
           secret: SHOPIFY_SECRET,
         });
@@ -494,7 +498,7 @@ describe('webhooks', () => {
         expect(JSON.parse(sent.body)).toMatchObject({
           statusCode: 404,
           error: 'Not Found',
-          message: `No enabled connection with id ${id}`,
+          message: `No connection taking webhooks has id ${id}`,
         });
       }
     });
