@@ -9,12 +9,6 @@ import { preflight } from './bootstrap/preflight';
 import { StartupError } from './bootstrap/startup-error';
 import { ConfigError, loadConfig } from './config/load-config';
 
-/**
- * How long SIGTERM may take: in-flight jobs finish within this, or BullMQ's stalled-job check
- * hands them to another worker. Stops a shutdown hanging on an unreachable Redis or database.
- */
-const SHUTDOWN_GRACE_MS = 25_000;
-
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**
@@ -32,14 +26,26 @@ function exitOnStopBeforeStart(): () => void {
   return () => STOP_SIGNALS.forEach((signal) => process.removeListener(signal, stop));
 }
 
-async function main(): Promise<void> {
-  process.once('SIGTERM', () => {
+/**
+ * Arms the shutdown deadline on whichever stop signal comes first: a shutdown hanging on an
+ * unreachable Redis or database must not keep the process, and its jobs, hostage.
+ */
+function limitShutdown(graceMs: number): void {
+  let armed = false;
+  const arm = () => {
+    if (armed) return;
+    armed = true;
     setTimeout(() => {
-      console.error(`syncline: shutdown took longer than ${SHUTDOWN_GRACE_MS} ms, exiting`);
+      console.error(`syncline: shutdown took longer than ${graceMs} ms, exiting`);
       process.exit(1);
-    }, SHUTDOWN_GRACE_MS).unref();
-  });
+    }, graceMs).unref();
+  };
+  for (const signal of STOP_SIGNALS) process.once(signal, arm);
+}
+
+async function main(): Promise<void> {
   const config = loadConfig();
+  limitShutdown(config.shutdownGraceMs);
   const handOverSignals = exitOnStopBeforeStart();
   await preflight(config);
   // From here Nest's shutdown hooks drain HTTP and jobs on a signal.

@@ -22,6 +22,12 @@ export interface AppConfig {
   runMigrations: boolean;
   connectorsDir: string | undefined;
   defaultPhoneRegion: string;
+  /**
+   * How long a stop (SIGTERM, SIGINT) may take before the process exits anyway: in-flight jobs
+   * finish within it, or BullMQ's stalled-job check hands them to another worker. Keep it
+   * below the orchestrator's own grace period (Kubernetes: 30 s by default).
+   */
+  shutdownGraceMs: number;
   jobs: {
     /** Tries per job before it is dead-lettered. */
     attempts: number;

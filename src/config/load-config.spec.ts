@@ -115,3 +115,15 @@ describe('loadDatabaseUrl (npm run migrate)', () => {
     }
   });
 });
+
+describe('loadConfig: SHUTDOWN_GRACE_MS', () => {
+  it('defaults to 25 s, under Kubernetes’ 30 s grace period', () => {
+    expect(loadConfig(valid).shutdownGraceMs).toBe(25_000);
+  });
+
+  it.each(['999', '3600001', '2.5s'])('refuses %s, naming the variable', (value) => {
+    expect(problemsOf({ SHUTDOWN_GRACE_MS: value })).toEqual([
+      expect.stringMatching(/^SHUTDOWN_GRACE_MS is invalid: /),
+    ]);
+  });
+});

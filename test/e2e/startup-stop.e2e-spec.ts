@@ -1,6 +1,8 @@
 import { Client } from 'pg';
 import { MIGRATION_LOCK_KEY } from '../../src/database/migrations';
-import { spawnTs } from '../support/spawn-service';
+import { freePort } from '../support/free-port';
+import { spawnTs, waitUntilReady } from '../support/spawn-service';
+import { startTcpProxy } from '../support/tcp-proxy';
 import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
 
 /** A process told to stop while it is still starting stops, instead of starting anyway. */
@@ -58,4 +60,52 @@ describe('a stop signal during start-up', () => {
     );
     expect(migrated).toBeNull();
   });
+});
+
+/**
+ * A stop that cannot finish (Redis hung: the queues' connections wait for answers that never
+ * come) ends the process once SHUTDOWN_GRACE_MS is up, whichever signal asked for it.
+ */
+describe('a stop that hangs', () => {
+  const GRACE_MS = 1500;
+  let env: TestEnvironment;
+
+  beforeAll(async () => {
+    env = await createTestEnvironment();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'exits with an error after the grace period on %s',
+    async (signal) => {
+      const redis = new URL(env.redisUrl);
+      const redisProxy = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
+      const port = await freePort();
+      const service = spawnTs('src/main.ts', {
+        ...env.env,
+        PORT: String(port),
+        REDIS_URL: redisProxy.url('redis'),
+        SHUTDOWN_GRACE_MS: String(GRACE_MS),
+      });
+      try {
+        await waitUntilReady(`http://127.0.0.1:${port}/health/ready`, service);
+        redisProxy.freeze();
+        const stoppedAt = Date.now();
+        service.child.kill(signal);
+        const code = await service.exited;
+        const took = Date.now() - stoppedAt;
+        expect({ code, output: service.output() }).toEqual({
+          code: 1,
+          output: expect.stringContaining(`shutdown took longer than ${GRACE_MS} ms, exiting`),
+        });
+        expect(took).toBeGreaterThanOrEqual(GRACE_MS);
+        expect(took).toBeLessThan(GRACE_MS + 5_000);
+      } finally {
+        await service.stop('SIGKILL');
+        await redisProxy.cut();
+      }
+    },
+  );
 });

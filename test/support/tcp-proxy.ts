@@ -9,10 +9,16 @@ export interface TcpProxy {
   url(protocol: string): string;
   /** Drops every open connection and refuses new ones. */
   cut(): Promise<void>;
+  /**
+   * Stops passing bytes either way while keeping every connection open: the service looks
+   * hung (a frozen host, a partition), so requests wait instead of failing.
+   */
+  freeze(): void;
 }
 
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  let frozen = false;
   const server: Server = createServer((client) => {
     const upstream = createConnection({ host: targetHost, port: targetPort });
     for (const socket of [client, upstream]) {
@@ -20,7 +26,8 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => socket.destroy());
     }
-    client.pipe(upstream).pipe(client);
+    client.on('data', (chunk) => frozen || upstream.write(chunk));
+    upstream.on('data', (chunk) => frozen || client.write(chunk));
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
@@ -29,6 +36,9 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   return {
     port,
     url: (protocol) => `${protocol}://127.0.0.1:${port}`,
+    freeze: () => {
+      frozen = true;
+    },
     cut: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
