@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/co
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -37,6 +38,7 @@ export class TokensController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API token' })
   @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: 'No such token (or it was already revoked).' })
   async revoke(@UuidParam('id') id: string): Promise<void> {
     await this.tokens.revoke(id);
   }

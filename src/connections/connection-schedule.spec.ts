@@ -6,6 +6,7 @@ describe('parseSchedule', () => {
     ['15m', 900_000],
     ['2h', 7_200_000],
     ['1d', 86_400_000],
+    ['365d', 31_536_000_000],
   ])('reads the interval %s', (input, everyMs) => {
     expect(parseSchedule(input)).toEqual({ kind: 'interval', everyMs });
   });
@@ -23,6 +24,10 @@ describe('parseSchedule', () => {
 
   it.each([
     ['5s', /at least 10s/],
+    ['366d', /at most 365d/],
+    // 8.64e22 ms: BullMQ read it back as 8 ms and ticked without pause.
+    ['999999999999d', /at most 365d/],
+    ['9'.repeat(400) + 's', /at most 365d/],
     ['every day', /5-field cron/],
     ['61 * * * *', /invalid cron/],
     ['* * * * * *', /5-field cron/],

@@ -25,6 +25,11 @@ export class ConnectionsController {
   @Post()
   @ApiOperation({ summary: 'Create a connection (credentials are encrypted and never returned)' })
   @ApiCreatedResponse({ type: ConnectionDto })
+  @ApiBadRequestResponse({
+    description:
+      "A field is invalid, or `config`/`credentials` do not match the connector's schemas: each bad field is named.",
+  })
+  @ApiConflictResponse({ description: 'A connection with this name already exists.' })
   create(@Body() body: CreateConnectionDto): Promise<ConnectionDto> {
     return this.connections.create(body);
   }
@@ -58,7 +63,8 @@ export class ConnectionsController {
   })
   @ApiNotFoundResponse()
   @ApiConflictResponse({
-    description: 'The connector is not installed: `config` and `credentials` cannot be changed.',
+    description:
+      'Another connection has this name, or the connector is not installed: `config` and `credentials` cannot be changed.',
   })
   update(@UuidParam('id') id: string, @Body() body: UpdateConnectionDto): Promise<ConnectionDto> {
     return this.connections.update(id, body);

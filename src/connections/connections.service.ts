@@ -14,7 +14,7 @@ import { validateMapping } from './connection-mapping';
 import { ConnectionRepository } from './connection.repository';
 import { parseSchedule, ScheduleFormatError } from './connection-schedule';
 import { ConnectionSecrets, UnreadableCredentialsError } from './connection-secrets';
-import { nulCharacterProblems } from './storable-input';
+import { unstorableTextProblems } from './storable-input';
 import type { ConnectionDto } from './dto/connection.dto';
 import type { CreateConnectionDto, UpdateConnectionDto } from './dto/connection-input.dto';
 
@@ -244,13 +244,13 @@ export class ConnectionsService {
     },
   ): void {
     const problems: FieldProblem[] = [...(input.cleared ?? [])];
-    // PostgreSQL refuses NUL in text and jsonb. Sealed credential values hold none, but the
-    // credential field names are stored as given.
+    // PostgreSQL refuses NUL (and unpaired surrogates in jsonb). Sealed credential values are
+    // bytes, but the credential field names are stored as given.
     for (const field of ['name', 'config', 'mapping'] as const) {
-      problems.push(...nulCharacterProblems(input[field], field));
+      problems.push(...unstorableTextProblems(input[field], field));
     }
     const credentialNames = Object.keys(input.credentials ?? {}).map((key) => [key, true]);
-    problems.push(...nulCharacterProblems(Object.fromEntries(credentialNames), 'credentials'));
+    problems.push(...unstorableTextProblems(Object.fromEntries(credentialNames), 'credentials'));
     if (input.config !== undefined) {
       problems.push(...prefixed('config', this.registry.validateConfig(connector, input.config)));
     }

@@ -1,14 +1,14 @@
-import { nulCharacterProblems } from './storable-input';
+import { unstorableTextProblems } from './storable-input';
 
 const NUL = String.fromCharCode(0);
 
-describe('nulCharacterProblems', () => {
+describe('unstorableTextProblems', () => {
   it('finds nothing in values PostgreSQL stores', () => {
-    expect(nulCharacterProblems({ a: ['x', 1, null, { b: 'é\u0001' }] }, 'config')).toEqual([]);
+    expect(unstorableTextProblems({ a: ['x', 1, null, { b: 'é\u0001' }] }, 'config')).toEqual([]);
   });
 
   it('names every string and key holding a NUL by its path', () => {
-    const problems = nulCharacterProblems(
+    const problems = unstorableTextProblems(
       { list: ['ok', `b${NUL}d`], nested: { [`k${NUL}`]: 'v', deep: `${NUL}` } },
       'config',
     );
@@ -22,8 +22,20 @@ describe('nulCharacterProblems', () => {
   });
 
   it('checks a plain string under its own name', () => {
-    expect(nulCharacterProblems(`a${NUL}`, 'name')).toEqual([
+    expect(unstorableTextProblems(`a${NUL}`, 'name')).toEqual([
       { field: 'name', message: expect.stringContaining('U+0000') },
+    ]);
+  });
+
+  it('names unpaired surrogates, which jsonb refuses, but keeps paired ones (emoji)', () => {
+    const problems = unstorableTextProblems(
+      { ok: '😀', high: 'a\ud800b', low: '\udfff', ['k\ud800']: 1 },
+      'mapping',
+    );
+    expect(problems).toEqual([
+      { field: 'mapping.high', message: expect.stringContaining('surrogate') },
+      { field: 'mapping.low', message: expect.stringContaining('surrogate') },
+      { field: 'mapping', message: expect.stringContaining('key') },
     ]);
   });
 });

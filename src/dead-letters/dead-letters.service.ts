@@ -35,15 +35,17 @@ export class DeadLettersService {
     return letter;
   }
 
-  /** Re-enqueues the job on its queue with its original payload. */
+  /**
+   * Re-enqueues the job on its queue with its original payload.
+   * @throws ConflictError (409) when it was already replayed, by an earlier call or a concurrent one.
+   */
   async replay(id: string): Promise<{ id: string; jobId: string }> {
     const letter = await this.get(id);
-    if (letter.replayedAt) {
-      throw new ConflictError(
-        `Dead letter ${id} was already replayed as job ${letter.replayJobId}`,
-      );
-    }
-    return { id, jobId: await this.enqueue(letter) };
+    if (letter.replayedAt) throw alreadyReplayed(id, letter.replayJobId);
+    const { jobId, marked } = await this.enqueue(letter);
+    // A concurrent call marked it first: its job id is the same, so BullMQ kept one job.
+    if (!marked) throw alreadyReplayed(id, jobId);
+    return { id, jobId };
   }
 
   /** Replays every pending dead letter of a connection, up to `MAX_BULK_REPLAY`. */
@@ -55,13 +57,14 @@ export class DeadLettersService {
     );
     let replayed = 0;
     for (const { item: letter } of pending.slice(0, MAX_BULK_REPLAY)) {
-      await this.enqueue(letter);
-      replayed += 1;
+      // One replayed meanwhile by another call is counted there, not here.
+      if ((await this.enqueue(letter)).marked) replayed += 1;
     }
     return { replayed, remaining: pending.length > MAX_BULK_REPLAY };
   }
 
-  private async enqueue(letter: DeadLetter): Promise<string> {
+  /** @returns the replay job's id, and whether this call marked the letter replayed. */
+  private async enqueue(letter: DeadLetter): Promise<{ jobId: string; marked: boolean }> {
     const queue = this.queues.get(letter.queue);
     if (!queue) throw new ConflictError(`Queue "${letter.queue}" no longer exists`);
     // Enqueue before marking: a crash in between replays twice (harmless, ingestion is
@@ -71,7 +74,11 @@ export class DeadLettersService {
       replayOf: letter.id,
     };
     const job = await queue.add(letter.jobName, data, { jobId: `replay-${letter.id}` });
-    await this.deadLetters.markReplayed(letter.id, job.id ?? `replay-${letter.id}`);
-    return job.id ?? `replay-${letter.id}`;
+    const jobId = job.id ?? `replay-${letter.id}`;
+    return { jobId, marked: await this.deadLetters.markReplayed(letter.id, jobId) };
   }
+}
+
+function alreadyReplayed(id: string, jobId: string | null): ConflictError {
+  return new ConflictError(`Dead letter ${id} was already replayed as job ${jobId}`);
 }

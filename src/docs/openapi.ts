@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { documentWebhookDeliveryRoute } from '../webhooks/webhook-delivery-route.openapi';
+import { documentApiErrors } from './api-errors.openapi';
 
 export const DOCS_PATH = 'docs';
 
@@ -16,6 +17,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config);
   documentWebhookDeliveryRoute(document);
+  // Defines the ErrorBody schema the webhook route's errors refer to too.
+  documentApiErrors(document);
   return document;
 }
 

@@ -402,14 +402,15 @@ export class SyncRunRepository {
   }
 
   /**
-   * Cancels a queued run at once; a running one is flagged and stops at its next page.
+   * Cancels a queued run at once; a running one is flagged and stops at its next page. A run
+   * already finished keeps what it recorded (a cancel asked again changes nothing).
    * @returns the run after the change, or null when it does not exist.
    */
   async requestCancel(runId: string): Promise<SyncRun | null> {
     const [row] = await queryRowsOn<SyncRunRow>(
       this.db,
       `UPDATE sync_run SET
-         cancel_requested = status IN ('queued', 'running'),
+         cancel_requested = cancel_requested OR status IN ('queued', 'running'),
          status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
          finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END,
          updated_at = now()

@@ -3,24 +3,14 @@ import { WEBHOOK_MEDIA_TYPES } from './webhook-receiver.service';
 
 /**
  * The delivery route in the OpenAPI document, which Nest builds from controllers only: the
- * same description a controller's decorators would give.
+ * same description a controller's decorators would give. Its errors refer to the `ErrorBody`
+ * schema that documentApiErrors defines for every route.
  */
 export function documentWebhookDeliveryRoute(document: OpenAPIObject): void {
   const error = (description: string) => ({
     description,
     content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
   });
-  document.components ??= {};
-  document.components.schemas ??= {};
-  document.components.schemas.ErrorBody = {
-    type: 'object',
-    required: ['statusCode', 'error', 'message'],
-    properties: {
-      statusCode: { type: 'integer', example: 401 },
-      error: { type: 'string', example: 'Unauthorized' },
-      message: { type: 'string' },
-    },
-  };
   document.paths['/webhooks/{connectionId}'] = {
     ...document.paths['/webhooks/{connectionId}'],
     post: {

@@ -1,8 +1,8 @@
 import { QueryFailedError } from 'typeorm';
 import { toErrorBody } from './error-body';
 
-function queryFailed(code: string): QueryFailedError {
-  const driverError = Object.assign(new Error('refused by PostgreSQL'), { code });
+function queryFailed(code: string, message = 'refused by PostgreSQL'): QueryFailedError {
+  const driverError = Object.assign(new Error(message), { code });
   return new QueryFailedError('INSERT INTO connection …', [], driverError);
 }
 
@@ -17,6 +17,19 @@ describe('toErrorBody', () => {
       message: expect.stringContaining('U+0000'),
       code: 'INVALID_INPUT',
     });
+  });
+
+  it('answers a JSON string jsonb refuses (an unpaired surrogate) with the same 400', () => {
+    expect(toErrorBody(queryFailed('22P02', 'invalid input syntax for type json'))).toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_INPUT',
+    });
+  });
+
+  it('keeps other invalid text representations (a bad uuid: our bug) a 500', () => {
+    expect(
+      toErrorBody(queryFailed('22P02', 'invalid input syntax for type uuid: "x"')),
+    ).toMatchObject({ statusCode: 500 });
   });
 
   it('keeps other database failures a generic 500 that reveals nothing', () => {

@@ -61,16 +61,25 @@ export function toErrorBody(exception: unknown): ErrorBody {
 }
 
 /**
- * PostgreSQL codes for text it refuses to store: 22P05 (`\u0000` or an unpaired surrogate in
- * jsonb), 22021 (NUL in text). Only request input carries such characters, so a route that
- * did not name the field itself still answers 400 rather than 500.
+ * PostgreSQL codes for text it refuses to store: 22P05 (`\u0000` in jsonb), 22021 (NUL in
+ * text), and 22P02 when jsonb refuses a JSON string (an unpaired surrogate such as `\ud800`;
+ * other 22P02s, a bad uuid or number, are our bugs and stay 500s). Only request input carries
+ * such characters, so a route that did not name the field itself still answers 400, not 500.
  */
 const UNSTORABLE_TEXT_CODES = new Set(['22P05', '22021']);
+const INVALID_TEXT_REPRESENTATION = '22P02';
 
 function isUnstorableText(exception: unknown): boolean {
   if (!(exception instanceof QueryFailedError)) return false;
-  const code = (exception.driverError as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && UNSTORABLE_TEXT_CODES.has(code);
+  const driverError = exception.driverError as { code?: unknown; message?: unknown } | undefined;
+  const code = driverError?.code;
+  if (typeof code !== 'string') return false;
+  if (UNSTORABLE_TEXT_CODES.has(code)) return true;
+  return (
+    code === INVALID_TEXT_REPRESENTATION &&
+    typeof driverError?.message === 'string' &&
+    /type jsonb?\b/.test(driverError.message)
+  );
 }
 
 /** Fastify's own errors (body too large, bad JSON, unsupported media type) carry a 4xx statusCode. */

@@ -54,7 +54,7 @@ export class CreateConnectionDto {
     nullable: true,
     type: String,
     description:
-      'Cron expression (UTC, 5 fields) or interval such as "15m"; null for on-demand only.',
+      'Cron expression (UTC, 5 fields) or interval such as "15m" (10s to 365d); null for on-demand only.',
     example: '*/15 * * * *',
   })
   @IsOptional()

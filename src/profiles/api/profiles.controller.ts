@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiExtraModels,
   ApiNotFoundResponse,
@@ -23,7 +22,6 @@ import { ProfileQueryService } from './profile-query.service';
 import { UuidParam } from '../../common/ids/uuid-param';
 
 @ApiTags('profiles')
-@ApiBearerAuth()
 @ProtectedApi()
 @ApiExtraModels(ProvenanceEntryDto)
 @Controller('v1/profiles')
