@@ -1,6 +1,7 @@
 import { AppConfig } from '../config/app-config';
 import { ensureDatabase } from '../database/ensure-database';
 import { runMigrations } from '../database/migrations';
+import { assertNoPendingMigrations } from '../database/pending-migrations';
 import { assertRedisReachable } from '../redis/redis-connection';
 
 /**
@@ -10,6 +11,9 @@ import { assertRedisReachable } from '../redis/redis-connection';
 export async function preflight(config: AppConfig): Promise<{ appliedMigrations: string[] }> {
   await ensureDatabase(config.databaseUrl);
   await assertRedisReachable(config.redisUrl);
-  const appliedMigrations = config.runMigrations ? await runMigrations(config.databaseUrl) : [];
-  return { appliedMigrations };
+  if (!config.runMigrations) {
+    await assertNoPendingMigrations(config.databaseUrl);
+    return { appliedMigrations: [] };
+  }
+  return { appliedMigrations: await runMigrations(config.databaseUrl) };
 }

@@ -4,6 +4,8 @@ import { parsePostgresUrl } from './postgres-url';
 
 const UNDEFINED_DATABASE = '3D000';
 const DUPLICATE_DATABASE = '42P04';
+/** SQLSTATE class 28: the server refused the role, its password or the authentication method. */
+const INVALID_AUTHORIZATION_CLASS = '28';
 const CONNECT_TIMEOUT_MS = 5000;
 
 /**
@@ -16,7 +18,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
     await withClient(databaseUrl, async () => undefined);
     return;
   } catch (error) {
-    if (pgCode(error) !== UNDEFINED_DATABASE) throw unreachable(target, error);
+    if (pgCode(error) !== UNDEFINED_DATABASE) throw notConnected(target, error);
   }
   try {
     await withClient(target.maintenanceUrl, (client) =>
@@ -31,7 +33,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
         `PostgreSQL at ${target.host}:${target.port} refused to create database "${target.database}": ${(error as Error).message}`,
       );
     }
-    throw unreachable(target, error);
+    throw notConnected(target, error);
   }
 }
 
@@ -52,6 +54,21 @@ async function withClient<T>(url: string, work: (client: Client) => Promise<T>):
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A server that answered with an SQLSTATE is reachable: telling the operator to start it would
+ * send them the wrong way when it refused the user or password (class 28), or is still starting.
+ */
+function notConnected(target: ReturnType<typeof parsePostgresUrl>, error: unknown): StartupError {
+  const code = pgCode(error);
+  if (code === undefined) return unreachable(target, error);
+  const hint = code.startsWith(INVALID_AUTHORIZATION_CLASS)
+    ? 'Check the user and password in DATABASE_URL.'
+    : 'Check DATABASE_URL and the server.';
+  return new StartupError(
+    `PostgreSQL at ${target.host}:${target.port} refused the connection: ${(error as Error).message} (${code}). ${hint}`,
+  );
 }
 
 function unreachable(target: ReturnType<typeof parsePostgresUrl>, error: unknown): StartupError {

@@ -32,7 +32,11 @@ export function reconnectOnReadOnly(error: Error): boolean {
   return /\bREADONLY\b/.test(error.message);
 }
 
-/** Fails start-up with the address and the way to start Redis when it does not answer. */
+/**
+ * Fails start-up with the address and what to fix when Redis does not answer, or answers with
+ * a refusal: a wrong password, or a database number it does not have (ioredis reports a failed
+ * `SELECT` as an event only and carries on in database 0, so the probe checks for it).
+ */
 export async function assertRedisReachable(redisUrl: string): Promise<void> {
   const probe = new Redis(redisUrl, {
     lazyConnect: true,
@@ -46,16 +50,31 @@ export async function assertRedisReachable(redisUrl: string): Promise<void> {
   try {
     await probe.connect();
     await probe.ping();
+    if (lastError) throw lastError;
   } catch (error) {
-    const url = new URL(redisUrl);
-    const cause = lastError ?? (error as NodeJS.ErrnoException);
-    const reason = cause.code ?? cause.message;
-    throw new StartupError(
-      `Cannot reach Redis at ${url.hostname}:${url.port || 6379} (${reason}). ` +
-        'Check REDIS_URL, or start Redis: `redis-server --daemonize yes --bind 127.0.0.1 --port 6379` ' +
-        'or `docker compose up -d redis`.',
-    );
+    throw redisStartupError(redisUrl, lastError ?? (error as NodeJS.ErrnoException));
   } finally {
     probe.disconnect();
   }
+}
+
+function redisStartupError(redisUrl: string, cause: NodeJS.ErrnoException): StartupError {
+  const url = new URL(redisUrl);
+  const address = `${url.hostname}:${url.port || 6379}`;
+  // A reply error means Redis answered: it is up, and refused what REDIS_URL asks of it.
+  if (cause.name === 'ReplyError') {
+    const hint = /^(NOAUTH|WRONGPASS)\b/.test(cause.message)
+      ? 'Check the password (and user name) in REDIS_URL.'
+      : /\bDB index\b/.test(cause.message)
+        ? 'Check the database number in REDIS_URL.'
+        : 'Check REDIS_URL.';
+    return new StartupError(
+      `Redis at ${address} refused the connection: ${cause.message.replace(/\.?$/, '.')} ${hint}`,
+    );
+  }
+  return new StartupError(
+    `Cannot reach Redis at ${address} (${cause.code ?? cause.message}). ` +
+      'Check REDIS_URL, or start Redis: `redis-server --daemonize yes --bind 127.0.0.1 --port 6379` ' +
+      'or `docker compose up -d redis`.',
+  );
 }

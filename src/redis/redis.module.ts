@@ -1,7 +1,8 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { withTimeout } from '../common/time/with-timeout';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { logConnectionState } from './connection-state-log';
 import { createRedisClient } from './redis-connection';
 import { REDIS_CLIENT } from './redis.constants';
 
@@ -12,7 +13,11 @@ import { REDIS_CLIENT } from './redis.constants';
     {
       provide: REDIS_CLIENT,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => createRedisClient(config.redisUrl, config.role),
+      useFactory: (config: AppConfig) => {
+        const client = createRedisClient(config.redisUrl, config.role);
+        logConnectionState(client, new Logger('Redis'), `syncline:${config.role}`);
+        return client;
+      },
     },
   ],
   exports: [REDIS_CLIENT],

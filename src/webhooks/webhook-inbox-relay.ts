@@ -13,6 +13,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { QueueName } from '../queues/queue-names';
+import { logConnectionState } from '../redis/connection-state-log';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 import { webhookInboxKeys } from './webhook-inbox';
 import { InboxEntry, WebhookInboxConsumer } from './webhook-inbox-consumer';
@@ -48,7 +49,9 @@ export class WebhookInboxRelay implements OnApplicationBootstrap, BeforeApplicat
     @Inject(APP_CONFIG) config: AppConfig,
     @InjectQueue(QueueName.Webhooks) private readonly queue: Queue<WebhookJobData>,
   ) {
-    this.reader = redis.duplicate({ connectionName: `syncline:${config.role}:webhook-inbox` });
+    const readerName = `syncline:${config.role}:webhook-inbox`;
+    this.reader = redis.duplicate({ connectionName: readerName });
+    logConnectionState(this.reader, this.logger, readerName);
     this.consumer = new WebhookInboxConsumer(
       this.reader,
       redis,
