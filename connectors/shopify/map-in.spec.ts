@@ -99,4 +99,32 @@ describe('mapCustomer', () => {
     ).toBe('9007199254740993');
     expect(() => mapCustomer({ id: 1 })).toThrow(/updated_at/);
   });
+
+  it('dates the consent by when the customer gave or withdrew it, not by the record', () => {
+    const given = {
+      ...customer,
+      email_marketing_consent: {
+        state: 'unsubscribed',
+        opt_in_level: 'single_opt_in',
+        consent_updated_at: '2024-02-01T09:30:00-05:00',
+      },
+    };
+    expect(mapCustomer(given)).toMatchObject({
+      updatedAt: '2024-11-05T15:15:00.000Z',
+      traits: { emailConsent: 'unsubscribed' },
+      traitTimes: { emailConsent: '2024-02-01T14:30:00.000Z' },
+    });
+  });
+
+  it.each([
+    ['no consent time', { state: 'subscribed', consent_updated_at: null }],
+    [
+      'a state that says nothing about consent',
+      { state: 'not_subscribed', consent_updated_at: '2024-02-01T09:30:00-05:00' },
+    ],
+  ])('dates no trait for %s', (_, consent) => {
+    expect(
+      mapCustomer({ ...customer, email_marketing_consent: consent }).traitTimes,
+    ).toBeUndefined();
+  });
 });

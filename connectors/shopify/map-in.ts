@@ -43,7 +43,18 @@ export function mapCustomer(raw: ShopifyCustomer): MappedRecord {
   if (consent) traits.emailConsent = consent;
   if (raw.state !== undefined) traits.custom = { shopify: { state: raw.state } };
 
-  return { externalId: customerId(raw), updatedAt: updatedAt(raw), traits };
+  const record: MappedRecord = { externalId: customerId(raw), updatedAt: updatedAt(raw), traits };
+  // The customer's consent dates from when they gave or withdrew it, not from the record's
+  // updated_at, which every order or edit moves: an unsubscribe recorded since in another tool
+  // must not lose to a consent this customer gave long ago.
+  const consentAt = validTime(raw.email_marketing_consent?.consent_updated_at);
+  if (consent && consentAt) record.traitTimes = { emailConsent: consentAt };
+  return record;
+}
+
+function validTime(value: string | null | undefined): string | undefined {
+  const ms = value ? Date.parse(value) : NaN;
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
 function mapAddress(address: ShopifyAddress): CanonicalAddress {
@@ -68,10 +79,9 @@ function splitTags(tags: string | null): string[] {
 }
 
 function updatedAt(raw: ShopifyCustomer): string {
-  const value = raw.updated_at ?? raw.created_at;
-  const ms = value ? Date.parse(value) : NaN;
-  if (Number.isNaN(ms)) {
+  const time = validTime(raw.updated_at ?? raw.created_at);
+  if (time === undefined) {
     throw new Error(`Shopify customer ${customerId(raw)} has no usable updated_at`);
   }
-  return new Date(ms).toISOString();
+  return time;
 }

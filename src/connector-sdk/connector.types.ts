@@ -167,7 +167,18 @@ export interface MappedRecord {
   traits: CanonicalTraits;
   /** Extra identifiers beyond `traits.email` / `traits.phone` (e.g. secondary emails). */
   identifiers?: { type: IdentifierType; value: string }[];
+  /**
+   * When the vendor says a trait got its value, where it says so apart from `updatedAt` (ISO
+   * 8601, by canonical trait name; Shopify's `email_marketing_consent.consent_updated_at`).
+   * Survivorship dates that trait by it, so a record touched for another reason (an order) does
+   * not make a value the person set long ago outrank a later choice made in another tool. A
+   * time after `updatedAt` counts as `updatedAt`.
+   */
+  traitTimes?: TraitTimes;
 }
+
+/** Canonical trait name (not `custom`) → ISO 8601 time its value was set. */
+export type TraitTimes = Partial<Record<Exclude<keyof CanonicalTraits, 'custom'>, string>>;
 
 /** One profile to create or update at the vendor. */
 export interface WriteItem {

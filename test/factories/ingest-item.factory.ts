@@ -13,6 +13,7 @@ export function buildIngestItem(
     deleted?: boolean;
     traits?: CanonicalTraits;
     identifiers?: IngestItem['record']['identifiers'];
+    traitTimes?: IngestItem['record']['traitTimes'];
     raw?: unknown;
     observedAt?: string;
   } = {},
@@ -29,6 +30,7 @@ export function buildIngestItem(
         firstName: `First${counter}`,
       },
       ...(overrides.identifiers ? { identifiers: overrides.identifiers } : {}),
+      ...(overrides.traitTimes ? { traitTimes: overrides.traitTimes } : {}),
     },
     raw: overrides.raw ?? { id: overrides.externalId ?? `ext-${counter}` },
     ...(overrides.observedAt ? { observedAt: overrides.observedAt } : {}),

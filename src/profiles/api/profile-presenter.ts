@@ -34,6 +34,7 @@ export function presentSource(source: SourceRecordEntity): SourceRecordDto {
     deleted: source.deleted,
     contentHash: source.contentHash.toString('hex'),
     traits: source.traits as Record<string, unknown>,
+    traitTimes: source.traitTimes ?? {},
     receivedAt: source.receivedAt.toISOString(),
   };
 }

@@ -171,5 +171,6 @@ const sourceColumnsWithoutRaw = [
   's.deleted',
   's.traits',
   's.identifiers',
+  's.traitTimes',
   's.receivedAt',
 ];

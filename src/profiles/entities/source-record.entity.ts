@@ -15,6 +15,11 @@ export class SourceRecordEntity {
   @Column({ type: 'boolean' }) deleted!: boolean;
   @Column({ type: 'json' }) traits!: CanonicalTraits;
   @Column({ type: 'json' }) identifiers!: Identifier[];
+  /** Trait name → when the vendor says its value was set, where earlier than the record's time. */
+  @Column({ name: 'trait_times', type: 'json', nullable: true }) traitTimes!: Record<
+    string,
+    string
+  > | null;
   @Column({ type: 'json', nullable: true }) raw!: unknown;
   @Column({ name: 'received_at', type: 'timestamptz' }) receivedAt!: Date;
 }

@@ -97,3 +97,53 @@ describe('prepareRecords: vendor times', () => {
     expect(capped).toBeLessThanOrEqual(Date.now());
   });
 });
+
+describe('prepareRecords: trait times', () => {
+  const dated = (
+    traitTimes: unknown,
+    traits: Record<string, unknown> = { emailConsent: 'subscribed' },
+  ) =>
+    ({
+      connectionId: CONNECTION,
+      record: { externalId: 'rec', updatedAt: '2024-05-01T00:00:00.000Z', traits, traitTimes },
+    }) as IngestItem;
+
+  it('keeps a dated trait earlier than the record, normalized, and counts it in the hash', () => {
+    const [record] = prepareRecords(
+      [dated({ emailConsent: '2024-02-01T09:30:00-05:00' })],
+      rules,
+      'US',
+    ).records;
+    expect(record.traitTimes).toEqual({ emailConsent: '2024-02-01T14:30:00.000Z' });
+    const [undated] = prepareRecords([dated(undefined)], rules, 'US').records;
+    expect(undated.traitTimes).toBeUndefined();
+    expect(undated.hash).not.toBe(record.hash);
+  });
+
+  it('drops times not earlier than the record and times of traits the record does not hold', () => {
+    const batch = prepareRecords(
+      [dated({ emailConsent: '2024-06-01T00:00:00.000Z', phone: '2024-01-01T00:00:00.000Z' })],
+      rules,
+      'US',
+    );
+    expect(batch.records[0].traitTimes).toBeUndefined();
+  });
+
+  it.each([
+    [['2024-01-01'], 'record.traitTimes must be an object of ISO 8601 dates by trait name'],
+    [{ custom: '2024-01-01T00:00:00Z' }, 'record.traitTimes.custom is not a canonical trait'],
+    [
+      { favouriteColour: '2024-01-01T00:00:00Z' },
+      'record.traitTimes.favouriteColour is not a canonical trait',
+    ],
+    [{ emailConsent: 'last tuesday' }, 'record.traitTimes.emailConsent must be an ISO 8601 date'],
+  ])('rejects the record alone for traitTimes %j', (traitTimes, reason) => {
+    const batch = prepareRecords(
+      [dated(traitTimes), item('ok', { email: 'ok@acme.io' })],
+      rules,
+      'US',
+    );
+    expect(batch.records.map((record) => record.externalId)).toEqual(['ok']);
+    expect(batch.rejected).toEqual([expect.objectContaining({ index: 0, reason })]);
+  });
+});

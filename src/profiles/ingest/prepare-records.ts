@@ -1,5 +1,7 @@
 import { createHash, hash as oneShotHash } from 'node:crypto';
 import { isUuid } from '../../common/ids/is-uuid';
+import type { MappedRecord } from '../../connector-sdk/connector.types';
+import { CANONICAL_TRAIT_NAMES, CanonicalTraits } from '../canonical/canonical-traits';
 import { IdentityRules } from '../identity/identity-rules';
 import { Identifier, identifierKey } from '../identity/identifier';
 import { normalizeEmail } from '../identity/normalize-email';
@@ -8,7 +10,8 @@ import { isBeyondClockSkew } from './believable-time';
 import { IngestItem, IngestResult } from './ingest-job';
 import { normalizeTraits } from './normalize-traits';
 import { PreparedRecord, compareVersions, sourceKey } from './prepared-record';
-import { smallSort } from './small-sort';
+import { isEmptyValue } from '../survivorship/is-empty-value';
+import { smallSort, sortedKeys } from './small-sort';
 import { stableJson } from './stable-json';
 
 const MAX_EXTERNAL_ID_LENGTH = 512;
@@ -104,7 +107,7 @@ function validate(item: IngestItem): string | undefined {
   if (record.identifiers !== undefined && !Array.isArray(record.identifiers)) {
     return 'record.identifiers must be an array';
   }
-  return undefined;
+  return traitTimesProblem(record.traitTimes);
 }
 
 function prepare(
@@ -149,8 +152,14 @@ function prepare(
   const identifiers = smallSort([...unique.values()], (a, b) =>
     identifierKey(a) < identifierKey(b) ? -1 : 1,
   );
-  // Keys listed in sorted order, so stableJson can serialise natively.
-  const content = stableJson({ connectionId, deleted, externalId, identifiers, traits, updatedAt });
+  const traitTimes = datedTraits(record.traitTimes, traits, updatedAt);
+  // Keys listed in sorted order, so stableJson can serialise natively. Trait times only when
+  // present: records without them keep the hashes they were stored with.
+  const content = stableJson(
+    traitTimes === undefined
+      ? { connectionId, deleted, externalId, identifiers, traits, updatedAt }
+      : { connectionId, deleted, externalId, identifiers, traitTimes, traits, updatedAt },
+  );
   if (content.length > MAX_CONTENT_CHARS) {
     throw new RangeError(
       `${Math.ceil(content.length / 1024)} KB of JSON, more than the ${MAX_CONTENT_CHARS / 1024} KB a record may hold`,
@@ -166,9 +175,47 @@ function prepare(
     deleted,
     traits,
     identifiers,
+    ...(traitTimes === undefined ? {} : { traitTimes }),
     hash,
     raw: item.raw ?? null,
   };
+}
+
+function traitTimesProblem(traitTimes: unknown): string | undefined {
+  if (traitTimes === undefined || traitTimes === null) return undefined;
+  if (typeof traitTimes !== 'object' || Array.isArray(traitTimes)) {
+    return 'record.traitTimes must be an object of ISO 8601 dates by trait name';
+  }
+  for (const [name, time] of Object.entries(traitTimes)) {
+    if (!(CANONICAL_TRAIT_NAMES as readonly string[]).includes(name) || name === 'custom') {
+      return `record.traitTimes.${name} is not a canonical trait`;
+    }
+    if (time !== undefined && (typeof time !== 'string' || Number.isNaN(Date.parse(time)))) {
+      return `record.traitTimes.${name} must be an ISO 8601 date`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The vendor's trait times worth keeping: for traits the record holds, normalized to ISO 8601
+ * UTC, and earlier than the record's own (possibly capped) time, which dates every other trait
+ * and bounds these. Sorted by name; undefined when none is left.
+ */
+function datedTraits(
+  given: MappedRecord['traitTimes'],
+  traits: CanonicalTraits,
+  updatedAt: string,
+): Record<string, string> | undefined {
+  if (!given) return undefined;
+  let dated: Record<string, string> | undefined;
+  for (const name of sortedKeys(given as Record<string, string | undefined>)) {
+    const time = (given as Record<string, string | undefined>)[name];
+    if (time === undefined || isEmptyValue((traits as Record<string, unknown>)[name])) continue;
+    const iso = new Date(time).toISOString();
+    if (iso < updatedAt) (dated ??= {})[name] = iso;
+  }
+  return dated;
 }
 
 /** One-shot hashing where Node has it (≥ 20.12): no Hash object per record. */

@@ -15,6 +15,11 @@ export interface PreparedRecord {
   traits: CanonicalTraits;
   /** Normalized, valid, not blocked by config; sorted and de-duplicated. */
   identifiers: Identifier[];
+  /**
+   * Trait name → when its value was set (ISO 8601 UTC), for traits the vendor dates apart from
+   * `updatedAt` and earlier than it; absent when there are none.
+   */
+  traitTimes?: Record<string, string>;
   /** SHA-256 (hex) of the mapped record: equal hashes mean an identical delivery. */
   hash: string;
   raw: unknown;

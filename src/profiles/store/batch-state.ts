@@ -30,6 +30,8 @@ export interface SourceState {
   deleted: boolean;
   traits: CanonicalTraits;
   identifiers: Identifier[];
+  /** Trait name → when its value was set, where earlier than `updatedAt` (see PreparedRecord). */
+  traitTimes: Record<string, string> | null;
 }
 
 /**

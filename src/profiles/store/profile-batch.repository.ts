@@ -142,10 +142,11 @@ export class ProfileBatchRepository {
       deleted: boolean;
       traits: CanonicalTraits;
       identifiers: Identifier[];
+      trait_times: Record<string, string> | null;
     }>(
       runner,
       `SELECT connection_id, external_id, profile_id, vendor_updated_at, observed_at,
-                encode(content_hash, 'hex') AS hash, deleted, traits, identifiers
+                encode(content_hash, 'hex') AS hash, deleted, traits, identifiers, trait_times
            FROM source_record WHERE profile_id = ANY($1::uuid[])`,
       [profileIds],
     );
@@ -175,6 +176,7 @@ export class ProfileBatchRepository {
         deleted: row.deleted,
         traits: row.traits,
         identifiers: row.identifiers,
+        traitTimes: row.trait_times,
       });
     }
     return state;
@@ -213,6 +215,7 @@ export class ProfileBatchRepository {
         'deleted',
         'traits',
         'identifiers',
+        'trait_times',
         'raw',
       ],
       plan.newSources,
@@ -227,6 +230,7 @@ export class ProfileBatchRepository {
           .bool(s.deleted)
           .json(s.traits)
           .json(s.identifiers)
+          .json(s.traitTimes)
           .json(s.raw),
     );
     await copyRows(
@@ -276,11 +280,11 @@ export class ProfileBatchRepository {
       `UPDATE source_record s
             SET profile_id = r.profile_id, vendor_updated_at = r.updated_at, observed_at = r.observed_at,
                 content_hash = decode(r.hash, 'hex'),
-                deleted = r.deleted, traits = r.traits, identifiers = r.identifiers, raw = r.raw,
-                received_at = now()
+                deleted = r.deleted, traits = r.traits, identifiers = r.identifiers,
+                trait_times = r.trait_times, raw = r.raw, received_at = now()
            FROM json_to_recordset($1::json) AS r(connection_id uuid, external_id text, profile_id uuid,
                 updated_at timestamptz, observed_at timestamptz, hash text, deleted boolean, traits json,
-                identifiers json, raw json)
+                identifiers json, trait_times json, raw json)
           WHERE s.connection_id = r.connection_id AND s.external_id = r.external_id`,
       plan.updatedSources.map(sourceJson),
     );
@@ -382,6 +386,7 @@ function sourceJson(row: WritePlan['newSources'][number]) {
     deleted: row.deleted,
     traits: row.traits,
     identifiers: row.identifiers,
+    trait_times: row.traitTimes,
     raw: row.raw ?? null,
   };
 }

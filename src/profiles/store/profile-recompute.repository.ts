@@ -40,9 +40,10 @@ export class ProfileRecomputeRepository {
       vendor_updated_at: Date;
       deleted: boolean;
       traits: CanonicalTraits;
+      trait_times: Record<string, string> | null;
     }>(
       runner,
-      `SELECT profile_id, connection_id, external_id, vendor_updated_at, deleted, traits
+      `SELECT profile_id, connection_id, external_id, vendor_updated_at, deleted, traits, trait_times
          FROM source_record WHERE profile_id = ANY($1::uuid[])`,
       [profileIds],
     );
@@ -59,6 +60,7 @@ export class ProfileRecomputeRepository {
           updatedAt: s.vendor_updated_at.toISOString(),
           deleted: s.deleted,
           traits: s.traits,
+          traitTimes: s.trait_times,
         }));
       const computed = computeTraits(own, priorities);
       return {

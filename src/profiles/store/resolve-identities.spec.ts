@@ -39,6 +39,7 @@ function fourProfiles(mergedIntoC: string[] = []): BatchState {
       deleted: false,
       traits: { email: `${name}@x.io` },
       identifiers: [email(`${name}@x.io`)],
+      traitTimes: null,
     });
   });
   return state;

@@ -321,6 +321,7 @@ class Resolver {
       deleted: record.deleted,
       traits: record.traits,
       identifiers: record.identifiers,
+      traitTimes: record.traitTimes ?? null,
     });
     this.result.writtenSources.set(key, record);
     this.result.movedSources.delete(key);

@@ -58,3 +58,51 @@ describe('computeTraits (survivorship)', () => {
     expect(Object.keys(forward.provenance)).toEqual(['custom.hubspot', 'tags']);
   });
 });
+
+describe('computeTraits: traits the vendor dates apart from its record', () => {
+  const shop = (overrides: Partial<TraitSource>) =>
+    source({
+      connectionId: 'shop',
+      externalId: 's1',
+      // Touched today by an order...
+      updatedAt: '2024-06-01T00:00:00.000Z',
+      traits: { firstName: 'Ana', emailConsent: 'subscribed' },
+      // ...but the customer subscribed in January.
+      traitTimes: { emailConsent: '2024-01-10T00:00:00.000Z' },
+      ...overrides,
+    });
+  const mail = source({
+    connectionId: 'mail',
+    externalId: 'm1',
+    updatedAt: '2024-03-01T00:00:00.000Z',
+    traits: { firstName: 'Anna', emailConsent: 'unsubscribed' },
+  });
+
+  it('ranks a dated trait by its own time, every other trait by its record time', () => {
+    const result = computeTraits([shop({}), mail], new Map());
+    expect(result.traits).toEqual({ firstName: 'Ana', emailConsent: 'unsubscribed' });
+    expect(result.provenance.emailConsent).toEqual({
+      connectionId: 'mail',
+      externalId: 'm1',
+      updatedAt: '2024-03-01T00:00:00.000Z',
+    });
+    expect(result.provenance.firstName.connectionId).toBe('shop');
+  });
+
+  it('shows the trait time as where a winning dated value came from, in any input order', () => {
+    const later = shop({ traitTimes: { emailConsent: '2024-04-01T00:00:00.000Z' } });
+    const result = computeTraits([mail, later], new Map());
+    expect(result.traits.emailConsent).toBe('subscribed');
+    expect(result.provenance.emailConsent).toEqual({
+      connectionId: 'shop',
+      externalId: 's1',
+      updatedAt: '2024-04-01T00:00:00.000Z',
+    });
+    expect(computeTraits([later, mail], new Map())).toEqual(result);
+  });
+
+  it('still lets a connection priority override recency for a dated trait', () => {
+    const result = computeTraits([shop({}), mail], new Map([['shop', 1]]));
+    expect(result.traits.emailConsent).toBe('subscribed');
+  });
+});

@@ -10,12 +10,15 @@ export interface TraitSource {
   updatedAt: string;
   deleted: boolean;
   traits: CanonicalTraits;
+  /** Trait name → when the vendor says its value was set, where earlier than `updatedAt`. */
+  traitTimes?: Readonly<Record<string, string>> | null;
 }
 
 /** Where a trait's value came from. */
 export interface TraitProvenance {
   connectionId: string;
   externalId: string;
+  /** When the value was set: the source's `updatedAt`, or the trait's own time where it has one. */
   updatedAt: string;
 }
 
@@ -32,7 +35,8 @@ export type PriorityLookup = ReadonlyMap<string, number | null>;
 
 /**
  * Survivorship: for every trait, the winning source is the one with the highest connection
- * priority (when any source has one), then the newest vendor `updatedAt`, then a fixed order on
+ * priority (when any source has one), then the newest vendor time for that trait (the source's
+ * `updatedAt`, or the trait's own time where the vendor gives one), then a fixed order on
  * (connection, external id) so ties resolve identically everywhere. Sources with an empty value
  * never compete, so empty never overwrites non-empty; deleted sources contribute nothing.
  *
@@ -74,12 +78,53 @@ export function computeTraits(sources: TraitSource[], priorities: PriorityLookup
       provenance[name] = origin;
     }
   }
+  redecideDatedTraits(ranked, priorities, traits, provenance);
   if (hasCustom) traits.custom = sortKeys(custom);
   return { traits: sortKeys(traits) as CanonicalTraits, provenance: sortKeys(provenance) };
 }
 
-/** Negative when `a` should win over `b`. */
-function compareSources(a: TraitSource, b: TraitSource, priorities: PriorityLookup): number {
+/**
+ * Traits some source dates apart from its record (the ranking above used record times): each
+ * goes to the source whose value for it is the newest, priorities first as for every trait.
+ */
+function redecideDatedTraits(
+  ranked: TraitSource[],
+  priorities: PriorityLookup,
+  traits: Record<string, unknown>,
+  provenance: Provenance,
+): void {
+  const dated = new Set<string>();
+  for (const source of ranked) {
+    if (source.traitTimes) for (const name of Object.keys(source.traitTimes)) dated.add(name);
+  }
+  for (const name of dated) {
+    let winner: { source: TraitSource; time: string } | undefined;
+    for (const source of ranked) {
+      const value = (source.traits as Record<string, unknown>)[name];
+      if (isEmptyValue(value)) continue;
+      const time = source.traitTimes?.[name] ?? source.updatedAt;
+      if (!winner || compareSources(source, winner.source, priorities, time, winner.time) < 0) {
+        winner = { source, time };
+      }
+    }
+    if (!winner) continue;
+    traits[name] = (winner.source.traits as Record<string, unknown>)[name];
+    provenance[name] = {
+      connectionId: winner.source.connectionId,
+      externalId: winner.source.externalId,
+      updatedAt: winner.time,
+    };
+  }
+}
+
+/** Negative when `a` should win over `b`; their times default to their records' `updatedAt`. */
+function compareSources(
+  a: TraitSource,
+  b: TraitSource,
+  priorities: PriorityLookup,
+  aTime = a.updatedAt,
+  bTime = b.updatedAt,
+): number {
   const pa = priorities.get(a.connectionId) ?? null;
   const pb = priorities.get(b.connectionId) ?? null;
   if (pa !== pb) {
@@ -87,7 +132,7 @@ function compareSources(a: TraitSource, b: TraitSource, priorities: PriorityLook
     if (pb === null) return -1;
     return pb - pa;
   }
-  if (a.updatedAt !== b.updatedAt) return a.updatedAt > b.updatedAt ? -1 : 1;
+  if (aTime !== bTime) return aTime > bTime ? -1 : 1;
   if (a.connectionId !== b.connectionId) return a.connectionId < b.connectionId ? -1 : 1;
   return a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0;
 }

@@ -11,7 +11,12 @@ export interface CustomerInput {
   tags?: string;
   verified_email?: boolean;
   default_address?: Record<string, string | null> | null;
-  email_marketing_consent?: { state: string; opt_in_level?: string | null } | null;
+  email_marketing_consent?: {
+    state: string;
+    opt_in_level?: string | null;
+    /** When the customer consented or objected; Shopify uses the time of the write if absent. */
+    consent_updated_at?: string | null;
+  } | null;
   /** Orders placed; a customer with orders cannot be deleted. Default 0. */
   orders_count?: number;
 }
@@ -38,6 +43,7 @@ export class CustomerStore {
       tags: '',
       verified_email: true,
       ...input,
+      email_marketing_consent: datedConsent(input.email_marketing_consent, undefined, seconds),
       id: this.nextId++,
       createdAt: seconds,
       updatedAt: seconds,
@@ -48,8 +54,16 @@ export class CustomerStore {
 
   update(id: number, changes: CustomerInput, at: number = Date.now()): StoredCustomer {
     const customer = this.require(id);
+    const consent = customer.email_marketing_consent;
     Object.assign(customer, changes);
     customer.updatedAt = toSecond(at);
+    if (changes.email_marketing_consent !== undefined) {
+      customer.email_marketing_consent = datedConsent(
+        changes.email_marketing_consent,
+        consent,
+        customer.updatedAt,
+      );
+    }
     return customer;
   }
 
@@ -103,6 +117,22 @@ export class CustomerStore {
     if (!customer) throw new Error(`No customer ${id}`);
     return customer;
   }
+}
+
+/**
+ * A consent as Shopify stores it: `consent_updated_at` is when the customer last consented or
+ * objected (the time given, else the time of the write when the state changes), and a write
+ * that leaves the state as it was leaves that time too.
+ */
+function datedConsent(
+  next: CustomerInput['email_marketing_consent'],
+  previous: CustomerInput['email_marketing_consent'],
+  at: number,
+): CustomerInput['email_marketing_consent'] {
+  if (!next) return next;
+  if (next.consent_updated_at) return next;
+  const unchanged = previous?.state === next.state && previous.consent_updated_at;
+  return { ...next, consent_updated_at: unchanged || shopifyTime(at) };
 }
 
 function toSecond(ms: number): number {

@@ -258,6 +258,41 @@ describe('ProfileStore.ingest (real PostgreSQL)', () => {
     expect(profile.provenance.email).toMatchObject({ connectionId: preferred });
   });
 
+  it('survivorship: a trait the vendor dates apart from its record ranks by that time, kept with the source', async () => {
+    const email = 'dated.consent@acme.io';
+    const shopVersion = (updatedAt: string) =>
+      buildIngestItem({
+        connectionId: shop,
+        externalId: 'dated-1',
+        updatedAt,
+        traits: { email, firstName: 'Ana', emailConsent: 'subscribed' },
+        traitTimes: { emailConsent: '2024-01-10T00:00:00.000Z' },
+      });
+    await app.store.ingest(
+      [
+        shopVersion('2024-01-10T00:00:00.000Z'),
+        buildIngestItem({
+          connectionId: crm,
+          externalId: 'dated-2',
+          updatedAt: '2024-03-01T00:00:00.000Z',
+          traits: { email, emailConsent: 'unsubscribed' },
+        }),
+      ],
+      SYNC,
+    );
+    // An order touches the shop's record in June; the consent in it is still January's.
+    await app.store.ingest([shopVersion('2024-06-01T00:00:00.000Z')], SYNC);
+
+    const profile = await profileOf('email', email);
+    expect(profile.traits).toMatchObject({ firstName: 'Ana', emailConsent: 'unsubscribed' });
+    expect(profile.provenance.emailConsent).toMatchObject({ connectionId: crm });
+    const [source] = await app.env.sql<{ trait_times: unknown }>(
+      `SELECT trait_times FROM source_record WHERE connection_id = $1 AND external_id = 'dated-1'`,
+      [shop],
+    );
+    expect(source.trait_times).toEqual({ emailConsent: '2024-01-10T00:00:00.000Z' });
+  });
+
   it('merges profiles linked by a record into the oldest, records the merge and redirects', async () => {
     await app.store.ingest(
       [

@@ -57,6 +57,14 @@ export class SourceRecordDto {
   @ApiProperty() deleted!: boolean;
   @ApiProperty({ description: 'SHA-256 of the mapped record.' }) contentHash!: string;
   @ApiProperty(TRAITS_SCHEMA) traits!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string', format: 'date-time' },
+    description:
+      "Traits the vendor dates apart from the record, earlier than its updatedAt (e.g. Shopify's consent time): survivorship ranks those traits by these times. Empty for most records.",
+    example: { emailConsent: '2024-03-01T09:30:00.000Z' },
+  })
+  traitTimes!: Record<string, string>;
   @ApiProperty({ format: 'date-time' }) receivedAt!: string;
 }
 
