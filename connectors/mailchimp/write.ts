@@ -131,6 +131,8 @@ export function targetHash(item: WriteItem, email: string): string {
  * subscribe again a member who unsubscribed or bounced in Mailchimp: the API refuses that
  * ("Member In Compliance State"; only the person can opt back in, through a signup form), and
  * the refusal would fail the whole member, so their other fields would stop syncing too.
+ * Nor is such a member set to `pending`, which Mailchimp accepts and answers with an opt-in
+ * email to someone who opted out.
  */
 export function upsertBody(item: WriteItem, email: string, config: MailchimpConfig): MemberBody {
   const source = item.externalId ? item.changed : item.fields;
@@ -144,12 +146,17 @@ export function upsertBody(item: WriteItem, email: string, config: MailchimpConf
     memberStatus(item.fields.status) ?? memberStatus(config.statusIfNew) ?? 'transactional';
   const status = item.externalId ? memberStatus(item.changed.status) : undefined;
   const optedOut = OPTED_OUT.has(String(item.held?.status));
-  if (status && !(status === 'subscribed' && optedOut)) body.status = status;
+  if (status && !(optedOut && OPTING_IN.has(status))) body.status = status;
   return body;
 }
 
 /** Member statuses from which only the person can subscribe again. */
 const OPTED_OUT = new Set(['unsubscribed', 'cleaned']);
+/**
+ * Statuses that opt a member back in. `pending` too: Mailchimp takes it for an unsubscribed
+ * member and emails them an opt-in confirmation, a re-subscription they did not ask for.
+ */
+const OPTING_IN = new Set(['subscribed', 'pending']);
 
 function isComplianceRefusal(response: { status: number; data: unknown }): boolean {
   const title = (response.data as { title?: unknown } | null)?.title;
