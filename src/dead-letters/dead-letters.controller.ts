@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ProtectedApi } from '../auth/auth.decorators';
+import { AdminOnly, ProtectedApi } from '../auth/auth.decorators';
 import { DeadLettersService } from './dead-letters.service';
 import { BulkReplayDto, ListDeadLettersQueryDto } from './dto/dead-letter-query.dto';
 import {
@@ -53,8 +53,11 @@ export class DeadLettersController {
     return this.deadLetters.replayConnection(body.connectionId);
   }
 
+  // The payload is the vendor's record as it came, personal data included: like a profile's
+  // export, for admins only. Viewers see the list (reasons, counts, no payloads).
   @Get(':id')
-  @ApiOperation({ summary: 'Get a dead letter with its payload' })
+  @AdminOnly()
+  @ApiOperation({ summary: 'Get a dead letter with its payload (admin only: raw vendor data)' })
   @ApiOkResponse({ type: DeadLetterDto })
   @ApiNotFoundResponse()
   async get(@UuidParam('id') id: string): Promise<DeadLetterDto> {

@@ -93,10 +93,19 @@ describe('admin authentication', () => {
     }
   });
 
-  it('lets a viewer read, but not list tokens', async () => {
+  it('lets a viewer read, but not list tokens nor read raw vendor payloads', async () => {
     expect((await app.request('GET', '/v1/connections', { token: viewerToken })).status).toBe(200);
     expect((await app.request('GET', '/v1/connectors', { token: viewerToken })).status).toBe(200);
+    expect((await app.request('GET', '/v1/dead-letters', { token: viewerToken })).status).toBe(200);
     expect((await app.request('GET', '/v1/tokens', { token: viewerToken })).status).toBe(403);
+    // A dead letter's payload and a profile's export hold the vendors' records as they came.
+    const anyId = '7d0a3c38-1f7e-4c55-9a0e-6f1b2a3c4d5e';
+    for (const path of [`/v1/dead-letters/${anyId}`, `/v1/profiles/${anyId}/export`]) {
+      expect({
+        path,
+        status: (await app.request('GET', path, { token: viewerToken })).status,
+      }).toEqual({ path, status: 403 });
+    }
   });
 
   it('shows a token once, stores only its hash, and stops accepting it when revoked', async () => {
