@@ -3,6 +3,7 @@ import { Inject, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@
 import { Job, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { workerMetricsOptions } from '../metrics/worker-metrics-options';
+import { DatabaseOutageRetry } from '../queues/database-outage';
 import { JobLogContext } from '../queues/job-logging';
 import { runWithLock } from '../queues/worker-lock';
 import { QueueName } from '../queues/queue-names';
@@ -22,7 +23,8 @@ const MAX_BATCH = 100;
 
 /**
  * Consumes the `outbound` queue. A profile the destination rejects (4xx) fails its own job
- * without retries and lands in the dead letters; transient failures retry with backoff.
+ * without retries and lands in the dead letters; transient failures retry with backoff. While
+ * PostgreSQL is unreachable a job waits for it without spending an attempt (DatabaseOutageRetry).
  */
 @Processor(QueueName.Outbound, {
   concurrency: OUTBOUND_CONCURRENCY,
@@ -41,6 +43,7 @@ export class OutboundProcessor
     private readonly pusher: ProfilePusher,
     private readonly eraser: ErasePropagator,
     private readonly jobLogs: JobLogContext,
+    private readonly outage: DatabaseOutageRetry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -52,24 +55,26 @@ export class OutboundProcessor
     );
   }
 
-  process(job: Job<OutboundJobData>): Promise<PushOutcome | EraseOutcome> {
-    return this.jobLogs.run(job, async () => {
-      const { connectionId, profileId } = job.data;
-      if (job.name === OutboundJobName.Erase) return this.eraser.erase(connectionId, profileId);
-      if (job.name !== OutboundJobName.Push) {
-        throw new UnrecoverableError(`Unknown outbound job "${job.name}"`);
-      }
-      const outcome = await this.batcher(connectionId).submit(profileId);
-      if (outcome.kind === 'rejected') {
-        throw new UnrecoverableError(`Destination refused the profile: ${outcome.error}`);
-      }
-      if (outcome.kind === 'retry') throw new Error(`Write failed: ${outcome.error}`);
-      return outcome;
-    });
+  process(job: Job<OutboundJobData>, token?: string): Promise<PushOutcome | EraseOutcome> {
+    return this.jobLogs.run(job, () => this.outage.run(job, token, () => this.handle(job)));
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.batchers.values()].map((batcher) => batcher.close()));
+  }
+
+  private async handle(job: Job<OutboundJobData>): Promise<PushOutcome | EraseOutcome> {
+    const { connectionId, profileId } = job.data;
+    if (job.name === OutboundJobName.Erase) return this.eraser.erase(connectionId, profileId);
+    if (job.name !== OutboundJobName.Push) {
+      throw new UnrecoverableError(`Unknown outbound job "${job.name}"`);
+    }
+    const outcome = await this.batcher(connectionId).submit(profileId);
+    if (outcome.kind === 'rejected') {
+      throw new UnrecoverableError(`Destination refused the profile: ${outcome.error}`);
+    }
+    if (outcome.kind === 'retry') throw new Error(`Write failed: ${outcome.error}`);
+    return outcome;
   }
 
   private batcher(connectionId: string): MicroBatcher<string, PushOutcome> {

@@ -6,6 +6,7 @@ import type { Connector, VendorFields, WriteItem } from '../connector-sdk/connec
 import { ConnectionsService } from '../connections/connections.service';
 import { stableJson } from '../profiles/ingest/stable-json';
 import { ErasePropagator } from './erase-propagator.service';
+import { isDatabaseUnreachable } from '../queues/database-outage';
 import { changedFields, effectiveMapping, mapTraits } from './field-mapping';
 import {
   HeldRecord,
@@ -177,13 +178,15 @@ export class ProfilePusher {
    * A profile erased while it was pushed: the erase found no state here yet (or deleted the
    * person before our write re-created them), so the write may have put the person back at the
    * destination. Deletes them there (or forgets them where erases are not propagated) like
-   * the erase job would have. A failure retries the push job, which comes back here.
+   * the erase job would have. A failure retries the push job, which comes back here; an
+   * unreachable database is thrown as it is, so the job waits for it without spending an attempt.
    */
   private async eraseAfterRace(connectionId: string, profileId: string): Promise<PushOutcome> {
     try {
       await this.eraser.erase(connectionId, profileId);
       return { kind: 'skipped', reason: 'profile was erased' };
     } catch (error) {
+      if (isDatabaseUnreachable(error)) throw error;
       const message = error instanceof Error ? error.message : String(error);
       return error instanceof UnrecoverableError
         ? { kind: 'rejected', error: message }

@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 import { ClusterLease } from './cluster-lease';
+import { DatabaseOutageRetry } from './database-outage';
 import { JobLogContext } from './job-logging';
 import { QueueDirectory, queueDirectoryProvider } from './queue-directory';
 import { ALL_QUEUES } from './queue-names';
@@ -32,7 +33,7 @@ import { ALL_QUEUES } from './queue-names';
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
   ],
-  providers: [JobLogContext, ClusterLease, queueDirectoryProvider],
-  exports: [BullModule, JobLogContext, ClusterLease, QueueDirectory],
+  providers: [JobLogContext, ClusterLease, DatabaseOutageRetry, queueDirectoryProvider],
+  exports: [BullModule, JobLogContext, ClusterLease, DatabaseOutageRetry, QueueDirectory],
 })
 export class QueuesModule {}

@@ -13,6 +13,7 @@ import {
   IngestResult,
 } from '../profiles/ingest/ingest-job';
 import { ProfileStore } from '../profiles/store/profile-store.service';
+import { DatabaseOutageRetry, isDatabaseUnreachable } from '../queues/database-outage';
 import { isFinalAttempt } from '../queues/job-attempts';
 import { JobLogContext } from '../queues/job-logging';
 import { QueueName } from '../queues/queue-names';
@@ -26,8 +27,9 @@ type IngestJob = Job<IngestJobData & ReplayMarker>;
  * store refuses are rejected alone and listed on their sync run. When a batch fails because
  * of its data, the batch is split: every record is tried alone, and each one that still
  * fails becomes its own job, retried with backoff and dead-lettered at the end, so one bad
- * record never holds back the 499 others. Transient failures (database unreachable) fail the
- * whole job, which BullMQ retries.
+ * record never holds back the 499 others. Other transient failures (a deadlock, a lost
+ * race) fail the whole job, which BullMQ retries; while the database is unreachable the job
+ * waits for it without spending an attempt (DatabaseOutageRetry).
  */
 @Processor(QueueName.Ingest, { concurrency: INGEST_CONCURRENCY, ...workerMetricsOptions })
 export class IngestProcessor extends WorkerHost {
@@ -37,21 +39,24 @@ export class IngestProcessor extends WorkerHost {
     private readonly store: ProfileStore,
     private readonly runs: SyncRunRepository,
     private readonly jobLogs: JobLogContext,
+    private readonly outage: DatabaseOutageRetry,
     @InjectQueue(QueueName.Ingest) private readonly queue: Queue<IngestJobData>,
   ) {
     super();
   }
 
-  process(job: IngestJob): Promise<IngestResult> {
-    return this.jobLogs.run(job, () => this.ingest(job));
+  process(job: IngestJob, token?: string): Promise<IngestResult> {
+    return this.jobLogs.run(job, () => this.outage.run(job, token, () => this.ingest(job, token)));
   }
 
-  private async ingest(job: IngestJob): Promise<IngestResult> {
+  private async ingest(job: IngestJob, token: string | undefined): Promise<IngestResult> {
     const runId = this.accountableRun(job);
     let result: IngestResult;
     try {
       result = await this.store.ingest(job.data.items, job.data.cause);
     } catch (error) {
+      // Before splitting or listing anything: an unreachable database says nothing of the batch.
+      await this.outage.waitIfUnreachable(job, token, error);
       if (job.data.items.length > 1 && !isTransientError(error)) {
         result = await this.isolateFailures(job, runId);
       } else {
@@ -84,7 +89,8 @@ export class IngestProcessor extends WorkerHost {
       try {
         addIngestResult(total, await this.store.ingest([item], job.data.cause));
       } catch (error) {
-        if (isTransientError(error)) throw error;
+        // The whole job waits or retries: the database failed, not this record.
+        if (isTransientError(error) || isDatabaseUnreachable(error)) throw error;
         failed.push({ index, item });
         this.logger.warn(
           { err: error, externalId: item.record.externalId },

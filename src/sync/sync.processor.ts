@@ -8,6 +8,7 @@ import { ConnectionsService } from '../connections/connections.service';
 import type { ReplayMarker } from '../dead-letters/dead-letter';
 import { workerMetricsOptions } from '../metrics/worker-metrics-options';
 import { ProfileStore } from '../profiles/store/profile-store.service';
+import { DatabaseOutageRetry } from '../queues/database-outage';
 import { isFinalAttempt } from '../queues/job-attempts';
 import { JobLogContext } from '../queues/job-logging';
 import { runWithLock } from '../queues/worker-lock';
@@ -34,6 +35,8 @@ export interface SyncJobResult {
  * Consumes the `sync` queue. A worker killed mid-sync loses its job lock after JOB_LOCK_MS;
  * BullMQ then hands the job to another worker, which resumes the run from its checkpoint. On
  * a graceful shutdown running syncs stop at the next page and go back to the queue at once.
+ * While PostgreSQL is unreachable a sync job waits for it without spending an attempt, and
+ * its run stays queued or running: once the database is back it resumes from its checkpoint.
  */
 @Processor(QueueName.Sync, {
   concurrency: SYNC_CONCURRENCY,
@@ -57,6 +60,7 @@ export class SyncProcessor
     private readonly registry: ConnectorRegistry,
     private readonly store: ProfileStore,
     private readonly jobLogs: JobLogContext,
+    private readonly outage: DatabaseOutageRetry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -73,18 +77,20 @@ export class SyncProcessor
   }
 
   process(job: SyncJob, token?: string): Promise<SyncJobResult> {
-    return this.jobLogs.run(job, async () => {
-      switch (job.name) {
-        case SyncJobName.Run:
-          return this.runOwnJob(job, token, (job.data as RunSyncJobData).runId);
-        case SyncJobName.Scheduled:
-          return this.runScheduled(job, token);
-        case SyncJobName.MapRecords:
-          return this.mapRecords(job.data as MapRecordsJobData);
-        default:
-          throw new UnrecoverableError(`Unknown sync job "${job.name}"`);
-      }
-    });
+    return this.jobLogs.run(job, () =>
+      this.outage.run(job, token, async () => {
+        switch (job.name) {
+          case SyncJobName.Run:
+            return this.runOwnJob(job, token, (job.data as RunSyncJobData).runId);
+          case SyncJobName.Scheduled:
+            return this.runScheduled(job, token);
+          case SyncJobName.MapRecords:
+            return this.mapRecords(job.data as MapRecordsJobData);
+          default:
+            throw new UnrecoverableError(`Unknown sync job "${job.name}"`);
+        }
+      }),
+    );
   }
 
   /**
@@ -190,6 +196,9 @@ export class SyncProcessor
         await this.runs.markCancelled(runId);
         return { runId, outcome: 'cancelled' };
       }
+      // Not an attempt of the run: it waits, still running, for the database (which could not
+      // record an attempt error or a failure anyway) and resumes from its checkpoint.
+      await this.outage.waitIfUnreachable(job, token, error);
       const message = (error as Error).message;
       // A vendor's 4xx (bad credentials, missing scope) will not heal by retrying.
       const hopeless = error instanceof HttpRequestError && !error.retryable;

@@ -6,6 +6,7 @@ import type { Connector, ConnectorContext } from '../connector-sdk/connector.typ
 import { ConnectionEvents } from '../connections/connection-events';
 import { UnreadableCredentialsError } from '../connections/connection-secrets';
 import { ConnectionsService, OpenedConnection } from '../connections/connections.service';
+import { isDatabaseUnreachable } from '../queues/database-outage';
 
 /** How long a looked-up connection is reused; a disable or secret change applies after this. */
 export const CONNECTION_CACHE_TTL_MS = 5000;
@@ -82,6 +83,13 @@ export class WebhookConnections {
         );
         throw new ServiceUnavailableError(
           'This connection cannot take webhook deliveries right now; retry later',
+        );
+      }
+      if (isDatabaseUnreachable(error)) {
+        // Nothing is known about this connection until the database is back: 503, so the
+        // vendor retries the delivery, rather than a 500.
+        throw new ServiceUnavailableError(
+          'Syncline cannot look this connection up right now; retry later',
         );
       }
       throw error;

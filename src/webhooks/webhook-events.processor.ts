@@ -3,6 +3,7 @@ import { OnModuleDestroy } from '@nestjs/common';
 import type { Job, Worker } from 'bullmq';
 import { storage } from 'nestjs-pino/storage';
 import { workerMetricsOptions } from '../metrics/worker-metrics-options';
+import { DatabaseOutageRetry } from '../queues/database-outage';
 import { JobLogContext } from '../queues/job-logging';
 import { QueueName } from '../queues/queue-names';
 import { MicroBatcher } from './micro-batcher';
@@ -28,7 +29,9 @@ export const WEBHOOK_CONCURRENCY = (WEBHOOK_WRITES_IN_FLIGHT + 1) * WEBHOOK_BATC
 /**
  * Consumes the `webhooks` queue. One job per event keeps deduplication, retries and dead
  * letters per event; the micro-batcher regroups them so the profile store and the vendor
- * (for id-only events) see batches, not single records.
+ * (for id-only events) see batches, not single records. A flush that fails because PostgreSQL
+ * is unreachable fails each of its jobs with that error: each one then waits for the database
+ * without spending an attempt (DatabaseOutageRetry), so no event is dead-lettered by an outage.
  */
 @Processor(QueueName.Webhooks, { concurrency: WEBHOOK_CONCURRENCY, ...workerMetricsOptions })
 export class WebhookEventsProcessor extends WorkerHost implements OnModuleDestroy {
@@ -37,6 +40,7 @@ export class WebhookEventsProcessor extends WorkerHost implements OnModuleDestro
   constructor(
     ingester: WebhookEventIngester,
     private readonly jobLogs: JobLogContext,
+    private readonly outage: DatabaseOutageRetry,
   ) {
     super();
     // A flush serves many jobs: run it outside the first job's log context so its lines are
@@ -48,8 +52,10 @@ export class WebhookEventsProcessor extends WorkerHost implements OnModuleDestro
     });
   }
 
-  process(job: Job<WebhookJobData>): Promise<WebhookJobResult> {
-    return this.jobLogs.run(job, () => this.batcher.submit(job.data));
+  process(job: Job<WebhookJobData>, token?: string): Promise<WebhookJobResult> {
+    return this.jobLogs.run(job, () =>
+      this.outage.run(job, token, () => this.batcher.submit(job.data)),
+    );
   }
 
   /**

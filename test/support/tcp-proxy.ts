@@ -9,6 +9,8 @@ export interface TcpProxy {
   url(protocol: string): string;
   /** Drops every open connection and refuses new ones. */
   cut(): Promise<void>;
+  /** After cut(): listens again on the same port, so the service is reachable again. */
+  restore(): Promise<void>;
   /**
    * Stops passing bytes either way while keeping every connection open: the service looks
    * hung (a frozen host, a partition), so requests wait instead of failing.
@@ -44,5 +46,13 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       for (const socket of sockets) socket.destroy();
       await closed;
     },
+    restore: () =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }),
   };
 }
