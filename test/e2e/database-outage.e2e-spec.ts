@@ -17,6 +17,7 @@ import { triggerSync, waitForRun } from '../support/sync-api';
 import { startTcpProxy, TcpProxy } from '../support/tcp-proxy';
 import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitForValue } from '../support/wait-for';
 
 const SHOPIFY_TOKEN = 'shpat_database-outage-token';
 const SHOPIFY_SECRET = 'shopify-app-client-secret-database-outage';
@@ -34,20 +35,6 @@ interface DeadLetterBody {
   jobName: string;
   attempts: number;
   error: string;
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -201,7 +188,7 @@ describe('a PostgreSQL outage longer than the retry budget', () => {
 
       // The API looks the connection up now, so it still verifies deliveries during the outage.
       const [warmUp] = await sendCustomerWebhooks(webhookConnection, 'warm-up', 1);
-      await waitFor('the warm-up event stored', async () =>
+      await waitForValue('the warm-up event stored', async () =>
         (await storedIds(webhookConnection, [warmUp])).length === 1 ? true : undefined,
       );
 
@@ -231,7 +218,7 @@ describe('a PostgreSQL outage longer than the retry budget', () => {
       cut = false;
 
       const expectedIds = [...events, ...batchIds.flat()].sort();
-      await waitFor('everything accepted during the outage stored', async () =>
+      await waitForValue('everything accepted during the outage stored', async () =>
         (await storedIds(webhookConnection, expectedIds)).length === expectedIds.length
           ? true
           : undefined,
@@ -300,7 +287,7 @@ describe('a record the database refuses, with PostgreSQL up', () => {
         ['batch-good-1', 'batch-poison', 'batch-good-2'],
       ]);
 
-      const letters = await waitFor('both refused records in the dead letters', async () => {
+      const letters = await waitForValue('both refused records in the dead letters', async () => {
         const listed = await deadLetters(connectionId);
         return listed.length >= 2 ? listed : undefined;
       });

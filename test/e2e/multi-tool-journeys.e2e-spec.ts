@@ -10,6 +10,7 @@ import { ShopifyEmulator, type ShopifyWebhookTopic } from '../emulators/shopify'
 import { ZendeskEmulator } from '../emulators/zendesk';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
+import { waitUntil } from '../support/wait-for';
 
 const SHOPIFY_SECRET = 'shopify-client-secret';
 const HUBSPOT_SECRET = 'hubspot-client-secret';
@@ -83,14 +84,6 @@ async function connection(
 const webhookUrl = (connectionId: string) => `${app.baseUrl}/webhooks/${connectionId}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
-
 /** Lets the queues drain and Mailchimp's echoes come back and settle. */
 async function settle(): Promise<void> {
   await sleep(1500);
@@ -148,13 +141,15 @@ describe('a customer in several tools, every connection pulling and pushing', ()
       'subscribe',
       member,
     );
-    await waitFor(async () => (await profileByEmail(email))?.traits.emailConsent === 'subscribed');
+    await waitUntil(
+      async () => (await profileByEmail(email))?.traits.emailConsent === 'subscribed',
+    );
     await settle();
 
     // Eva unsubscribes from a campaign email.
     mailchimp.updateMember(member.id, { status: 'unsubscribed' });
     await mailchimp.flushWebhooks();
-    await waitFor(
+    await waitUntil(
       async () => (await profileByEmail(email))?.traits.emailConsent === 'unsubscribed',
     );
     await settle();
@@ -186,7 +181,7 @@ describe('a customer in several tools, every connection pulling and pushing', ()
       at: longAgo,
     });
     await hubspotWebhook(contact.id, 'contact.creation');
-    await waitFor(
+    await waitUntil(
       () =>
         mailchimp.member(oldEmail) !== undefined &&
         shopify.store.findByEmail(oldEmail) !== undefined &&
@@ -197,7 +192,7 @@ describe('a customer in several tools, every connection pulling and pushing', ()
 
     hubspot.updateContact(contact.id, { email: newEmail });
     await hubspotWebhook(contact.id, 'contact.propertyChange', { name: 'email', value: newEmail });
-    await waitFor(() => mailchimp.member(newEmail) !== undefined);
+    await waitUntil(() => mailchimp.member(newEmail) !== undefined);
     await settle();
 
     expect(mailchimp.member(oldEmail)).toBeUndefined();
@@ -221,7 +216,7 @@ describe('a customer in several tools, every connection pulling and pushing', ()
       { at: Date.now() - 3_600_000 },
     );
     for (const customer of customers) await shopifyWebhook('customers/create', customer.id);
-    await waitFor(() => people.every((email) => mailchimp.member(email) !== undefined));
+    await waitUntil(() => people.every((email) => mailchimp.member(email) !== undefined));
     await settle();
 
     // Everyone is renamed in the shop at once; HubSpot is over its ten-second limit for one
@@ -243,7 +238,7 @@ describe('a customer in several tools, every connection pulling and pushing', ()
       shopify.updateCustomer(customer.id, { first_name: 'New' });
       await shopifyWebhook('customers/update', customer.id);
     }
-    await waitFor(
+    await waitUntil(
       () =>
         people.every((email) => mailchimp.member(email)?.mergeFields?.FNAME === 'New') &&
         people.every((email) => hubspot.store.findByEmail(email)?.properties.firstname === 'New'),
@@ -267,7 +262,7 @@ describe('a customer in several tools, every connection pulling and pushing', ()
       { at: an_hour_ago },
     );
     await shopifyWebhook('customers/create', customer.id);
-    await waitFor(() => mailchimp.member(email)?.status === 'subscribed');
+    await waitUntil(() => mailchimp.member(email)?.status === 'subscribed');
     await settle();
 
     // Ana clicks "unsubscribe" in a campaign email.
@@ -276,7 +271,7 @@ describe('a customer in several tools, every connection pulling and pushing', ()
     });
     await mailchimp.flushWebhooks();
     expect(unsubscribed.status).toBe('unsubscribed');
-    await waitFor(
+    await waitUntil(
       async () => (await profileByEmail(email))?.traits.emailConsent === 'unsubscribed',
     );
 

@@ -13,6 +13,7 @@ import {
   TestEnvironment,
 } from '../support/test-environment';
 import { Client } from 'pg';
+import { waitUntil } from '../support/wait-for';
 
 interface PersonWrite {
   profileId: string;
@@ -81,14 +82,6 @@ async function settle(ms = 1500): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('outbound', () => {
   let sourceId: string;
   let destinationId: string;
@@ -108,7 +101,7 @@ describe('outbound', () => {
     sourceId = await connection({ name: 'source', direction: 'pull', config: { records: people } });
     expect((await waitForRun(app, await triggerSync(app, sourceId))).status).toBe('succeeded');
 
-    await waitFor(() => writes().length >= 3);
+    await waitUntil(() => writes().length >= 3);
     const batches = destination.requests({ method: 'POST', pathPrefix: '/people/batch' });
     expect(batches).toHaveLength(1);
     expect(writes().find((w) => w.email === 'ada@acme.io')?.changes).toEqual({
@@ -117,7 +110,7 @@ describe('outbound', () => {
       segment: 'vip',
     });
 
-    await waitFor(async () => {
+    await waitUntil(async () => {
       const letters = await app.request('GET', `/v1/dead-letters?queue=outbound`);
       return (letters.body as { data: unknown[] }).data.length === 1;
     });
@@ -145,7 +138,7 @@ describe('outbound', () => {
       body: { config: { records: changed } },
     });
     expect((await waitForRun(app, await triggerSync(app, sourceId))).status).toBe('succeeded');
-    await waitFor(() => writes().length > before);
+    await waitUntil(() => writes().length > before);
     await settle(500);
     const latest = writes().slice(before);
     expect(latest).toHaveLength(1);
@@ -167,7 +160,7 @@ describe('outbound', () => {
     });
     expect((await waitForRun(app, await triggerSync(app, sourceId))).status).toBe('succeeded');
     // One write per destination: the change to the first, the whole profile to the new one.
-    await waitFor(() => writes().length >= before + 2);
+    await waitUntil(() => writes().length >= before + 2);
     await settle(500);
     const sent = writes().slice(before);
     expect(sent.map((w) => w.changes)).toEqual(
@@ -215,7 +208,7 @@ describe('outbound', () => {
       // already, which is sent only the changed field. A held-back relay would send nothing.
       const onlyTheRename = (w: PersonWrite) =>
         JSON.stringify(w.changes) === JSON.stringify({ first_name: 'Augusta Ada' });
-      await waitFor(() => writes().slice(before).some(onlyTheRename), 10_000);
+      await waitUntil(() => writes().slice(before).some(onlyTheRename), 10_000);
     } finally {
       await other.query('ROLLBACK').catch(() => undefined);
       await other.end();
@@ -232,10 +225,10 @@ describe('outbound', () => {
     );
     const erased = await app.request('POST', `/v1/profiles/${profileId}/erase`);
     expect(erased.status).toBe(200);
-    await waitFor(() =>
+    await waitUntil(() =>
       destination.requests({ method: 'DELETE' }).some((r) => r.path === `/people/${externalId}`),
     );
-    await waitFor(async () => {
+    await waitUntil(async () => {
       const left = await env.sql(`SELECT 1 FROM push_state WHERE profile_id = $1`, [profileId]);
       return left.length === 0;
     });

@@ -9,6 +9,7 @@ import { spawnTs, SpawnedProcess } from '../support/spawn-service';
 import { triggerSync, waitForRun } from '../support/sync-api';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
+import { waitUntil } from '../support/wait-for';
 
 const PEOPLE = 60;
 
@@ -37,14 +38,6 @@ function startWorker(): SpawnedProcess {
   const worker = spawnTs('src/main.ts', { ...env.env, SYNCLINE_ROLE: 'worker' });
   workers.push(worker);
   return worker;
-}
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function create(body: Record<string, unknown>): Promise<string> {
@@ -81,7 +74,7 @@ it('a push interrupted by SIGKILL resumes on another worker without loss or dupl
   expect((await waitForRun(api, await triggerSync(api, source), undefined, 60_000)).status).toBe(
     'succeeded',
   );
-  await waitFor(
+  await waitUntil(
     () =>
       hubspot.requests({ method: 'POST', pathPrefix: '/crm/v3/objects/contacts/batch' }).length > 0,
   );
@@ -89,7 +82,7 @@ it('a push interrupted by SIGKILL resumes on another worker without loss or dupl
   await first.exited;
 
   startWorker();
-  await waitFor(async () => {
+  await waitUntil(async () => {
     const [row] = await env.sql<{ ok: string }>(
       `SELECT count(*) AS ok FROM push_state WHERE status = 'ok' AND pushed_at IS NOT NULL`,
     );

@@ -12,6 +12,7 @@ import { ZendeskEmulator } from '../emulators/zendesk';
 import { triggerSync, waitForRun } from '../support/sync-api';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
+import { waitUntil } from '../support/wait-for';
 
 const SHOPIFY_SECRET = 'shopify-client-secret';
 const HUBSPOT_SECRET = 'hubspot-client-secret';
@@ -112,14 +113,6 @@ function writeCount(): number {
   return Object.values(writes()).reduce((sum, list) => sum + list.length, 0);
 }
 
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** Lets every queue drain: coalescing window, relay poll, batches. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 2000));
 
@@ -135,7 +128,7 @@ describe('outbound across HubSpot, Mailchimp, Zendesk and Shopify', () => {
     customerId = customer.id;
     expect((await waitForRun(app, await triggerSync(app, ids.shopify))).status).toBe('succeeded');
     // The new person is created at each destination first.
-    await waitFor(() => {
+    await waitUntil(() => {
       const w = writes();
       return w.hubspot.length > 0 && w.mailchimp.length > 0 && w.zendesk.length > 0;
     });
@@ -152,7 +145,7 @@ describe('outbound across HubSpot, Mailchimp, Zendesk and Shopify', () => {
       },
     );
     expect(delivered.status).toBe(200);
-    await waitFor(() => {
+    await waitUntil(() => {
       const w = writes();
       return (
         w.hubspot.length > before.hubspot.length &&
@@ -259,8 +252,8 @@ describe('outbound across HubSpot, Mailchimp, Zendesk and Shopify', () => {
       ],
       { clientSecret: HUBSPOT_SECRET },
     );
-    await waitFor(() => shopify.store.get(customerId)?.phone === fromCrm);
-    await waitFor(() => mailchimp.member('lin@northwind.dev')?.mergeFields?.PHONE === fromCrm);
+    await waitUntil(() => shopify.store.get(customerId)?.phone === fromCrm);
+    await waitUntil(() => mailchimp.member('lin@northwind.dev')?.mergeFields?.PHONE === fromCrm);
     await settle();
     // Settled: the echoes of those writes change nothing, so no more requests go out.
     const settled = writeCount();
@@ -276,7 +269,7 @@ describe('outbound across HubSpot, Mailchimp, Zendesk and Shopify', () => {
     await shopify.sendWebhook(webhookUrl(ids.shopify), 'customers/create', odd, {
       secret: SHOPIFY_SECRET,
     });
-    await waitFor(async () => {
+    await waitUntil(async () => {
       const letters = await app.request(
         'GET',
         `/v1/dead-letters?queue=outbound&connectionId=${ids.mailchimp}`,
@@ -295,7 +288,7 @@ describe('outbound across HubSpot, Mailchimp, Zendesk and Shopify', () => {
         oddProfile.body as { pushes: { connectionName: string; status: string; error: string }[] }
       ).pushes.find((p) => p.connectionName === 'mailchimp'),
     ).toMatchObject({ status: 'failed', error: expect.stringContaining('looks fake') });
-    await waitFor(() => {
+    await waitUntil(() => {
       const w = writes();
       return w.hubspot.length > before.hubspot.length && w.zendesk.length > before.zendesk.length;
     });
@@ -315,7 +308,7 @@ describe('outbound across HubSpot, Mailchimp, Zendesk and Shopify', () => {
     );
     const before = writes();
     expect((await app.request('POST', `/v1/profiles/${profileId}/erase`)).status).toBe(200);
-    await waitFor(async () => {
+    await waitUntil(async () => {
       const left = await env.sql(`SELECT 1 FROM push_state WHERE profile_id = $1`, [profileId]);
       return left.length === 0;
     });

@@ -5,6 +5,7 @@ import { freePort } from '../support/free-port';
 import { spawnTs, SpawnedProcess, waitUntilReady } from '../support/spawn-service';
 import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitForValue } from '../support/wait-for';
 
 const SHOPIFY_TOKEN = 'shpat_ops-outage-token';
 const SHOPIFY_SECRET = 'shopify-app-client-secret-ops-outage';
@@ -55,16 +56,6 @@ async function startSwitchableProxy(host: string, port: number): Promise<Switcha
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -144,7 +135,7 @@ describe('a worker through a Redis outage', () => {
 
   it('relays what arrived meanwhile once Redis is back, each event once, logging the outage as JSON', async () => {
     await sendCustomers(0, 5);
-    await waitFor('the first events in the store', async () =>
+    await waitForValue('the first events in the store', async () =>
       (await storedRecords()).records === 5 ? true : undefined,
     );
 
@@ -155,7 +146,7 @@ describe('a worker through a Redis outage', () => {
     expect((await storedRecords()).records).toBe(5);
     redisProxy.restore();
 
-    await waitFor('the events received during the outage', async () =>
+    await waitForValue('the events received during the outage', async () =>
       (await storedRecords()).records >= 25 ? true : undefined,
     );
     await sleep(1_000);
@@ -200,7 +191,8 @@ describe('readiness through a PostgreSQL outage', () => {
   it('goes 503 naming PostgreSQL while it is away, stays live, and is ready again once it is back', async () => {
     const ready = () => app.request('GET', '/health/ready', { token: null });
     expect(
-      (await waitFor('ready', async () => ((await ready()).status === 200 ? 1 : undefined))) > 0,
+      (await waitForValue('ready', async () => ((await ready()).status === 200 ? 1 : undefined))) >
+        0,
     );
 
     postgresProxy.cut();
@@ -213,7 +205,9 @@ describe('readiness through a PostgreSQL outage', () => {
     expect((await app.request('GET', '/health/live', { token: null })).status).toBe(200);
 
     postgresProxy.restore();
-    await waitFor('ready again', async () => ((await ready()).status === 200 ? true : undefined));
+    await waitForValue('ready again', async () =>
+      (await ready()).status === 200 ? true : undefined,
+    );
     // And the API's own queries work again, not just the probe.
     expect((await app.request('GET', '/v1/connections')).status).toBe(200);
   });

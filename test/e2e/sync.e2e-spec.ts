@@ -6,6 +6,7 @@ import { HubspotEmulator } from '../emulators/hubspot';
 import { createHubspotConnection, getRun, triggerSync, waitForRun } from '../support/sync-api';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
+import { waitUntil } from '../support/wait-for';
 
 const DAY_AGO = Date.now() - 24 * 3600 * 1000;
 
@@ -203,7 +204,7 @@ describe('sync runs', () => {
     await env.sql(`DROP TRIGGER refuse_poison ON source_record`);
     const replay = await app.request('POST', `/v1/dead-letters/${data[0].id}/replay`);
     expect(replay.status).toBe(202);
-    await waitFor(
+    await waitUntil(
       async () =>
         (await count(
           `SELECT count(*) FROM source_record WHERE connection_id = $1 AND external_id = '7'`,
@@ -217,11 +218,3 @@ describe('sync runs', () => {
     expect((await getRun(app, runId)).status).toBe('succeeded');
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

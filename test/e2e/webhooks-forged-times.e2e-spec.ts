@@ -4,6 +4,7 @@ import type { WebhookJobData } from '../../src/webhooks/webhook-job';
 import { ShopifyEmulator } from '../emulators/shopify';
 import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitForValue } from '../support/wait-for';
 
 const SHOPIFY_TOKEN = 'shpat_forged-times-token';
 const SHOPIFY_SECRET = 'shopify-app-client-secret-forged-times';
@@ -11,16 +12,6 @@ const SHOPIFY_SECRET = 'shopify-app-client-secret-forged-times';
 interface ProfileSummary {
   id: string;
   traits: Record<string, unknown>;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /**
@@ -83,7 +74,7 @@ describe('webhooks: vendor times from unsigned headers', () => {
       webhookId: 'real-create',
     });
     expect(created.status).toBe(200);
-    await waitFor('the customer', async () =>
+    await waitForValue('the customer', async () =>
       (await byEmail(email))?.traits.firstName === 'Before' ? true : undefined,
     );
 
@@ -97,7 +88,7 @@ describe('webhooks: vendor times from unsigned headers', () => {
       },
     });
     expect(forged.status).toBe(200);
-    await waitFor('the forged deletion to be processed', () => completed('forged-delete'));
+    await waitForValue('the forged deletion to be processed', () => completed('forged-delete'));
 
     // The customer's next real edit, a little later (Shopify stamps to the second).
     const edited = shopify.updateCustomer(customer.id, { first_name: 'After' }, Date.now() + 2000);
@@ -106,7 +97,7 @@ describe('webhooks: vendor times from unsigned headers', () => {
       webhookId: 'real-update',
     });
     expect(update.status).toBe(200);
-    await waitFor('the update to be processed', () => completed('real-update'));
+    await waitForValue('the update to be processed', () => completed('real-update'));
     expect((await byEmail(email))?.traits.firstName).toBe('After');
   });
 });

@@ -11,6 +11,7 @@ import { ShopifyEmulator } from '../emulators/shopify';
 import { startTcpProxy, TcpProxy } from '../support/tcp-proxy';
 import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitForValue } from '../support/wait-for';
 
 interface ProfileSummary {
   id: string;
@@ -25,20 +26,6 @@ const SHOPIFY_TOKEN = 'shpat_webhook-test-token';
 const SHOPIFY_SECRET = 'shopify-app-client-secret-0123456789';
 const HUBSPOT_TOKEN = 'pat-na1-webhook-test-token';
 const HUBSPOT_SECRET = 'hubspot-app-client-secret-0123456789';
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /**
  * The webhook path end to end: a real app (API and worker in one process) on real PostgreSQL
@@ -169,7 +156,7 @@ describe('webhooks', () => {
       );
       expect(created.status).toBe(200);
       expect(JSON.parse(created.body)).toEqual({ received: 1, duplicates: 0 });
-      const profile = await waitFor('the created profile', () =>
+      const profile = await waitForValue('the created profile', () =>
         byEmail('ann.create@shop.syncline.dev'),
       );
       expect(profile.traits).toMatchObject({
@@ -194,7 +181,7 @@ describe('webhooks', () => {
         { secret: SHOPIFY_SECRET },
       );
       expect(updated.status).toBe(200);
-      await waitFor('the update', async () => {
+      await waitForValue('the update', async () => {
         const current = await byEmail('ann.create@shop.syncline.dev');
         return current?.traits.firstName === 'Annie' ? current : undefined;
       });
@@ -212,7 +199,7 @@ describe('webhooks', () => {
         { secret: SHOPIFY_SECRET, webhookId: 'replayed-delivery-1' },
       );
       expect(JSON.parse(first.body)).toEqual({ received: 1, duplicates: 0 });
-      await waitFor('the first delivery', () => byEmail('rex.replay@shop.syncline.dev'));
+      await waitForValue('the first delivery', () => byEmail('rex.replay@shop.syncline.dev'));
       const jobsBefore = await jobCount();
 
       shopify.updateCustomer(customer.id, { first_name: 'Forged' }, Date.now() + 1000);
@@ -232,7 +219,7 @@ describe('webhooks', () => {
       await shopify.sendWebhook(hookUrl(shopifyConnection), 'customers/create', marker, {
         secret: SHOPIFY_SECRET,
       });
-      await waitFor('the marker delivery', () => byEmail('marker.replay@shop.syncline.dev'));
+      await waitForValue('the marker delivery', () => byEmail('marker.replay@shop.syncline.dev'));
       expect((await byEmail('rex.replay@shop.syncline.dev'))?.traits.firstName).toBe('Rex');
     });
 
@@ -282,7 +269,7 @@ describe('webhooks', () => {
       await shopify.sendWebhook(hookUrl(shopifyConnection), 'customers/create', marker, {
         secret: SHOPIFY_SECRET,
       });
-      await waitFor('the marker delivery', () => byEmail('marker.forged@shop.syncline.dev'));
+      await waitForValue('the marker delivery', () => byEmail('marker.forged@shop.syncline.dev'));
       expect(await byEmail('mallory@shop.syncline.dev')).toBeUndefined();
       expect(await byEmail('mal1ory@shop.syncline.dev')).toBeUndefined();
     });
@@ -292,7 +279,7 @@ describe('webhooks', () => {
       await shopify.sendWebhook(hookUrl(shopifyConnection), 'customers/create', customer, {
         secret: SHOPIFY_SECRET,
       });
-      await waitFor('the created profile', () => byEmail('dora.delete@shop.syncline.dev'));
+      await waitForValue('the created profile', () => byEmail('dora.delete@shop.syncline.dev'));
       shopify.deleteCustomer(customer.id);
       const deleted = await shopify.sendWebhook(
         hookUrl(shopifyConnection),
@@ -301,7 +288,7 @@ describe('webhooks', () => {
         { secret: SHOPIFY_SECRET },
       );
       expect(deleted.status).toBe(200);
-      const profile = await waitFor('the deletion', async () => {
+      const profile = await waitForValue('the deletion', async () => {
         const current = await byExternalId(shopifyConnection, String(customer.id));
         return current?.sources[0]?.deleted ? current : undefined;
       });
@@ -321,12 +308,12 @@ describe('webhooks', () => {
         secret: SHOPIFY_SECRET,
       });
       expect(undated.status).toBe(200);
-      const failed = await waitFor('the failed job', async () =>
+      const failed = await waitForValue('the failed job', async () =>
         (await queue.getFailed()).find((job) => job.data.event.externalId === '555000001'),
       );
       expect(failed.failedReason).toMatch(/has no usable updated_at/);
       expect(failed.attemptsMade).toBe(1);
-      await waitFor('the good record', () => byEmail('good.neighbour@shop.syncline.dev'));
+      await waitForValue('the good record', () => byEmail('good.neighbour@shop.syncline.dev'));
       expect(await byEmail('undated@shop.syncline.dev')).toBeUndefined();
     });
   });
@@ -351,7 +338,7 @@ describe('webhooks', () => {
       expect(sent.status).toBe(200);
       expect(JSON.parse(sent.body)).toEqual({ received: 10, duplicates: 0 });
       for (const [i, contact] of contacts.entries()) {
-        const profile = await waitFor(`contact ${contact.id}`, () =>
+        const profile = await waitForValue(`contact ${contact.id}`, () =>
           byEmail(`hub.batch${i}@shop.syncline.dev`),
         );
         expect(profile.traits.firstName).toBe(`Hub${i}`);
@@ -380,7 +367,7 @@ describe('webhooks', () => {
         [{ subscriptionType: 'contact.creation', objectId: Number(contact.id) }],
         { clientSecret: HUBSPOT_SECRET },
       );
-      await waitFor('the created profile', () => byEmail('hugo.hub@shop.syncline.dev'));
+      await waitForValue('the created profile', () => byEmail('hugo.hub@shop.syncline.dev'));
 
       hubspot.updateContact(contact.id, { jobtitle: 'CTO' });
       await hubspot.sendWebhook(
@@ -395,7 +382,7 @@ describe('webhooks', () => {
         ],
         { clientSecret: HUBSPOT_SECRET },
       );
-      await waitFor('the property change', async () => {
+      await waitForValue('the property change', async () => {
         const current = await byEmail('hugo.hub@shop.syncline.dev');
         return current?.traits.jobTitle === 'CTO' ? current : undefined;
       });
@@ -407,7 +394,7 @@ describe('webhooks', () => {
         { clientSecret: HUBSPOT_SECRET },
       );
       expect(deleted.status).toBe(200);
-      const profile = await waitFor('the deletion', async () => {
+      const profile = await waitForValue('the deletion', async () => {
         const current = await byExternalId(hubspotConnection, contact.id);
         return current?.sources[0]?.deleted ? current : undefined;
       });
@@ -432,7 +419,7 @@ describe('webhooks', () => {
         options,
       );
       expect(JSON.parse(retried.body)).toEqual({ received: 2, duplicates: 1 });
-      await waitFor(
+      await waitForValue(
         'both contacts',
         async () =>
           (await byEmail('rita.hub@shop.syncline.dev')) &&
@@ -472,7 +459,7 @@ describe('webhooks', () => {
       expect(proxied.status).toBe(200);
       const direct = await postHubspot(hookUrl(hubspotConnection), publicUrl, events);
       expect(direct.status).toBe(401);
-      await waitFor('the proxied delivery', () => byEmail('proxied.hub@shop.syncline.dev'));
+      await waitForValue('the proxied delivery', () => byEmail('proxied.hub@shop.syncline.dev'));
     });
   });
 
@@ -603,7 +590,7 @@ describe('webhooks', () => {
       );
       expect(signedPublic.status).toBe(200);
       // Queued by this API process, processed by the other process's worker.
-      await waitFor('the delivery', () => byEmail('public.url@shop.syncline.dev'));
+      await waitForValue('the delivery', () => byEmail('public.url@shop.syncline.dev'));
     });
 
     it('answers 503 quickly and queues nothing; the vendor retry is accepted later', async () => {
@@ -638,7 +625,7 @@ describe('webhooks', () => {
       );
       expect(JSON.parse(retried.body)).toEqual({ received: 1, duplicates: 0 });
       expect(await redis.exists(dedupeKey)).toBe(1);
-      await waitFor('the retried delivery', () => byEmail('outage@shop.syncline.dev'));
+      await waitForValue('the retried delivery', () => byEmail('outage@shop.syncline.dev'));
     });
   });
 });

@@ -12,6 +12,7 @@ import { WebhookInboxRelay } from '../../../src/webhooks/webhook-inbox-relay';
 import { WEBHOOK_DEDUPE_TTL_MS, WebhookJobData } from '../../../src/webhooks/webhook-job';
 import { createTestEnvironment, TestEnvironment } from '../../support/test-environment';
 import { deleteRedisKeys } from '../../support/throwaway-resources';
+import { waitForValue } from '../../support/wait-for';
 
 const CONNECTION = '11111111-1111-4111-8111-111111111111';
 
@@ -40,16 +41,6 @@ const relay = () => {
   relays.push(created);
   return created;
 };
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 beforeAll(async () => {
   env = await createTestEnvironment({ migrate: false });
@@ -110,10 +101,12 @@ describe('relay', () => {
     const running = relay();
     running.onApplicationBootstrap();
     try {
-      await waitFor('the jobs', async () => ((await queuedJobs()).length === 3 ? true : undefined));
+      await waitForValue('the jobs', async () =>
+        (await queuedJobs()).length === 3 ? true : undefined,
+      );
       // Then one appended while it runs.
       await inbox.append([event('d')]);
-      const jobs = await waitFor('the fourth job', async () => {
+      const jobs = await waitForValue('the fourth job', async () => {
         const found = await queuedJobs();
         return found.length === 4 ? found : undefined;
       });
