@@ -14,6 +14,7 @@ import { QueueName } from '../../src/queues/queue-names';
 import { getRun, SyncRunBody, triggerSync, waitForRun } from '../support/sync-api';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
+import { waitForValue } from '../support/wait-for';
 
 /** Reads to fail before the connector answers again. */
 const FAILING_READS = '__syncline_recovery_failing_reads';
@@ -89,20 +90,6 @@ async function createConnection(records: unknown[]): Promise<string> {
   });
   if (created.status !== 201) throw new Error(`create connection: ${created.text}`);
   return (created.body as { id: string }).id;
-}
-
-async function waitFor<T>(
-  probe: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not seen after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 async function pendingDeadLetters(
@@ -184,10 +171,10 @@ describe('replaying failed sync jobs', () => {
     ]);
     const runId = await triggerSync(app, runConnection, { mode: 'full' });
     expect((await waitForRun(app, runId)).status).toBe('failed');
-    const [runLetter] = await waitFor(async () => {
+    const [runLetter] = await waitForValue('the dead letter of the failed run', async () => {
       const letters = await pendingDeadLetters(runConnection);
       return letters.length > 0 ? letters : undefined;
-    }, 'the dead letter of the failed run');
+    });
 
     await app.request('PATCH', `/v1/connections/${tickConnection}`, {
       body: { direction: 'push' },
@@ -195,10 +182,10 @@ describe('replaying failed sync jobs', () => {
     await app.request('PATCH', `/v1/connections/${runConnection}`, { body: { enabled: false } });
     for (const letterId of [tickLetter, runLetter.id]) {
       expect((await app.request('POST', `/v1/dead-letters/${letterId}/replay`)).status).toBe(202);
-      await waitFor(async () => {
+      await waitForValue('the replay job done', async () => {
         const job = await syncQueue.getJob(`replay-${letterId}`);
         return job && (await job.isCompleted()) ? job : undefined;
-      }, 'the replay job done');
+      });
     }
 
     expect(await runsOf(tickConnection)).toEqual([]);
@@ -217,12 +204,12 @@ describe('replaying failed sync jobs', () => {
     const letterId = await deadLetterTick(connectionId);
 
     expect((await app.request('POST', `/v1/dead-letters/${letterId}/replay`)).status).toBe(202);
-    const run = await waitFor(async () => {
+    const run = await waitForValue('a finished run of the replayed tick', async () => {
       const [latest] = await runsOf(connectionId);
       return latest && ['succeeded', 'failed', 'cancelled'].includes(latest.status)
         ? latest
         : undefined;
-    }, 'a finished run of the replayed tick');
+    });
     expect(run.status).toBe('succeeded');
     expect(run.progress.ingested).toBe(1);
     // Nothing is left queued or running: the next sync starts at once.
@@ -243,10 +230,10 @@ describe('replaying failed sync jobs', () => {
       status: 'failed',
       error: 'vendor unavailable',
     });
-    const [letter] = await waitFor(async () => {
+    const [letter] = await waitForValue('the dead letter of the failed run', async () => {
       const letters = await pendingDeadLetters(connectionId);
       return letters.length > 0 ? letters : undefined;
-    }, 'the dead letter of the failed run');
+    });
     expect(letter).toMatchObject({ jobName: 'sync-run', syncRunId: runId });
 
     // The vendor fails once more: the replay's first attempt fails, its retry must finish.
@@ -269,13 +256,13 @@ describe('replaying failed sync jobs', () => {
     // Refused in its batch, then alone; stored by its own retry.
     await withPoisonRefused(2, async () => {
       expect((await app.request('POST', `/v1/dead-letters/${letterId}/replay`)).status).toBe(202);
-      await waitFor(async () => {
+      await waitForValue('the replayed record stored on its own', async () => {
         const stored = await env.sql(
           `SELECT 1 FROM source_record WHERE connection_id = $1 AND external_id = 'poison'`,
           [connectionId],
         );
         return stored.length > 0 ? true : undefined;
-      }, 'the replayed record stored on its own');
+      });
       // Give the single-record job time to report, as it would if it counted.
       await new Promise((resolve) => setTimeout(resolve, 500));
     });
@@ -288,10 +275,10 @@ describe('replaying failed sync jobs', () => {
     const letterId = await deadLetterBatch(connectionId, runId, ['poison']);
     await withPoisonRefused(1000, async () => {
       expect((await app.request('POST', `/v1/dead-letters/${letterId}/replay`)).status).toBe(202);
-      await waitFor(async () => {
+      await waitForValue('the replay in the dead letters', async () => {
         const letters = await pendingDeadLetters(connectionId);
         return letters.length > 0 ? letters : undefined;
-      }, 'the replay in the dead letters');
+      });
     });
     expect((await getRun(app, runId)).status).toBe('running');
   });
