@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConnectionsModule } from '../connections/connections.module';
 import { DeadLetterRepository } from './dead-letter.repository';
 import { DeadLetterSweeper } from './dead-letter-sweeper';
 import { DeadLettersController } from './dead-letters.controller';
@@ -9,6 +10,7 @@ import { DeadLettersService } from './dead-letters.service';
  * worker's housekeeping sweeps failed jobs here; listing sweeps too.
  */
 @Module({
+  imports: [ConnectionsModule],
   controllers: [DeadLettersController],
   providers: [DeadLetterRepository, DeadLetterSweeper, DeadLettersService],
   exports: [DeadLettersService, DeadLetterSweeper],

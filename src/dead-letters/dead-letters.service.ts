@@ -5,6 +5,7 @@ import type { DeadLetter, NewDeadLetter, ReplayMarker } from './dead-letter';
 import { DeadLetterFilter, DeadLetterRepository } from './dead-letter.repository';
 import { DeadLetterSweeper } from './dead-letter-sweeper';
 import { QueueDirectory } from '../queues/queue-directory';
+import { ConnectionsService } from '../connections/connections.service';
 
 /** Most dead letters one bulk replay re-enqueues; call again for more. */
 export const MAX_BULK_REPLAY = 1000;
@@ -15,6 +16,7 @@ export class DeadLettersService {
     private readonly deadLetters: DeadLetterRepository,
     private readonly sweeper: DeadLetterSweeper,
     private readonly queues: QueueDirectory,
+    private readonly connections: ConnectionsService,
   ) {}
 
   /** Stores a record that never became a job (e.g. `mapIn` failed during a sync). */
@@ -50,6 +52,8 @@ export class DeadLettersService {
 
   /** Replays every pending dead letter of a connection, up to `MAX_BULK_REPLAY`. */
   async replayConnection(connectionId: string): Promise<{ replayed: number; remaining: boolean }> {
+    // An unknown id is a 404 as everywhere, not "nothing to replay" (a typo would look fine).
+    await this.connections.get(connectionId);
     await this.sweeper.sweep();
     const pending = await this.deadLetters.list(
       { connectionId, status: 'pending' },

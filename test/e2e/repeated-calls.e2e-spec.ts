@@ -120,4 +120,12 @@ describe('dead-letter replays sent twice at once', () => {
     expect(replayed.reduce((sum, count) => sum + count, 0)).toBe(3);
     expect(await pendingIds()).toEqual([]);
   });
+  it('answers 404 to a bulk replay for a connection that does not exist', async () => {
+    const unknown = '7d0a3c38-1f7e-4c55-9a0e-6f1b2a3c4d5e';
+    const answer = await app.request('POST', '/v1/dead-letters/replay', {
+      body: { connectionId: unknown },
+    });
+    expect(answer.status).toBe(404);
+    expect(answer.body).toMatchObject({ message: expect.stringContaining(unknown) });
+  });
 });
