@@ -14,7 +14,7 @@ import { validateMapping } from './connection-mapping';
 import { ConnectionRepository } from './connection.repository';
 import { parseSchedule, ScheduleFormatError } from './connection-schedule';
 import { ConnectionSecrets, UnreadableCredentialsError } from './connection-secrets';
-import { unstorableTextProblems } from './storable-input';
+import { unstorableTextProblems } from '../common/validation/storable-text';
 import type { ConnectionDto } from './dto/connection.dto';
 import type { CreateConnectionDto, UpdateConnectionDto } from './dto/connection-input.dto';
 

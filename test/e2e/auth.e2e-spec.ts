@@ -137,6 +137,15 @@ describe('admin authentication', () => {
     expect((response.body as { message: string }).message).toMatch(/^role: /);
   });
 
+  it.each([
+    ['only spaces', '   ', 'name must not be blank'],
+    ['an unpaired surrogate', 'ci \ud800', 'name contains an unpaired UTF-16 surrogate'],
+  ])('rejects a token name of %s, naming it', async (_, name, message) => {
+    const response = await app.request('POST', '/v1/tokens', { body: { name, role: 'viewer' } });
+    expect(response.status).toBe(400);
+    expect((response.body as { message: string }).message).toContain(message);
+  });
+
   it('keeps the health, metrics and docs routes open', async () => {
     for (const path of ['/health/live', '/health/ready', '/metrics', '/docs-json']) {
       expect({ path, status: (await app.request('GET', path, { token: null })).status }).toEqual({

@@ -66,8 +66,23 @@ describe('connection input', () => {
       },
     );
 
-    it('answers 400, not 500, where PostgreSQL refuses a NUL that no validation names', async () => {
-      // Token names are checked by their DTO only; the global error handling is the safety net.
+    it('refuses a name of only spaces, on create and on update', async () => {
+      const created = await app.request('POST', '/v1/connections', { body: body({ name: '   ' }) });
+      expect(created.status).toBe(400);
+      expect((created.body as ErrorBody).message).toContain('name must not be blank');
+      const ok = await app.request('POST', '/v1/connections', { body: body() });
+      const renamed = await app.request(
+        'PATCH',
+        `/v1/connections/${(ok.body as { id: string }).id}`,
+        {
+          body: { name: ' \t ' },
+        },
+      );
+      expect(renamed.status).toBe(400);
+      expect(fields(renamed)).toEqual(['name']);
+    });
+
+    it('refuses a NUL character in a token name with a 400 naming it', async () => {
       const response = await app.request('POST', '/v1/tokens', {
         body: { name: `ci${NUL}`, role: 'viewer' },
       });

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsString, Length } from 'class-validator';
+import { IsIn } from 'class-validator';
+import { IsDisplayName } from '../../common/validation/is-display-name';
 import { TOKEN_ROLES, TokenRole } from '../api-token.entity';
 
 export class CreateTokenDto {
   @ApiProperty({ example: 'ci-readonly', minLength: 1, maxLength: 100 })
-  @IsString()
-  @Length(1, 100)
+  @IsDisplayName(100)
   name!: string;
 
   @ApiProperty({ enum: TOKEN_ROLES, example: 'viewer' })

@@ -25,6 +25,9 @@ export class CreateConnectionDto {
   @ApiProperty({ example: 'HubSpot (production)', minLength: 1, maxLength: 200 })
   @IsString()
   @Length(1, 200)
+  @Matches(/\S/, { message: 'name must not be blank' })
+  // Text PostgreSQL cannot keep as given is named by the service, with the config's and
+  // mapping's, so one answer lists every such field.
   name!: string;
 
   @ApiProperty({

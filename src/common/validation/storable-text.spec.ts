@@ -1,4 +1,4 @@
-import { unstorableTextProblems } from './storable-input';
+import { unstorableTextProblems } from './storable-text';
 
 const NUL = String.fromCharCode(0);
 

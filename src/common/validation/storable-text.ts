@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../common/errors/domain-error';
+import type { FieldProblem } from '../errors/domain-error';
 
 /** U+0000: PostgreSQL refuses it in `text` and in `jsonb` strings and keys alike. */
 const NUL = String.fromCharCode(0);
@@ -9,7 +9,7 @@ const NUL = String.fromCharCode(0);
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why `text` cannot be stored as given, or undefined when it can. */
-function unstorableReason(text: string): string | undefined {
+export function unstorableReason(text: string): string | undefined {
   if (text.includes(NUL)) return 'contains the character U+0000 (NUL), which cannot be stored';
   if (UNPAIRED_SURROGATE.test(text)) {
     return 'contains an unpaired UTF-16 surrogate (invalid Unicode), which cannot be stored';
