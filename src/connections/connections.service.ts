@@ -244,13 +244,12 @@ export class ConnectionsService {
     },
   ): void {
     const problems: FieldProblem[] = [...(input.cleared ?? [])];
-    // PostgreSQL refuses NUL (and unpaired surrogates in jsonb). Sealed credential values are
-    // bytes, but the credential field names are stored as given.
-    for (const field of ['name', 'config', 'mapping'] as const) {
+    // PostgreSQL refuses NUL (and unpaired surrogates in jsonb). Credential values are sealed
+    // as UTF-8 bytes, which would silently turn an unpaired surrogate into U+FFFD: a secret that
+    // no longer matches the vendor's, so those are refused too (naming the field, never the value).
+    for (const field of ['name', 'config', 'mapping', 'credentials'] as const) {
       problems.push(...unstorableTextProblems(input[field], field));
     }
-    const credentialNames = Object.keys(input.credentials ?? {}).map((key) => [key, true]);
-    problems.push(...unstorableTextProblems(Object.fromEntries(credentialNames), 'credentials'));
     if (input.config !== undefined) {
       problems.push(...prefixed('config', this.registry.validateConfig(connector, input.config)));
     }

@@ -55,6 +55,7 @@ describe('connection input', () => {
       ['a config key', { config: { records: [{ [`i${NUL}d`]: 1 }] } }, 'config.records[0]'],
       ['a mapping field', { mapping: { [`fa${NUL}x`]: 'phone' } }, 'mapping'],
       ['a credential name', { credentials: { [`key${NUL}`]: 'secret' } }, 'credentials'],
+      ['a credential value', { credentials: { token: `se${NUL}cret` } }, 'credentials.token'],
       ['a mapping constant', { mapping: { tier: { const: `g${NUL}` } } }, 'mapping.tier.const'],
     ])(
       'refuses a NUL character in %s on create with a 400 naming it',
@@ -65,6 +66,15 @@ describe('connection input', () => {
         expect((response.body as ErrorBody).message).toContain('U+0000');
       },
     );
+
+    it('refuses a credential value with an unpaired surrogate, naming the field but not the value', async () => {
+      const response = await app.request('POST', '/v1/connections', {
+        body: body({ credentials: { token: 'se\ud800cret-value' } }),
+      });
+      expect(response.status).toBe(400);
+      expect(fields(response)).toEqual(['credentials.token']);
+      expect(response.text).not.toContain('cret-value');
+    });
 
     it('refuses a name of only spaces, on create and on update', async () => {
       const created = await app.request('POST', '/v1/connections', { body: body({ name: '   ' }) });
