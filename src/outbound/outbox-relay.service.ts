@@ -8,6 +8,7 @@ import {
 import type { JobsOptions, Queue } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorRegistry } from '../connector-registry/connector-registry';
+import { FailureStreak } from '../logging/failure-streak';
 import { QueueName } from '../queues/queue-names';
 import {
   COALESCE_WINDOW_MS,
@@ -36,6 +37,7 @@ const PUSHED_KINDS = new Set(['created', 'updated', 'merged', 'split', 'reopened
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
+  private readonly failures = new FailureStreak(this.logger, 'outbox relay step');
   private stopped = false;
   private loop: Promise<void> | undefined;
 
@@ -58,9 +60,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     while (!this.stopped) {
       try {
         const relayed = await this.relayOnce();
+        this.failures.succeeded();
         if (relayed < RELAY_BATCH) await sleep(POLL_MS);
       } catch (error) {
-        this.logger.error({ err: error }, 'outbox relay step failed; retrying');
+        this.failures.failed(error);
         await sleep(ERROR_BACKOFF_MS);
       }
     }
