@@ -80,4 +80,8 @@ export const zendeskManifest: ConnectorManifest = {
   },
   // Each user is its own synchronous request (see write.ts); a batch is only a unit of work.
   writeBatchSize: 20,
+  // "The incremental export endpoints exclude any items that were created or changed within the
+  // minute prior to your request" (Zendesk, Using the incremental export API): a full read
+  // cannot return a user changed in that minute, so such a user is not taken for deleted.
+  fullReadLagSeconds: 60,
 };

@@ -92,6 +92,19 @@ function manifestProblems(manifest: Indexable, folder: string, ajv: Ajv2020): st
       `manifest.writeBatchSize must be a positive integer (got ${JSON.stringify(writeBatchSize)})`,
     );
   }
+  const { fullReadLagSeconds } = manifest;
+  if (
+    fullReadLagSeconds !== undefined &&
+    !(
+      Number.isInteger(fullReadLagSeconds) &&
+      (fullReadLagSeconds as number) >= 0 &&
+      (fullReadLagSeconds as number) <= 86_400
+    )
+  ) {
+    problems.push(
+      `manifest.fullReadLagSeconds must be an integer from 0 to 86400 (got ${JSON.stringify(fullReadLagSeconds)})`,
+    );
+  }
   return problems;
 }
 

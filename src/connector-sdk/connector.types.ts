@@ -69,6 +69,13 @@ export interface ConnectorManifest {
   defaultMapping?: FieldMapping;
   /** Most items one `write` call accepts (the vendor's batch size); default 1. */
   writeBatchSize?: number;
+  /**
+   * Connectors with `deletes`: how long a change takes to show in a full read, where the
+   * vendor documents a delay (Zendesk's incremental export leaves out what changed in the
+   * minute before the request). A full sync does not take a record received within this long
+   * before its read began for deleted when the read did not return it; default 0.
+   */
+  fullReadLagSeconds?: number;
 }
 
 /**

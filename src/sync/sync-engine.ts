@@ -122,8 +122,9 @@ export class SyncEngine {
     // them again would delete every record, so a run resumed past this point skips it.
     if (!run.readFinishedAt) {
       if (findsDeletions) {
-        if (guarded) await this.guardAgainstMassDeletion(run, held);
-        await this.queueDeletions(run, pageNumber, latestCursor, signal);
+        const judgedBefore = deletionsJudgedBefore(run, connector);
+        if (guarded) await this.guardAgainstMassDeletion(run, held, judgedBefore);
+        await this.queueDeletions(run, pageNumber, latestCursor, signal, judgedBefore);
       }
       await this.runs.finishReading(run.id);
     }
@@ -198,10 +199,14 @@ export class SyncEngine {
    * shrinks as the deletions of an attempt that passed are ingested.
    * @throws MassDeletionBlockedError before anything is queued.
    */
-  private async guardAgainstMassDeletion(run: SyncRun, held: number): Promise<void> {
+  private async guardAgainstMassDeletion(
+    run: SyncRun,
+    held: number,
+    judgedBefore: Date,
+  ): Promise<void> {
     // Deletions already queued: an earlier attempt passed (perhaps under other settings).
     if (run.progress.deletionsQueued > 0) return;
-    const vanished = await this.vanished.count(run.connectionId, run.id, readStartedAt(run));
+    const vanished = await this.vanished.count(run.connectionId, run.id, judgedBefore);
     const { maxDeleteFraction, deleteGuardMinRecords } = this.config.sync;
     const plan = { vanished, held };
     if (
@@ -223,15 +228,15 @@ export class SyncEngine {
     pages: number,
     cursor: SyncCursor | null,
     signal: AbortSignal,
+    judgedBefore: Date,
   ): Promise<void> {
-    const startedAt = readStartedAt(run);
     let after = '';
     for (;;) {
       throwIfAborted(signal);
       const vanished = await this.vanished.page(
         run.connectionId,
         run.id,
-        startedAt,
+        judgedBefore,
         after,
         VANISHED_PAGE,
       );
@@ -311,9 +316,15 @@ function seenIds(items: IngestItem[], failures: MappedPage['failures']): string[
   return [...items.map((item) => item.record.externalId), ...unmapped];
 }
 
-/** Records received after this came in while the run was reading: never taken for deleted. */
-function readStartedAt(run: SyncRun): Date {
-  return run.startedAt ?? new Date();
+/**
+ * Only records received before this can be taken for deleted when a full read did not return
+ * them: later ones came in (by webhook) while the run was reading, after their page may have
+ * been read, or so shortly before it that the vendor's full read could not show them yet
+ * (`manifest.fullReadLagSeconds`).
+ */
+function deletionsJudgedBefore(run: SyncRun, connector: Pick<Connector, 'manifest'>): Date {
+  const readStartedAt = run.startedAt ?? new Date();
+  return new Date(readStartedAt.getTime() - (connector.manifest.fullReadLagSeconds ?? 0) * 1000);
 }
 
 function deletionOf(externalId: string, heldVersion: Date): MappedRecord {

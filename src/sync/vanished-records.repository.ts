@@ -8,9 +8,9 @@ export interface VanishedRecord {
 }
 
 /**
- * Live source records of the connection the run did not see. Records received after
- * `readStartedAt` are left alone: they came in (by webhook) while the read was under way,
- * after their page may have been read. Parameters: $1 connection, $2 run, $3 read start.
+ * Live source records of the connection the run did not see, received before $3 (see
+ * SyncEngine: the read's start, less the vendor's full-read lag). Parameters: $1 connection,
+ * $2 run, $3 that time.
  */
 const VANISHED_WHERE = `s.connection_id = $1 AND NOT s.deleted AND s.received_at < $3
   AND NOT EXISTS (SELECT 1 FROM sync_run_seen v WHERE v.run_id = $2 AND v.external_id = s.external_id)`;
@@ -28,7 +28,7 @@ export class VanishedRecordsRepository {
   async page(
     connectionId: string,
     runId: string,
-    readStartedAt: Date,
+    judgedBefore: Date,
     afterExternalId: string,
     limit: number,
   ): Promise<VanishedRecord[]> {
@@ -36,7 +36,7 @@ export class VanishedRecordsRepository {
       `SELECT s.external_id, s.vendor_updated_at FROM source_record s
        WHERE ${VANISHED_WHERE} AND s.external_id > $4
        ORDER BY s.external_id LIMIT $5`,
-      [connectionId, runId, readStartedAt, afterExternalId, limit],
+      [connectionId, runId, judgedBefore, afterExternalId, limit],
     );
     return rows.map((row) => ({
       externalId: row.external_id,
@@ -45,10 +45,10 @@ export class VanishedRecordsRepository {
   }
 
   /** How many records `page` would go through: what the deletion pass would delete. */
-  async count(connectionId: string, runId: string, readStartedAt: Date): Promise<number> {
+  async count(connectionId: string, runId: string, judgedBefore: Date): Promise<number> {
     const [row] = await this.db.query<{ count: string }[]>(
       `SELECT count(*) FROM source_record s WHERE ${VANISHED_WHERE}`,
-      [connectionId, runId, readStartedAt],
+      [connectionId, runId, judgedBefore],
     );
     return Number(row.count);
   }

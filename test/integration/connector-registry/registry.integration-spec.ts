@@ -26,6 +26,7 @@ interface FakeManifest {
   configSchema?: unknown;
   credentialsSchema?: unknown;
   writeBatchSize?: unknown;
+  fullReadLagSeconds?: unknown;
 }
 
 /** A plain-JS connector module, so the temp folder needs no transpiling. */
@@ -156,6 +157,10 @@ describe('rejecting bad connectors', () => {
     [{ category: 'erp' }, 'manifest.category "erp" is not one of'],
     [{ writeBatchSize: 'ten' }, 'manifest.writeBatchSize must be a positive integer (got "ten")'],
     [{ writeBatchSize: 0 }, 'manifest.writeBatchSize must be a positive integer (got 0)'],
+    [
+      { fullReadLagSeconds: -1 },
+      'manifest.fullReadLagSeconds must be an integer from 0 to 86400 (got -1)',
+    ],
     [{ capabilities: ['read', 'teleport'] }, 'manifest.capabilities contains "teleport"'],
     [
       { configSchema: { type: 'array' } },
