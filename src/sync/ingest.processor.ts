@@ -13,7 +13,7 @@ import {
   IngestResult,
 } from '../profiles/ingest/ingest-job';
 import { ProfileStore } from '../profiles/store/profile-store.service';
-import { DatabaseOutageRetry, isDatabaseUnreachable } from '../queues/database-outage';
+import { DatabaseOutageRetry } from '../queues/database-outage';
 import { isFinalAttempt } from '../queues/job-attempts';
 import { JobLogContext } from '../queues/job-logging';
 import { QueueName } from '../queues/queue-names';
@@ -90,7 +90,7 @@ export class IngestProcessor extends WorkerHost {
         addIngestResult(total, await this.store.ingest([item], job.data.cause));
       } catch (error) {
         // The whole job waits or retries: the database failed, not this record.
-        if (isTransientError(error) || isDatabaseUnreachable(error)) throw error;
+        if (isTransientError(error)) throw error;
         failed.push({ index, item });
         this.logger.warn(
           { err: error, externalId: item.record.externalId },
