@@ -70,6 +70,13 @@ export type CreateRunOutcome = { created: SyncRun } | { active: SyncRun };
 
 /** Reasons are shown to admins; vendor messages can be long. */
 const MAX_REASON_LENGTH = 500;
+/**
+ * Batches of run `r` that are settled: ingested, or dead-lettered (a replay dead-lettered again
+ * is not one of those: its batch was counted the first time).
+ */
+const SETTLED_BATCHES = `(r.batches_done + (SELECT count(*) FROM dead_letter d
+   WHERE d.sync_run_id = r.id AND d.queue = 'ingest' AND d.data -> 'replayOf' IS NULL))`;
+
 /** A run keeps its first errors; past that, counters still count but the list stops growing. */
 export const MAX_ERRORS_PER_RUN = 1000;
 
@@ -376,9 +383,7 @@ export class SyncRunRepository {
       `UPDATE sync_run r SET status = 'succeeded', finished_at = now(), updated_at = now()
        WHERE r.status = 'running' AND r.read_finished_at IS NOT NULL
          AND ($1::uuid IS NULL OR r.id = $1)
-         AND r.batches_done + (SELECT count(*) FROM dead_letter d
-                               WHERE d.sync_run_id = r.id AND d.queue = 'ingest'
-                                 AND d.data -> 'replayOf' IS NULL) >= r.batches_queued
+         AND ${SETTLED_BATCHES} >= r.batches_queued
        RETURNING r.id`,
       [runId ?? null],
     );
@@ -432,10 +437,7 @@ export class SyncRunRepository {
   async unfinishedBatches(runId: string): Promise<number> {
     const [row] = await queryRowsOn<{ unfinished: number }>(
       this.db,
-      `SELECT r.batches_queued - r.batches_done
-                - (SELECT count(*) FROM dead_letter d
-                    WHERE d.sync_run_id = r.id AND d.queue = 'ingest'
-                      AND d.data -> 'replayOf' IS NULL)::int AS unfinished
+      `SELECT (r.batches_queued - ${SETTLED_BATCHES})::int AS unfinished
          FROM sync_run r WHERE r.id = $1`,
       [runId],
     );
