@@ -93,10 +93,13 @@ function redecideDatedTraits(
   traits: Record<string, unknown>,
   provenance: Provenance,
 ): void {
-  const dated = new Set<string>();
+  // Nearly every profile has none: no set, no second pass.
+  let dated: Set<string> | undefined;
   for (const source of ranked) {
-    if (source.traitTimes) for (const name of Object.keys(source.traitTimes)) dated.add(name);
+    if (!source.traitTimes) continue;
+    for (const name of Object.keys(source.traitTimes)) (dated ??= new Set()).add(name);
   }
+  if (!dated) return;
   for (const name of dated) {
     let winner: { source: TraitSource; time: string } | undefined;
     for (const source of ranked) {
