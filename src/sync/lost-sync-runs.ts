@@ -38,16 +38,17 @@ export class LostSyncRuns {
     const idleMs = this.config.jobs.lockMs * 4;
     const failed: string[] = [];
     for (const run of await this.runs.findIdleActive(idleMs)) {
-      const ingestPending = await this.hasIngestBatches(run);
-      const reason = await this.lostReason(run, ingestPending);
+      const reason = await this.lostReason(run);
       if (reason === undefined) continue;
       const lostBatches = await this.runs.unfinishedBatches(run.id);
       const message =
         lostBatches > 0
           ? `${reason}, and ${lostBatches} of its ${run.progress.batchesQueued} ingest batches were lost before being stored; the next sync reads their records again`
           : `${reason}; trigger a new sync to resume`;
-      // Batches lost only if none is left to finish: an unfinished one may still store its records.
-      const rewind = lostBatches > 0 && !ingestPending;
+      // Batches are lost only if none is left to finish: an unfinished one may still store its
+      // records (a run done reading got here because none is left).
+      const rewind =
+        lostBatches > 0 && (run.readFinishedAt !== null || !(await this.hasIngestBatches(run)));
       if (!(await this.runs.failLost(run.id, message, idleMs, rewind))) continue;
       failed.push(run.id);
       this.logger.warn({ runId: run.id, lostBatches, rewound: rewind }, 'lost sync run failed');
@@ -55,8 +56,11 @@ export class LostSyncRuns {
     return failed;
   }
 
-  /** Why the run can no longer finish, or undefined while something can still finish it. */
-  private async lostReason(run: SyncRun, ingestPending: boolean): Promise<string | undefined> {
+  /**
+   * Why the run can no longer finish, or undefined while something can still finish it. The
+   * key scan for its ingest batches runs only for a run done reading that is not complete.
+   */
+  private async lostReason(run: SyncRun): Promise<string | undefined> {
     if (!run.readFinishedAt) {
       const job = await this.syncQueue.getJob(run.triggerKey ?? runJobId(run.id));
       const state = job ? await job.getState() : 'missing';
@@ -64,7 +68,7 @@ export class LostSyncRuns {
     }
     // Its last batch may have finished since the sweep that would have completed it.
     if ((await this.runs.completeDrained(run.id)).length > 0) return undefined;
-    if (ingestPending) return undefined;
+    if (await this.hasIngestBatches(run)) return undefined;
     return 'The run finished reading but its ingest batches are gone from the queue';
   }
 
