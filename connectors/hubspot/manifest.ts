@@ -27,6 +27,13 @@ export const hubspotManifest: ConnectorManifest = {
         minimum: 1,
         maximum: 1000,
       },
+      portalId: {
+        type: 'integer',
+        title: 'Portal (Hub) ID',
+        description:
+          "The HubSpot account this connection belongs to (the Hub ID shown in HubSpot's account menu and in app.hubspot.com URLs). A public app sends every installed account's webhook events to one URL, signed with one client secret: with this set, events of other accounts are ignored and the connection test checks that the access token belongs to this account.",
+        minimum: 1,
+      },
     },
     additionalProperties: false,
   },

@@ -113,6 +113,66 @@ describe('parseHubspotWebhook', () => {
     ]);
   });
 
+  describe('with a portalId configured', () => {
+    const ours = { config: { portalId: 62515 } };
+    const creation = { ...base, subscriptionType: 'contact.creation', occurredAt: 0 };
+
+    it("ignores other portals' events, which share the app's URL and secret", () => {
+      const events = parseHubspotWebhook(
+        delivery([
+          { ...creation, eventId: 30, objectId: 1 },
+          { ...creation, eventId: 31, objectId: 2, portalId: 99001 },
+          {
+            ...base,
+            eventId: 32,
+            subscriptionType: 'contact.deletion',
+            objectId: 3,
+            portalId: 99001,
+          },
+          {
+            ...base,
+            eventId: 33,
+            subscriptionType: 'contact.merge',
+            objectId: 4,
+            primaryObjectId: 4,
+            mergedObjectIds: [5],
+            portalId: 99001,
+          },
+          { ...base, eventId: 34, subscriptionType: 'contact.deletion', objectId: 6 },
+        ]),
+        ours,
+      );
+      expect(events.map(({ kind, externalId }) => ({ kind, externalId }))).toEqual([
+        { kind: 'fetch', externalId: '1' },
+        { kind: 'delete', externalId: '6' },
+      ]);
+    });
+
+    it('ignores an event that names no portal', () => {
+      const { portalId: _portalId, ...anonymous } = creation;
+      expect(
+        parseHubspotWebhook(delivery([{ ...anonymous, eventId: 40, objectId: 1 }]), ours),
+      ).toEqual([]);
+    });
+
+    it("does not refuse a delivery over another portal's malformed event", () => {
+      const events = parseHubspotWebhook(
+        delivery([
+          { ...creation, eventId: 50, objectId: 1 },
+          { ...base, subscriptionType: 'contact.creation', portalId: 99001 },
+        ]),
+        ours,
+      );
+      expect(events.map((e) => e.externalId)).toEqual(['1']);
+    });
+
+    it('takes every portal as before when none is configured', () => {
+      const foreign = delivery([{ ...creation, eventId: 60, objectId: 1, portalId: 99001 }]);
+      expect(parseHubspotWebhook(foreign, { config: {} })).toHaveLength(1);
+      expect(parseHubspotWebhook(foreign)).toHaveLength(1);
+    });
+  });
+
   it('rejects a body that is not an array of events', () => {
     expect(() => parseHubspotWebhook(delivery({ eventId: 1 }))).toThrow(/array/);
   });

@@ -28,6 +28,8 @@ export const CONTACTS_BATCH_READ_PATH = '/crm/v3/objects/contacts/batch/read';
 export const CONTACTS_BATCH_UPSERT_PATH = '/crm/v3/objects/contacts/batch/upsert';
 export const CONTACTS_BATCH_UPDATE_PATH = '/crm/v3/objects/contacts/batch/update';
 export const CONTACTS_GDPR_DELETE_PATH = '/crm/v3/objects/contacts/gdpr-delete';
+/** The account (portal) the access token belongs to. */
+export const ACCOUNT_DETAILS_PATH = '/account-info/v3/details';
 
 /** Most inputs one batch write accepts. */
 export const BATCH_WRITE_MAX_INPUTS = 100;

@@ -5,6 +5,11 @@ export type HubspotConfig = {
   baseUrl?: string;
   /** The app's per-10-second budget on the customer's plan (100 on Free/Starter, 190 Pro/Enterprise). */
   requestsPer10Seconds?: number;
+  /**
+   * The HubSpot account (hub id) the connection belongs to. Set: webhook events of other
+   * accounts are ignored, and `check` verifies the access token is this account's.
+   */
+  portalId?: number;
 };
 
 export type HubspotCredentials = {
@@ -90,4 +95,11 @@ export interface HubspotBatchWriteResponse {
   results?: HubspotWrittenContact[];
   errors?: HubspotBatchError[];
   numErrors?: number;
+}
+
+/** `GET /account-info/v3/details`: the account the access token belongs to (fields used here). */
+export interface HubspotAccountDetails {
+  portalId: number;
+  accountType?: string;
+  uiDomain?: string;
 }

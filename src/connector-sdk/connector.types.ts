@@ -271,7 +271,15 @@ export interface Connector<
     request: WebhookRequest,
     ctx: Pick<ConnectorContext<Config, Credentials>, 'config' | 'credentials'>,
   ): WebhookVerification;
-  parseWebhook?(request: WebhookRequest): WebhookEvent<Raw>[];
+  /**
+   * The runtime passes the connection's config, for deliveries that must be matched to the
+   * connection they reached (an app signing several vendor accounts' events with one secret).
+   * Optional so a delivery can also be parsed on its own.
+   */
+  parseWebhook?(
+    request: WebhookRequest,
+    ctx?: Pick<ConnectorContext<Config, Credentials>, 'config'>,
+  ): WebhookEvent<Raw>[];
   /**
    * Answers a vendor's GET on the webhook URL (Mailchimp checks the URL with a GET before it
    * saves a webhook). Verify what the vendor lets you (e.g. a token in the URL) first.

@@ -54,13 +54,15 @@ function setup(
 }
 
 describe('WebhookReceiver', () => {
-  it('verifies with the connection config and credentials, then queues one job per event', async () => {
-    const { receiver, verifyWebhook, append } = setup();
+  it('verifies with the connection config and credentials, parses with its config, then queues one job per event', async () => {
+    const { receiver, verifyWebhook, parseWebhook, append } = setup();
     await expect(receiver.receive(ID, request())).resolves.toEqual({ received: 2, duplicates: 1 });
     expect(verifyWebhook).toHaveBeenCalledWith(request(), {
       config: { region: 'eu' },
       credentials: { clientSecret: 's3cret' },
     });
+    // Credentials are not needed to read events: only the config is handed over.
+    expect(parseWebhook).toHaveBeenCalledWith(request(), { config: { region: 'eu' } });
     expect(append).toHaveBeenCalledWith([
       {
         connectionId: ID,

@@ -58,7 +58,7 @@ export class WebhookReceiver {
 
     let events: WebhookEvent[];
     try {
-      events = connector.parseWebhook(request);
+      events = connector.parseWebhook(request, { config: opened.connection.config });
     } catch (error) {
       throw new MalformedWebhookError((error as Error).message);
     }

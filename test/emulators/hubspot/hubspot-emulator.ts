@@ -1,6 +1,7 @@
 /**
  * A stateful emulator of HubSpot's CRM contacts v3 API: list, read, search, batch read,
- * create/update/archive, batch upsert/update, GDPR delete, Bearer auth and the
+ * create/update/archive, batch upsert/update, GDPR delete, the account details of the one
+ * account (portal) every accepted token belongs to, Bearer auth and the
  * TEN_SECONDLY_ROLLING rate limit, with HubSpot's own body shapes and headers. Built on
  * `VendorEmulator`, so it also records requests and takes injected faults.
  */
@@ -11,6 +12,7 @@ import { ContactStore, DEFAULT_PROPERTIES, toWire, type StoredContact } from './
 import { RollingWindow } from './rolling-window';
 import { SUPPORTED_OPERATORS, matchesGroups, sortContacts, type SearchBody } from './search-query';
 import {
+  DEFAULT_PORTAL_ID,
   sendHubspotWebhook,
   type HubspotWebhookEventInput,
   type SendHubspotWebhookOptions,
@@ -19,6 +21,11 @@ import {
 export interface HubspotEmulatorOptions {
   /** Bearer tokens accepted. Default `['test-token']`. */
   accessTokens?: string[];
+  /**
+   * The account (hub id) the tokens belong to: in `GET /account-info/v3/details` and the
+   * `portalId` of `sendWebhook` events. Default `DEFAULT_PORTAL_ID` (62515).
+   */
+  portalId?: number;
   /** The app's TEN_SECONDLY_ROLLING limit; `false` disables it. Default 100 per 10 s. */
   rateLimit?: { max: number; intervalMs: number } | false;
   /** Search's own limit (about 4/s per token); `false` disables it. Default 4 per 1 s. */
@@ -36,11 +43,13 @@ export interface HubspotEmulatorOptions {
 }
 
 const CONTACTS = '/crm/v3/objects/contacts';
+const ACCOUNT_DETAILS = '/account-info/v3/details';
 const LIST_MAX_LIMIT = 100;
 const SEARCH_MAX_LIMIT = 200;
 
 export class HubspotEmulator extends VendorEmulator {
   readonly store = new ContactStore();
+  readonly portalId: number;
   private readonly tokens: Set<string>;
   private readonly window?: RollingWindow;
   private readonly searchWindow?: RollingWindow;
@@ -52,6 +61,7 @@ export class HubspotEmulator extends VendorEmulator {
   constructor(options: HubspotEmulatorOptions = {}) {
     super();
     this.tokens = new Set(options.accessTokens ?? ['test-token']);
+    this.portalId = options.portalId ?? DEFAULT_PORTAL_ID;
     const limit = options.rateLimit ?? { max: 100, intervalMs: 10_000 };
     if (limit) this.window = new RollingWindow(limit.max, limit.intervalMs);
     const searchLimit = options.searchRateLimit ?? { max: 4, intervalMs: 1_000 };
@@ -81,13 +91,16 @@ export class HubspotEmulator extends VendorEmulator {
     return this.store.archive(id, at);
   }
 
-  /** POSTs a signed delivery (v3 and legacy v1 headers) of `events` to `url`. */
+  /**
+   * POSTs a signed delivery (v3 and legacy v1 headers) of `events` to `url`, from this
+   * emulator's account unless `options.portalId` names another.
+   */
   sendWebhook(
     url: string,
     events: HubspotWebhookEventInput[],
     options: SendHubspotWebhookOptions,
   ): Promise<{ status: number; body: string; rawBody: string }> {
-    return sendHubspotWebhook(url, events, options);
+    return sendHubspotWebhook(url, events, { portalId: this.portalId, ...options });
   }
 
   resetRateLimits(): void {
@@ -111,6 +124,7 @@ export class HubspotEmulator extends VendorEmulator {
 
   private route(request: EmulatorRequest): EmulatorResponse {
     const { method, path } = request;
+    if (path === ACCOUNT_DETAILS && method === 'GET') return this.accountDetails();
     if (path === CONTACTS && method === 'GET') return this.list(request);
     if (path === CONTACTS && method === 'POST') return this.create(request);
     if (path === `${CONTACTS}/search` && method === 'POST') return this.search(request);
@@ -156,6 +170,24 @@ export class HubspotEmulator extends VendorEmulator {
         message: `Unable to route ${method} ${path}`,
         correlationId: randomUUID(),
         category: 'OBJECT_NOT_FOUND',
+      },
+    };
+  }
+
+  /** GET account details: every field HubSpot documents as required, for a standard account. */
+  private accountDetails(): EmulatorResponse {
+    return {
+      status: 200,
+      body: {
+        portalId: this.portalId,
+        accountType: 'STANDARD',
+        timeZone: 'UTC',
+        companyCurrency: 'USD',
+        additionalCurrencies: [],
+        utcOffset: '+00:00',
+        utcOffsetMilliseconds: 0,
+        uiDomain: 'app.hubspot.com',
+        dataHostingLocation: 'na1',
       },
     };
   }

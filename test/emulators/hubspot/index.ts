@@ -7,6 +7,7 @@ export {
 } from './contact-store';
 export { BATCH_WRITE_MAX_INPUTS } from './batch-write';
 export {
+  DEFAULT_PORTAL_ID,
   sendHubspotWebhook,
   type HubspotWebhookEventInput,
   type SendHubspotWebhookOptions,

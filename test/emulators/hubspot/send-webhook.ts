@@ -20,11 +20,15 @@ export interface SendHubspotWebhookOptions {
   clientSecret: string;
   /** Request timestamp (ms); default now. Set it in the past to test the replay window. */
   timestamp?: number;
+  /** The account the events come from. Default `DEFAULT_PORTAL_ID`. */
   portalId?: number;
   appId?: number;
   /** Extra or overriding headers (e.g. a forged signature). */
   headers?: Record<string, string>;
 }
+
+/** The HubSpot account the emulator plays, unless told otherwise (HubSpot's own example id). */
+export const DEFAULT_PORTAL_ID = 62515;
 
 let nextEventId = 1_000;
 /**
@@ -45,7 +49,7 @@ export async function sendHubspotWebhook(
   events: HubspotWebhookEventInput[],
   options: SendHubspotWebhookOptions,
 ): Promise<{ status: number; body: string; rawBody: string }> {
-  const portalId = options.portalId ?? 62515;
+  const portalId = options.portalId ?? DEFAULT_PORTAL_ID;
   const appId = options.appId ?? 54321;
   const timestamp = String(options.timestamp ?? Date.now());
   const rawBody = JSON.stringify(
