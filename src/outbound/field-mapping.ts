@@ -25,6 +25,19 @@ export function mapTraits(mapping: FieldMapping, traits: CanonicalTraits): Vendo
   return fields;
 }
 
+/**
+ * The canonical traits (top-level names) a mapping sends. `custom` is left out: its values are
+ * namespaced per connector and never dated apart from their record.
+ */
+export function mappedTraitNames(mapping: FieldMapping): string[] {
+  const names = new Set<string>();
+  for (const rule of Object.values(mapping)) {
+    if (typeof rule === 'string') names.add(rule.split('.')[0]);
+  }
+  names.delete('custom');
+  return [...names];
+}
+
 /** Fields of `wanted` whose value differs from `held` (compared as canonical JSON). */
 export function changedFields(wanted: VendorFields, held: VendorFields): VendorFields {
   const changed: VendorFields = {};

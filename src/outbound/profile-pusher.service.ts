@@ -7,12 +7,15 @@ import { ConnectionsService } from '../connections/connections.service';
 import { stableJson } from '../profiles/ingest/stable-json';
 import { ErasePropagator } from './erase-propagator.service';
 import { isDatabaseUnreachable } from '../queues/database-outage';
-import { changedFields, effectiveMapping, mapTraits } from './field-mapping';
+import { changedFields, effectiveMapping, mappedTraitNames, mapTraits } from './field-mapping';
+import { recordSent, SentValues } from '../profiles/survivorship/sent-values';
+import { readProvenance } from '../profiles/survivorship/stored-provenance';
 import {
   HeldRecord,
   PushState,
   PushStateRepository,
   PushStateWrite,
+  PushTarget,
 } from './push-state.repository';
 
 export type PushOutcome =
@@ -71,6 +74,7 @@ export class ProfilePusher {
       }
     }
     const states = await this.states.states(connectionId, survivorIds);
+    const sentBefore = await this.states.sentValues(connectionId, survivorIds);
     const held = await this.states.heldRecords(
       connectionId,
       survivorIds.map((id) => ({ profileId: id, externalId: states.get(id)?.externalId ?? null })),
@@ -124,7 +128,9 @@ export class ProfilePusher {
     }
     for (const id of await this.states.save(connectionId, unchanged)) erased.add(id);
 
+    const sentTraits = mappedTraitNames(mapping);
     for (const batch of chunk(writes, connector.manifest.writeBatchSize ?? 1)) {
+      await this.recordSent(connectionId, batch, targets, sentBefore, sentTraits);
       const results = await this.write(connector, opened, batch);
       const saved: PushStateWrite[] = [];
       for (const item of batch) {
@@ -192,6 +198,35 @@ export class ProfilePusher {
         ? { kind: 'rejected', error: message }
         : { kind: 'retry', error: message };
     }
+  }
+
+  /**
+   * Remembers the canonical values a write is about to send, with their origin's time, so that
+   * when the destination hands them back they are recognised as ours (sent-values.ts).
+   */
+  private async recordSent(
+    connectionId: string,
+    batch: WriteItem[],
+    targets: Map<string, PushTarget>,
+    sentBefore: Map<string, SentValues>,
+    names: string[],
+  ): Promise<void> {
+    const sentAt = new Date().toISOString();
+    const rows: { profileId: string; traits: SentValues }[] = [];
+    for (const item of batch) {
+      const profile = targets.get(item.profileId);
+      if (!profile) continue;
+      const provenance = readProvenance(profile.provenance);
+      const before = sentBefore.get(item.profileId);
+      // A value that came from this destination is its own when it comes back, not an echo.
+      const originTime = (name: string) =>
+        provenance[name]?.connectionId === connectionId ? undefined : provenance[name]?.updatedAt;
+      const traits = recordSent(before, profile.traits, names, originTime, sentAt);
+      if (stableJson(traits) !== stableJson(before ?? {})) {
+        rows.push({ profileId: item.profileId, traits });
+      }
+    }
+    await this.states.recordSent(connectionId, rows);
   }
 
   private async write(

@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 import type { VendorFields } from '../connector-sdk/connector.types';
 import type { CanonicalTraits } from '../profiles/canonical/canonical-traits';
 import { queryRows, queryRowsOn } from '../database/query-rows';
+import type { SentValues } from '../profiles/survivorship/sent-values';
+import type { StoredProvenance } from '../profiles/survivorship/stored-provenance';
 
 /** What a destination holds for one profile, as far as Syncline knows. */
 export interface PushState {
@@ -21,6 +23,7 @@ export interface PushTarget {
   status: 'active' | 'closed' | 'merged';
   mergedInto: string | null;
   traits: CanonicalTraits;
+  provenance: StoredProvenance;
 }
 
 /** The latest live record a connection gave us for a profile. */
@@ -44,14 +47,18 @@ export class PushStateRepository {
       status: PushTarget['status'];
       merged_into: string | null;
       traits: CanonicalTraits;
-    }>(this.db, `SELECT id, status, merged_into, traits FROM profile WHERE id = ANY($1::uuid[])`, [
-      ids,
-    ]);
+      provenance: StoredProvenance;
+    }>(
+      this.db,
+      `SELECT id, status, merged_into, traits, provenance FROM profile WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
     return rows.map((row) => ({
       id: row.id,
       status: row.status,
       mergedInto: row.merged_into,
       traits: row.traits,
+      provenance: row.provenance,
     }));
   }
 
@@ -163,16 +170,62 @@ export class PushStateRepository {
     });
   }
 
+  /** The canonical values last sent to this destination, by profile (see sent-values.ts). */
+  async sentValues(connectionId: string, profileIds: string[]): Promise<Map<string, SentValues>> {
+    const rows = await queryRowsOn<{ profile_id: string; traits: SentValues }>(
+      this.db,
+      `SELECT profile_id, traits FROM push_sent_values
+        WHERE connection_id = $1 AND profile_id = ANY($2::uuid[])`,
+      [connectionId, profileIds],
+    );
+    return new Map(rows.map((row) => [row.profile_id, row.traits]));
+  }
+
+  /**
+   * Records the values about to be sent, before the write: the destination's webhook for it can
+   * arrive before the write returns. Only for profiles that still exist, locked (FOR KEY SHARE)
+   * as in `save`, so an erase either deletes these rows after us or has already removed the
+   * profile and gets none.
+   */
+  async recordSent(
+    connectionId: string,
+    rows: { profileId: string; traits: SentValues }[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.transaction(async (manager) => {
+      const runner = manager.queryRunner!;
+      await queryRows(
+        runner,
+        `SELECT id FROM profile WHERE id = ANY($1::uuid[]) ORDER BY id FOR KEY SHARE`,
+        [rows.map((row) => row.profileId)],
+      );
+      await queryRows(
+        runner,
+        `INSERT INTO push_sent_values (profile_id, connection_id, traits)
+         SELECT r.profile_id, $1, r.traits
+           FROM json_to_recordset($2::json) AS r (profile_id uuid, traits json)
+          WHERE EXISTS (SELECT 1 FROM profile p WHERE p.id = r.profile_id)
+         ON CONFLICT (profile_id, connection_id) DO UPDATE
+           SET traits = excluded.traits, updated_at = now()`,
+        [
+          connectionId,
+          JSON.stringify(rows.map((row) => ({ profile_id: row.profileId, traits: row.traits }))),
+        ],
+      );
+    });
+  }
+
   async state(connectionId: string, profileId: string): Promise<PushState | null> {
     return (await this.states(connectionId, [profileId])).get(profileId) ?? null;
   }
 
   /** After an erase reached the destination, nothing about the person is kept. */
   async forget(connectionId: string, profileId: string): Promise<void> {
-    await this.db.query(`DELETE FROM push_state WHERE connection_id = $1 AND profile_id = $2`, [
-      connectionId,
-      profileId,
-    ]);
+    await this.db.query(
+      `WITH sent AS (DELETE FROM push_sent_values WHERE connection_id = $1 AND profile_id = $2)
+       DELETE FROM push_state WHERE connection_id = $1 AND profile_id = $2`,
+      [connectionId, profileId],
+    );
   }
 }
 

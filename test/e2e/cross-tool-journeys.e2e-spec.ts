@@ -430,7 +430,8 @@ describe('a customer across four tools, from first record to erasure', () => {
 
 describe('connection priority', () => {
   afterEach(async () => {
-    await app.request('PATCH', `/v1/connections/${ids.hubspot}`, { body: { priority: 0 } });
+    // No priority (null), as connections start: 0 is a priority, above every unset one.
+    await app.request('PATCH', `/v1/connections/${ids.hubspot}`, { body: { priority: null } });
   });
 
   it("the CRM's name outranks a newer one typed in the shop, in the profile and every tool", async () => {
@@ -734,6 +735,57 @@ describe('a customer in several tools, every connection pulling and pushing', ()
       expect(zendesk.store.findByEmail(email)?.name).toBe('New');
       expect(hubspot.store.all().filter((c) => c.properties.email === email)).toHaveLength(1);
     }
+  });
+
+  it("a second edit in the same second wins over other tools' echoes of the first", async () => {
+    const email = 'sam.second@northwind.dev';
+    const [customer] = shopify.seedCustomers([{ email, first_name: 'Sam' }], {
+      at: Date.now() - 3_600_000,
+    });
+    await shopifyWebhook('customers/create', customer.id);
+    await waitUntil(() => hubspot.store.findByEmail(email)?.properties.firstname === 'Sam');
+    await settle();
+    const contactId = hubspot.store.findByEmail(email)!.id;
+
+    // Sam corrects his name twice within one second. Shopify dates customers to the second,
+    // so both versions carry the same `updated_at`, older than our writes to the other tools.
+    const second = Math.floor(Date.now() / 1000) * 1000;
+    shopify.updateCustomer(customer.id, { first_name: 'Samuel' }, second);
+    await shopifyWebhook('customers/update', customer.id);
+    await waitUntil(() => hubspot.store.get(contactId)?.properties.firstname === 'Samuel');
+    shopify.updateCustomer(customer.id, { first_name: 'Sammy' }, second + 900);
+    // HubSpot's notice of our write of the first edit arrives before Shopify's of the second.
+    await hubspotWebhook(contactId, 'contact.propertyChange', {
+      name: 'firstname',
+      value: 'Samuel',
+    });
+    await waitUntil(
+      async () =>
+        (await profileByEmail(email))?.sources.some(
+          (source) => source.connectionId === ids.hubspot && source.traits?.firstName === 'Samuel',
+        ) ?? false,
+    );
+    await shopifyWebhook('customers/update', customer.id);
+    await settle();
+    await hubspotWebhook(contactId, 'contact.propertyChange', {
+      name: 'firstname',
+      value: 'Sammy',
+    });
+    await settle();
+
+    expect({
+      profile: (await profileByEmail(email))?.traits.firstName,
+      shopify: shopify.store.get(customer.id)?.first_name,
+      hubspot: hubspot.store.get(contactId)?.properties.firstname,
+      mailchimp: mailchimp.member(email)?.mergeFields?.FNAME,
+      zendesk: zendesk.store.findByEmail(email)?.name,
+    }).toEqual({
+      profile: 'Sammy',
+      shopify: 'Sammy',
+      hubspot: 'Sammy',
+      mailchimp: 'Sammy',
+      zendesk: 'Sammy',
+    });
   });
 
   it('unsubscribing in Mailchimp and then buying in Shopify leaves the person unsubscribed', async () => {

@@ -91,5 +91,10 @@ export function presentPush(push: PushStatusRow): PushStatusDto {
 }
 
 export function presentExportedPush(push: ExportedPushRow): ExportedPushDto {
-  return { ...presentPush(push), profileId: push.profileId, fields: push.fields };
+  return {
+    ...presentPush(push),
+    profileId: push.profileId,
+    fields: push.fields,
+    sentValues: push.sentValues ?? {},
+  };
 }

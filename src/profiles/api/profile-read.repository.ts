@@ -34,6 +34,8 @@ export interface PushStatusRow {
 export interface ExportedPushRow extends PushStatusRow {
   profileId: string;
   fields: Record<string, unknown>;
+  /** The canonical values sent there, kept to recognise their echoes (sent-values.ts). */
+  sentValues: Record<string, unknown> | null;
 }
 
 /** Read-side queries for the profile API; writes go through ProfileStore and friends. */
@@ -106,8 +108,10 @@ export class ProfileReadRepository {
     return this.profiles.query(
       `SELECT p.profile_id AS "profileId", p.connection_id AS "connectionId",
               c.name AS "connectionName", p.status, p.external_id AS "externalId", p.fields,
-              p.pushed_at AS "lastPushedAt", p.attempted_at AS "lastAttemptAt", p.error
+              p.pushed_at AS "lastPushedAt", p.attempted_at AS "lastAttemptAt", p.error,
+              v.traits AS "sentValues"
        FROM push_state p JOIN connection c ON c.id = p.connection_id
+       LEFT JOIN push_sent_values v ON v.profile_id = p.profile_id AND v.connection_id = p.connection_id
        WHERE p.profile_id = ANY($1::uuid[]) ORDER BY c.name, p.profile_id`,
       [profileIds],
     ) as Promise<ExportedPushRow[]>;

@@ -110,6 +110,11 @@ export class ProfileEraseService {
       ids,
     ]);
     await queryRows(runner, `DELETE FROM source_record WHERE profile_id = ANY($1::uuid[])`, [ids]);
+    // The values sent to destinations are the person's data too; push_state (whom to delete
+    // there, no values) stays until the erase reaches them.
+    await queryRows(runner, `DELETE FROM push_sent_values WHERE profile_id = ANY($1::uuid[])`, [
+      ids,
+    ]);
     await queryRows(runner, `DELETE FROM profile WHERE id = ANY($1::uuid[])`, [ids]);
     await insertChanges(runner, [
       {

@@ -1,5 +1,6 @@
 import { CanonicalTraits } from '../canonical/canonical-traits';
 import { Identifier } from '../identity/identifier';
+import { SentValues } from '../survivorship/sent-values';
 import { StoredProvenance } from '../survivorship/stored-provenance';
 
 export type ProfileStatus = 'active' | 'closed' | 'merged';
@@ -44,4 +45,6 @@ export interface BatchState {
   identifierOwners: Map<string, string>;
   /** sourceKey → source, for every source of every loaded profile. */
   sources: Map<string, SourceState>;
+  /** Profile id → connection id → values we sent there (see sent-values.ts); loaded profiles only. */
+  sentValues: Map<string, Map<string, SentValues>>;
 }

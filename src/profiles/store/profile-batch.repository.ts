@@ -3,6 +3,7 @@ import type { QueryRunner } from 'typeorm';
 import { CanonicalTraits } from '../canonical/canonical-traits';
 import { Identifier, identifierKey } from '../identity/identifier';
 import { sourceKey } from '../ingest/prepared-record';
+import { SentValues } from '../survivorship/sent-values';
 import { StoredProvenance } from '../survivorship/stored-provenance';
 import { BatchState, ProfileStatus } from './batch-state';
 import { SubmittingClient, copyRows } from './copy-from-stdin';
@@ -108,6 +109,7 @@ export class ProfileBatchRepository {
       profiles: new Map(),
       identifierOwners: new Map(),
       sources: new Map(),
+      sentValues: new Map(),
     };
     if (profileIds.length === 0) return state;
     // Sequential on purpose: one connection runs one statement at a time.
@@ -118,9 +120,15 @@ export class ProfileBatchRepository {
       created_at: Date;
       traits: CanonicalTraits;
       provenance: StoredProvenance;
+      sent_values: Record<string, SentValues> | null;
     }>(
       runner,
-      `SELECT id, status, merged_into, created_at, traits, provenance FROM profile WHERE id = ANY($1::uuid[])`,
+      // The values destinations were sent ride along (NULL for the many profiles never pushed):
+      // an index probe per profile instead of one more round trip per batch.
+      `SELECT id, status, merged_into, created_at, traits, provenance,
+              (SELECT json_object_agg(v.connection_id, v.traits) FROM push_sent_values v
+                WHERE v.profile_id = p.id) AS sent_values
+         FROM profile p WHERE id = ANY($1::uuid[])`,
       [profileIds],
     );
     const identifiers = await queryRows<{
@@ -161,6 +169,9 @@ export class ProfileBatchRepository {
         provenance: row.provenance,
         isNew: false,
       });
+      if (row.sent_values) {
+        state.sentValues.set(row.id, new Map(Object.entries(row.sent_values)));
+      }
     }
     for (const row of identifiers) {
       state.identifierOwners.set(identifierKey(row), row.profile_id);

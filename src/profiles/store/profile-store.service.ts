@@ -22,6 +22,7 @@ import {
   SourceRef,
 } from './profile-batch.repository';
 import { newProfileId } from './profile-id';
+import { recognizeEchoes } from './recognize-echoes';
 import { resolveIdentities } from './resolve-identities';
 import { inTransaction } from './transaction';
 
@@ -95,7 +96,7 @@ export class ProfileStore {
     const state = await this.batches.loadState(runner, [...owners]);
     const storedSourceKeys = new Set(state.sources.keys());
     const batchCause = { ...cause };
-    const resolution = resolveIdentities(records, state, this.rules, {
+    const resolution = resolveIdentities(recognizeEchoes(records, state), state, this.rules, {
       newId: newProfileId,
       now: new Date().toISOString(),
       cause: batchCause,

@@ -14,6 +14,7 @@ function fourProfiles(mergedIntoC: string[] = []): BatchState {
     profiles: new Map(),
     identifierOwners: new Map(),
     sources: new Map(),
+    sentValues: new Map(),
   };
   ['a', 'b', 'c', 'd'].forEach((name, age) => {
     const merged = mergedIntoC.includes(name);

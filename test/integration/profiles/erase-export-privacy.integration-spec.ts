@@ -16,6 +16,7 @@ const ERASED_TABLES = [
   'identity_conflict',
   'profile_change',
   'identity_block',
+  'push_sent_values',
 ];
 /**
  * Another person's source record may also carry the erased email (the record that linked a
@@ -207,6 +208,15 @@ describe('erase and export reach everything held about the person (real PostgreS
        VALUES ($1, $2, 'dest-7', '{"email":"ch-d@acme.io"}', 'ok', now())`,
       [destination, cId],
     );
+    const sentValues = {
+      firstName: [
+        { value: 'ch-d', setAt: '2025-01-01T00:00:00.000Z', sentAt: '2025-01-02T00:00:00.000Z' },
+      ],
+    };
+    await app.env.sql(
+      `INSERT INTO push_sent_values (profile_id, connection_id, traits) VALUES ($1, $2, $3)`,
+      [cId, destination, JSON.stringify(sentValues)],
+    );
 
     const exported = await queries.export(dId);
     expect(exported.profiles.map((p) => p.id).sort()).toEqual([aId, bId, cId, dId].sort());
@@ -219,6 +229,7 @@ describe('erase and export reach everything held about the person (real PostgreS
         externalId: 'dest-7',
         status: 'ok',
         fields: { email: 'ch-d@acme.io' },
+        sentValues,
       }),
     ]);
 

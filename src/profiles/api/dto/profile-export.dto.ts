@@ -30,6 +30,14 @@ export class ExportedPushDto extends PushStatusDto {
     description: 'The vendor fields as last written to the destination.',
   })
   fields!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Canonical trait name → the values last sent for it (`value`, `setAt`: when it was set ' +
+      'where it came from, `sentAt`), kept to recognise the destination handing them back.',
+  })
+  sentValues!: Record<string, unknown>;
 }
 
 /** Everything Syncline holds about one person (data-subject access request). */

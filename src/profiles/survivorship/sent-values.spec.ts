@@ -1,0 +1,100 @@
+import { CanonicalTraits } from '../canonical/canonical-traits';
+import { ECHO_CLOCK_SKEW_MS, echoTraitTimes, recordSent, SentValues } from './sent-values';
+
+const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 0, minute)).toISOString();
+const justBefore = (iso: string) => new Date(Date.parse(iso) - 1).toISOString();
+
+/** What we sent to a destination over time: each push's traits, with their origin's time. */
+function sends(...pushes: [CanonicalTraits, string, string][]): SentValues {
+  let sent: SentValues | undefined;
+  for (const [traits, setAt, sentAt] of pushes) {
+    sent = recordSent(sent, traits, ['firstName', 'phone'], () => setAt, sentAt);
+  }
+  return sent ?? {};
+}
+
+describe('recordSent', () => {
+  it('keeps the first send of a value the destination still holds, and adds changed ones', () => {
+    const sent = sends(
+      [{ firstName: 'Ada' }, at(1), at(2)],
+      [{ firstName: 'Ada' }, at(3), at(4)],
+      [{ firstName: 'Adeline' }, at(5), at(6)],
+    );
+    expect(sent.firstName).toEqual([
+      { value: 'Ada', setAt: at(1), sentAt: at(2) },
+      { value: 'Adeline', setAt: at(5), sentAt: at(6) },
+    ]);
+  });
+
+  it('keeps the last three values of a trait and skips empty ones', () => {
+    const sent = sends(
+      [{ firstName: 'A' }, at(1), at(1)],
+      [{ firstName: 'B' }, at(2), at(2)],
+      [{ firstName: 'C', phone: '' }, at(3), at(3)],
+      [{ firstName: 'D' }, at(4), at(4)],
+    );
+    expect(sent.firstName.map((entry) => entry.value)).toEqual(['B', 'C', 'D']);
+    expect(sent).not.toHaveProperty('phone');
+  });
+});
+
+describe('echoTraitTimes', () => {
+  it('dates a value we sent, handed back later, just before where it came from', () => {
+    const sent = sends([{ firstName: 'Samuel' }, at(10), at(11)]);
+    const times = echoTraitTimes({ traits: { firstName: 'Samuel' }, updatedAt: at(12) }, sent);
+    expect(times).toEqual({ firstName: justBefore(at(10)) });
+  });
+
+  it('leaves a value the destination holds of its own alone', () => {
+    const sent = sends([{ firstName: 'Samuel' }, at(10), at(11)]);
+    expect(
+      echoTraitTimes({ traits: { firstName: 'Sam' }, updatedAt: at(12) }, sent),
+    ).toBeUndefined();
+  });
+
+  it("recognises a late echo of an earlier value until a newer one was sent (plus the destination's clock skew)", () => {
+    const sent = sends(
+      [{ firstName: 'Samuel' }, at(10), at(11)],
+      [{ firstName: 'Sammy' }, at(12), at(13)],
+    );
+    const secondSent = Date.parse(at(13));
+    const late = new Date(secondSent + ECHO_CLOCK_SKEW_MS - 1).toISOString();
+    expect(echoTraitTimes({ traits: { firstName: 'Samuel' }, updatedAt: late }, sent)).toEqual({
+      firstName: justBefore(at(10)),
+    });
+  });
+
+  it('takes a value changed back in the tool after we sent a newer one as a real change', () => {
+    const sent = sends(
+      [{ firstName: 'Samuel' }, at(10), at(11)],
+      [{ firstName: 'Sammy' }, at(12), at(13)],
+    );
+    const revertedAt = at(20);
+    expect(
+      echoTraitTimes({ traits: { firstName: 'Samuel' }, updatedAt: revertedAt }, sent),
+    ).toBeUndefined();
+  });
+
+  it("keeps the record's own time where it is earlier, and its other trait times", () => {
+    const sent = sends([{ firstName: 'Samuel', phone: '+14155550100' }, at(10), at(11)]);
+    const times = echoTraitTimes(
+      {
+        traits: { firstName: 'Samuel', phone: '+14155550100', emailConsent: 'subscribed' },
+        updatedAt: at(12),
+        traitTimes: { phone: at(5), emailConsent: at(6) },
+      },
+      sent,
+    );
+    expect(times).toEqual({ firstName: justBefore(at(10)), phone: at(5), emailConsent: at(6) });
+  });
+
+  it('compares structured values by content, not key order', () => {
+    const address = { city: 'Paris', country: 'FR' };
+    const sent = recordSent(undefined, { address }, ['address'], () => at(10), at(11));
+    const times = echoTraitTimes(
+      { traits: { address: { country: 'FR', city: 'Paris' } }, updatedAt: at(12) },
+      sent,
+    );
+    expect(times).toEqual({ address: justBefore(at(10)) });
+  });
+});
