@@ -154,6 +154,41 @@ async function fullSync(connectionId: string): Promise<void> {
   expect(run.status).toBe('succeeded');
 }
 
+/** A customer created in the shop an hour ago, delivered, and pushed on until HubSpot has them. */
+async function shopCustomerReachingHubspot(
+  email: string,
+  firstName: string,
+): Promise<{ customerId: number; contactId: string }> {
+  const [customer] = shopify.seedCustomers([{ email, first_name: firstName }], {
+    at: Date.now() - 3_600_000,
+  });
+  await shopifyWebhook('customers/create', customer.id);
+  await waitUntil(() => hubspot.store.findByEmail(email)?.properties.firstname === firstName);
+  return { customerId: customer.id, contactId: hubspot.store.findByEmail(email)!.id };
+}
+
+/** Whether the person's source from `connectionId` holds that first name yet. */
+async function sourceHoldsFirstName(
+  email: string,
+  connectionId: string,
+  firstName: string,
+): Promise<boolean> {
+  return ((await profileByEmail(email))?.sources ?? []).some(
+    (source) => source.connectionId === connectionId && source.traits?.firstName === firstName,
+  );
+}
+
+/** The first name the person has in the profile and in each tool. */
+async function firstNameEverywhere(email: string, customerId: number, contactId: string) {
+  return {
+    profile: (await profileByEmail(email))?.traits.firstName,
+    shopify: shopify.store.get(customerId)?.first_name,
+    hubspot: hubspot.store.get(contactId)?.properties.firstname,
+    mailchimp: mailchimp.member(email)?.mergeFields?.FNAME,
+    zendesk: zendesk.store.findByEmail(email)?.name,
+  };
+}
+
 const liveSources = (profile: ProfileBody | undefined) =>
   (profile?.sources ?? []).filter((source) => !source.deleted).map((source) => source.connectionId);
 
@@ -429,17 +464,20 @@ describe('a customer across four tools, from first record to erasure', () => {
 });
 
 describe('connection priority', () => {
-  afterEach(async () => {
-    // No priority (null), as connections start: 0 is a priority, above every unset one.
-    await app.request('PATCH', `/v1/connections/${ids.hubspot}`, { body: { priority: null } });
-  });
+  /** The CRM ranks above every other tool (10), or has no priority (null), as connections start. */
+  async function setCrmPriority(priority: number | null): Promise<void> {
+    const patched = await app.request('PATCH', `/v1/connections/${ids.hubspot}`, {
+      body: { priority },
+    });
+    expect(patched.status).toBe(200);
+  }
+
+  beforeEach(() => setCrmPriority(10));
+  // Not 0: that is a priority too, above every connection without one.
+  afterEach(() => setCrmPriority(null));
 
   it("the CRM's name outranks a newer one typed in the shop, in the profile and every tool", async () => {
     const email = 'pat.priority@northwind.dev';
-    const patched = await app.request('PATCH', `/v1/connections/${ids.hubspot}`, {
-      body: { priority: 10 },
-    });
-    expect(patched.status).toBe(200);
     const [contact] = hubspot.seedContacts([{ email, firstname: 'Pat' }], {
       at: Date.now() - 3_600_000,
     });
@@ -469,6 +507,29 @@ describe('connection priority', () => {
     expect(hubspot.store.get(contact.id)?.properties.firstname).toBe('Pat');
     // The winning value is pushed to the shop too: the owner sees one name everywhere.
     expect(shopify.store.get(customerId)?.first_name).toBe('Pat');
+  });
+
+  it("the CRM's copy of a name it got from the shop does not outrank the shop's next edit", async () => {
+    const email = 'quinn.copy@northwind.dev';
+    const { customerId, contactId } = await shopCustomerReachingHubspot(email, 'Quinn');
+    // HubSpot tells us about the contact our write created: the name is the shop's, copied.
+    await hubspotWebhook(contactId, 'contact.creation');
+    await waitUntil(async () => liveSources(await profileByEmail(email)).includes(ids.hubspot));
+    await settle();
+
+    // The customer corrects their name in the shop.
+    shopify.updateCustomer(customerId, { first_name: 'Quincy' });
+    await shopifyWebhook('customers/update', customerId);
+    await waitUntil(() => sourceHoldsFirstName(email, ids.shopify, 'Quincy'));
+    await settle();
+
+    expect(await firstNameEverywhere(email, customerId, contactId)).toEqual({
+      profile: 'Quincy',
+      shopify: 'Quincy',
+      hubspot: 'Quincy',
+      mailchimp: 'Quincy',
+      zendesk: 'Quincy',
+    });
   });
 });
 
@@ -739,33 +800,23 @@ describe('a customer in several tools, every connection pulling and pushing', ()
 
   it("a second edit in the same second wins over other tools' echoes of the first", async () => {
     const email = 'sam.second@northwind.dev';
-    const [customer] = shopify.seedCustomers([{ email, first_name: 'Sam' }], {
-      at: Date.now() - 3_600_000,
-    });
-    await shopifyWebhook('customers/create', customer.id);
-    await waitUntil(() => hubspot.store.findByEmail(email)?.properties.firstname === 'Sam');
+    const { customerId, contactId } = await shopCustomerReachingHubspot(email, 'Sam');
     await settle();
-    const contactId = hubspot.store.findByEmail(email)!.id;
 
     // Sam corrects his name twice within one second. Shopify dates customers to the second,
     // so both versions carry the same `updated_at`, older than our writes to the other tools.
     const second = Math.floor(Date.now() / 1000) * 1000;
-    shopify.updateCustomer(customer.id, { first_name: 'Samuel' }, second);
-    await shopifyWebhook('customers/update', customer.id);
+    shopify.updateCustomer(customerId, { first_name: 'Samuel' }, second);
+    await shopifyWebhook('customers/update', customerId);
     await waitUntil(() => hubspot.store.get(contactId)?.properties.firstname === 'Samuel');
-    shopify.updateCustomer(customer.id, { first_name: 'Sammy' }, second + 900);
+    shopify.updateCustomer(customerId, { first_name: 'Sammy' }, second + 900);
     // HubSpot's notice of our write of the first edit arrives before Shopify's of the second.
     await hubspotWebhook(contactId, 'contact.propertyChange', {
       name: 'firstname',
       value: 'Samuel',
     });
-    await waitUntil(
-      async () =>
-        (await profileByEmail(email))?.sources.some(
-          (source) => source.connectionId === ids.hubspot && source.traits?.firstName === 'Samuel',
-        ) ?? false,
-    );
-    await shopifyWebhook('customers/update', customer.id);
+    await waitUntil(() => sourceHoldsFirstName(email, ids.hubspot, 'Samuel'));
+    await shopifyWebhook('customers/update', customerId);
     await settle();
     await hubspotWebhook(contactId, 'contact.propertyChange', {
       name: 'firstname',
@@ -773,13 +824,7 @@ describe('a customer in several tools, every connection pulling and pushing', ()
     });
     await settle();
 
-    expect({
-      profile: (await profileByEmail(email))?.traits.firstName,
-      shopify: shopify.store.get(customer.id)?.first_name,
-      hubspot: hubspot.store.get(contactId)?.properties.firstname,
-      mailchimp: mailchimp.member(email)?.mergeFields?.FNAME,
-      zendesk: zendesk.store.findByEmail(email)?.name,
-    }).toEqual({
+    expect(await firstNameEverywhere(email, customerId, contactId)).toEqual({
       profile: 'Sammy',
       shopify: 'Sammy',
       hubspot: 'Sammy',

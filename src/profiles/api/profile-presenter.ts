@@ -35,6 +35,7 @@ export function presentSource(source: SourceRecordEntity): SourceRecordDto {
     contentHash: source.contentHash.toString('hex'),
     traits: source.traits as Record<string, unknown>,
     traitTimes: source.traitTimes ?? {},
+    echoedTraits: source.echoedTraits ?? [],
     receivedAt: source.receivedAt.toISOString(),
   };
 }

@@ -176,5 +176,6 @@ const sourceColumnsWithoutRaw = [
   's.traits',
   's.identifiers',
   's.traitTimes',
+  's.echoedTraits',
   's.receivedAt',
 ];

@@ -20,6 +20,8 @@ export class SourceRecordEntity {
     string,
     string
   > | null;
+  /** Traits whose value echoes Syncline's own write to this connection (sent-values.ts). */
+  @Column({ name: 'echoed_traits', type: 'json', nullable: true }) echoedTraits!: string[] | null;
   @Column({ type: 'json', nullable: true }) raw!: unknown;
   @Column({ name: 'received_at', type: 'timestamptz' }) receivedAt!: Date;
 }

@@ -20,6 +20,11 @@ export interface PreparedRecord {
    * `updatedAt` and earlier than it; absent when there are none.
    */
   traitTimes?: Record<string, string>;
+  /**
+   * Traits whose value is the echo of Syncline's own write to this connection, set at ingest
+   * (recognize-echoes.ts), not part of the vendor's content or its hash; absent when none.
+   */
+  echoedTraits?: string[];
   /** SHA-256 (hex) of the mapped record: equal hashes mean an identical delivery. */
   hash: string;
   raw: unknown;

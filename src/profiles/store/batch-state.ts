@@ -33,6 +33,8 @@ export interface SourceState {
   identifiers: Identifier[];
   /** Trait name → when its value was set, where earlier than `updatedAt` (see PreparedRecord). */
   traitTimes: Record<string, string> | null;
+  /** Traits that echo our own write to this connection (see PreparedRecord); null when none. */
+  echoedTraits: string[] | null;
 }
 
 /**

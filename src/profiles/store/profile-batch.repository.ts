@@ -151,10 +151,12 @@ export class ProfileBatchRepository {
       traits: CanonicalTraits;
       identifiers: Identifier[];
       trait_times: Record<string, string> | null;
+      echoed_traits: string[] | null;
     }>(
       runner,
       `SELECT connection_id, external_id, profile_id, vendor_updated_at, observed_at,
-                encode(content_hash, 'hex') AS hash, deleted, traits, identifiers, trait_times
+                encode(content_hash, 'hex') AS hash, deleted, traits, identifiers, trait_times,
+                echoed_traits
            FROM source_record WHERE profile_id = ANY($1::uuid[])`,
       [profileIds],
     );
@@ -188,6 +190,7 @@ export class ProfileBatchRepository {
         traits: row.traits,
         identifiers: row.identifiers,
         traitTimes: row.trait_times,
+        echoedTraits: row.echoed_traits,
       });
     }
     return state;
@@ -227,6 +230,7 @@ export class ProfileBatchRepository {
         'traits',
         'identifiers',
         'trait_times',
+        'echoed_traits',
         'raw',
       ],
       plan.newSources,
@@ -242,6 +246,7 @@ export class ProfileBatchRepository {
           .json(s.traits)
           .json(s.identifiers)
           .json(s.traitTimes)
+          .json(s.echoedTraits)
           .json(s.raw),
     );
     await copyRows(
@@ -292,10 +297,11 @@ export class ProfileBatchRepository {
             SET profile_id = r.profile_id, vendor_updated_at = r.updated_at, observed_at = r.observed_at,
                 content_hash = decode(r.hash, 'hex'),
                 deleted = r.deleted, traits = r.traits, identifiers = r.identifiers,
-                trait_times = r.trait_times, raw = r.raw, received_at = now()
+                trait_times = r.trait_times, echoed_traits = r.echoed_traits, raw = r.raw,
+                received_at = now()
            FROM json_to_recordset($1::json) AS r(connection_id uuid, external_id text, profile_id uuid,
                 updated_at timestamptz, observed_at timestamptz, hash text, deleted boolean, traits json,
-                identifiers json, trait_times json, raw json)
+                identifiers json, trait_times json, echoed_traits json, raw json)
           WHERE s.connection_id = r.connection_id AND s.external_id = r.external_id`,
       plan.updatedSources.map(sourceJson),
     );
@@ -398,6 +404,7 @@ function sourceJson(row: WritePlan['newSources'][number]) {
     traits: row.traits,
     identifiers: row.identifiers,
     trait_times: row.traitTimes,
+    echoed_traits: row.echoedTraits,
     raw: row.raw ?? null,
   };
 }

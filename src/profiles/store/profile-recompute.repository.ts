@@ -41,9 +41,11 @@ export class ProfileRecomputeRepository {
       deleted: boolean;
       traits: CanonicalTraits;
       trait_times: Record<string, string> | null;
+      echoed_traits: string[] | null;
     }>(
       runner,
-      `SELECT profile_id, connection_id, external_id, vendor_updated_at, deleted, traits, trait_times
+      `SELECT profile_id, connection_id, external_id, vendor_updated_at, deleted, traits, trait_times,
+              echoed_traits
          FROM source_record WHERE profile_id = ANY($1::uuid[])`,
       [profileIds],
     );
@@ -61,6 +63,7 @@ export class ProfileRecomputeRepository {
           deleted: s.deleted,
           traits: s.traits,
           traitTimes: s.trait_times,
+          echoedTraits: s.echoed_traits,
         }));
       const computed = computeTraits(own, priorities);
       return {

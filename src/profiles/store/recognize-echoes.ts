@@ -1,11 +1,11 @@
 import { identifierKey } from '../identity/identifier';
 import { PreparedRecord, sourceKey } from '../ingest/prepared-record';
-import { echoTraitTimes } from '../survivorship/sent-values';
+import { findEchoes } from '../survivorship/sent-values';
 import { BatchState } from './batch-state';
 
 /**
- * The batch's records with the traits that echo our own writes dated as their origin
- * (see sent-values.ts). A record's profile is the one holding its source, else the one owning
+ * The batch's records with the traits that echo our own writes marked and dated as their
+ * origin (see sent-values.ts). A record's profile is the one holding its source, else the one owning
  * one of its identifiers (a contact our push created, seen for the first time); the values are
  * those we sent to the record's own connection for that profile.
  */
@@ -16,8 +16,8 @@ export function recognizeEchoes(records: PreparedRecord[], state: BatchState): P
     const profileId = profileOf(record, state);
     const sent = profileId && state.sentValues.get(profileId)?.get(record.connectionId);
     if (!sent || record.deleted) return record;
-    const traitTimes = echoTraitTimes(record, sent);
-    return traitTimes ? { ...record, traitTimes } : record;
+    const echoes = findEchoes(record, sent);
+    return echoes ? { ...record, ...echoes } : record;
   });
 }
 

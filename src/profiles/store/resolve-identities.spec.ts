@@ -41,6 +41,7 @@ function fourProfiles(mergedIntoC: string[] = []): BatchState {
       traits: { email: `${name}@x.io` },
       identifiers: [email(`${name}@x.io`)],
       traitTimes: null,
+      echoedTraits: null,
     });
   });
   return state;

@@ -322,6 +322,7 @@ class Resolver {
       traits: record.traits,
       identifiers: record.identifiers,
       traitTimes: record.traitTimes ?? null,
+      echoedTraits: record.echoedTraits ?? null,
     });
     this.result.writtenSources.set(key, record);
     this.result.movedSources.delete(key);

@@ -106,3 +106,46 @@ describe('computeTraits: traits the vendor dates apart from its record', () => {
     expect(result.traits.emailConsent).toBe('subscribed');
   });
 });
+
+describe('computeTraits: values a connection handed back after we wrote them there', () => {
+  // The shop set the name; we copied it to the CRM, which ranks above the shop.
+  const shop = (firstName: string, updatedAt: string) =>
+    source({ connectionId: 'shop', externalId: 's', updatedAt, traits: { firstName } });
+  const crm = (traits: TraitSource['traits'], extra: Partial<TraitSource> = {}) =>
+    source({
+      connectionId: 'crm',
+      externalId: 'h',
+      updatedAt: '2024-03-01T00:00:00.000Z',
+      traits,
+      ...extra,
+    });
+  const priorities = new Map([['crm', 10]]);
+
+  it("ranks an echoed value as a copy of its origin: without the connection's priority", () => {
+    const copied = crm(
+      { firstName: 'Quinn', lastName: 'Lee' },
+      {
+        echoedTraits: ['firstName'],
+        traitTimes: { firstName: '2024-01-31T23:59:59.999Z' },
+      },
+    );
+    const result = computeTraits([copied, shop('Quincy', '2024-02-15T00:00:00.000Z')], priorities);
+    expect(result.traits).toEqual({ firstName: 'Quincy', lastName: 'Lee' });
+    expect(result.provenance.firstName.connectionId).toBe('shop');
+  });
+
+  it("keeps the connection's priority for what its own users entered", () => {
+    const own = crm({ firstName: 'Quinn' });
+    const result = computeTraits([own, shop('Quincy', '2024-04-01T00:00:00.000Z')], priorities);
+    expect(result.traits.firstName).toBe('Quinn');
+  });
+
+  it('still holds an echoed value when its origin no longer has one', () => {
+    const copied = crm(
+      { firstName: 'Quinn' },
+      { echoedTraits: ['firstName'], traitTimes: { firstName: '2024-01-31T23:59:59.999Z' } },
+    );
+    const gone = source({ connectionId: 'shop', externalId: 's', deleted: true });
+    expect(computeTraits([copied, gone], priorities).traits.firstName).toBe('Quinn');
+  });
+});

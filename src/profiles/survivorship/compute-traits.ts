@@ -12,6 +12,8 @@ export interface TraitSource {
   traits: CanonicalTraits;
   /** Trait name → when the vendor says its value was set, where earlier than `updatedAt`. */
   traitTimes?: Readonly<Record<string, string>> | null;
+  /** Traits whose value echoes Syncline's own write to this source's connection (sent-values.ts). */
+  echoedTraits?: readonly string[] | null;
 }
 
 /** Where a trait's value came from. */
@@ -37,7 +39,9 @@ export type PriorityLookup = ReadonlyMap<string, number | null>;
  * Survivorship: for every trait, the winning source is the one with the highest connection
  * priority (when any source has one), then the newest vendor time for that trait (the source's
  * `updatedAt`, or the trait's own time where the vendor gives one), then a fixed order on
- * (connection, external id) so ties resolve identically everywhere. Sources with an empty value
+ * (connection, external id) so ties resolve identically everywhere. A value a connection
+ * handed back after we wrote it there competes as a copy of its origin: with the origin's time
+ * (just before it) and without the connection's priority. Sources with an empty value
  * never compete, so empty never overwrites non-empty; deleted sources contribute nothing.
  *
  * Pure and order-independent: the same set of sources gives the same result in any order,
@@ -96,18 +100,26 @@ function redecideDatedTraits(
   // Nearly every profile has none: no set, no second pass.
   let dated: Set<string> | undefined;
   for (const source of ranked) {
-    if (!source.traitTimes) continue;
-    for (const name of Object.keys(source.traitTimes)) (dated ??= new Set()).add(name);
+    if (source.traitTimes) {
+      for (const name of Object.keys(source.traitTimes)) (dated ??= new Set()).add(name);
+    }
+    for (const name of source.echoedTraits ?? []) (dated ??= new Set()).add(name);
   }
   if (!dated) return;
   for (const name of dated) {
-    let winner: { source: TraitSource; time: string } | undefined;
+    let winner: { source: TraitSource; time: string; priority: number | null } | undefined;
     for (const source of ranked) {
       const value = (source.traits as Record<string, unknown>)[name];
       if (isEmptyValue(value)) continue;
       const time = source.traitTimes?.[name] ?? source.updatedAt;
-      if (!winner || compareSources(source, winner.source, priorities, time, winner.time) < 0) {
-        winner = { source, time };
+      const priority = source.echoedTraits?.includes(name)
+        ? null
+        : (priorities.get(source.connectionId) ?? null);
+      if (
+        !winner ||
+        compareRanks(source, winner.source, priority, winner.priority, time, winner.time) < 0
+      ) {
+        winner = { source, time, priority };
       }
     }
     if (!winner) continue;
@@ -120,16 +132,27 @@ function redecideDatedTraits(
   }
 }
 
-/** Negative when `a` should win over `b`; their times default to their records' `updatedAt`. */
-function compareSources(
+/** Negative when `a`'s record should win over `b`'s: by their connections' priorities and `updatedAt`. */
+function compareSources(a: TraitSource, b: TraitSource, priorities: PriorityLookup): number {
+  return compareRanks(
+    a,
+    b,
+    priorities.get(a.connectionId) ?? null,
+    priorities.get(b.connectionId) ?? null,
+    a.updatedAt,
+    b.updatedAt,
+  );
+}
+
+/** Negative when `a` should win over `b`, given the priority and time each competes with. */
+function compareRanks(
   a: TraitSource,
   b: TraitSource,
-  priorities: PriorityLookup,
-  aTime = a.updatedAt,
-  bTime = b.updatedAt,
+  pa: number | null,
+  pb: number | null,
+  aTime: string,
+  bTime: string,
 ): number {
-  const pa = priorities.get(a.connectionId) ?? null;
-  const pb = priorities.get(b.connectionId) ?? null;
   if (pa !== pb) {
     if (pa === null) return 1;
     if (pb === null) return -1;

@@ -1,5 +1,5 @@
 import { CanonicalTraits } from '../canonical/canonical-traits';
-import { ECHO_CLOCK_SKEW_MS, echoTraitTimes, recordSent, SentValues } from './sent-values';
+import { ECHO_CLOCK_SKEW_MS, findEchoes, recordSent, SentValues } from './sent-values';
 
 const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 0, minute)).toISOString();
 const justBefore = (iso: string) => new Date(Date.parse(iso) - 1).toISOString();
@@ -38,18 +38,19 @@ describe('recordSent', () => {
   });
 });
 
-describe('echoTraitTimes', () => {
+describe('findEchoes', () => {
   it('dates a value we sent, handed back later, just before where it came from', () => {
     const sent = sends([{ firstName: 'Samuel' }, at(10), at(11)]);
-    const times = echoTraitTimes({ traits: { firstName: 'Samuel' }, updatedAt: at(12) }, sent);
-    expect(times).toEqual({ firstName: justBefore(at(10)) });
+    const echoes = findEchoes({ traits: { firstName: 'Samuel' }, updatedAt: at(12) }, sent);
+    expect(echoes).toEqual({
+      traitTimes: { firstName: justBefore(at(10)) },
+      echoedTraits: ['firstName'],
+    });
   });
 
   it('leaves a value the destination holds of its own alone', () => {
     const sent = sends([{ firstName: 'Samuel' }, at(10), at(11)]);
-    expect(
-      echoTraitTimes({ traits: { firstName: 'Sam' }, updatedAt: at(12) }, sent),
-    ).toBeUndefined();
+    expect(findEchoes({ traits: { firstName: 'Sam' }, updatedAt: at(12) }, sent)).toBeUndefined();
   });
 
   it("recognises a late echo of an earlier value until a newer one was sent (plus the destination's clock skew)", () => {
@@ -59,8 +60,9 @@ describe('echoTraitTimes', () => {
     );
     const secondSent = Date.parse(at(13));
     const late = new Date(secondSent + ECHO_CLOCK_SKEW_MS - 1).toISOString();
-    expect(echoTraitTimes({ traits: { firstName: 'Samuel' }, updatedAt: late }, sent)).toEqual({
-      firstName: justBefore(at(10)),
+    expect(findEchoes({ traits: { firstName: 'Samuel' }, updatedAt: late }, sent)).toEqual({
+      traitTimes: { firstName: justBefore(at(10)) },
+      echoedTraits: ['firstName'],
     });
   });
 
@@ -71,13 +73,13 @@ describe('echoTraitTimes', () => {
     );
     const revertedAt = at(20);
     expect(
-      echoTraitTimes({ traits: { firstName: 'Samuel' }, updatedAt: revertedAt }, sent),
+      findEchoes({ traits: { firstName: 'Samuel' }, updatedAt: revertedAt }, sent),
     ).toBeUndefined();
   });
 
   it("keeps the record's own time where it is earlier, and its other trait times", () => {
     const sent = sends([{ firstName: 'Samuel', phone: '+14155550100' }, at(10), at(11)]);
-    const times = echoTraitTimes(
+    const echoes = findEchoes(
       {
         traits: { firstName: 'Samuel', phone: '+14155550100', emailConsent: 'subscribed' },
         updatedAt: at(12),
@@ -85,16 +87,20 @@ describe('echoTraitTimes', () => {
       },
       sent,
     );
-    expect(times).toEqual({ firstName: justBefore(at(10)), phone: at(5), emailConsent: at(6) });
+    // The phone is an echo too, but the destination already dates it earlier than its origin.
+    expect(echoes).toEqual({
+      traitTimes: { firstName: justBefore(at(10)), phone: at(5), emailConsent: at(6) },
+      echoedTraits: ['firstName', 'phone'],
+    });
   });
 
   it('compares structured values by content, not key order', () => {
     const address = { city: 'Paris', country: 'FR' };
     const sent = recordSent(undefined, { address }, ['address'], () => at(10), at(11));
-    const times = echoTraitTimes(
+    const echoes = findEchoes(
       { traits: { address: { country: 'FR', city: 'Paris' } }, updatedAt: at(12) },
       sent,
     );
-    expect(times).toEqual({ address: justBefore(at(10)) });
+    expect(echoes?.echoedTraits).toEqual(['address']);
   });
 });

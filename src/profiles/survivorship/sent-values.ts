@@ -64,32 +64,44 @@ export function recordSent(
   return next;
 }
 
+/** How a destination's record ranks once its echoes of our writes are found. */
+export interface FoundEchoes {
+  /** The record's trait times, with each echoed trait's set just before its origin's. */
+  traitTimes: Record<string, string>;
+  /** The echoed traits, sorted: ranked without the destination's priority (a copy asserts nothing). */
+  echoedTraits: string[];
+}
+
 /**
- * The trait times a destination's record gets once its echoes of our writes are recognised:
- * each trait whose value is what we had sent there when the record was written is dated just
- * before the value's origin (so the origin, or anything set since, outranks the copy). Returns
- * undefined when no trait is an echo. `traitTimes` and `updatedAt` are the record's own.
+ * Finds the traits of a destination's record whose value is what we had sent there when
+ * the record was written. Each is dated just before the value's origin (so the origin, or
+ * anything set since, outranks the copy) and loses the destination's priority: a CRM ranked
+ * above the shop outranks it with what its users enter, not with the shop's own name copied
+ * there by Syncline. Undefined when no trait is an echo. `traitTimes` and `updatedAt` are the
+ * record's own.
  */
-export function echoTraitTimes(
+export function findEchoes(
   record: {
     traits: CanonicalTraits;
     updatedAt: string;
     traitTimes?: Readonly<Record<string, string>>;
   },
   sent: SentValues,
-): Record<string, string> | undefined {
-  let dated: Record<string, string> | undefined;
+): FoundEchoes | undefined {
+  let found: FoundEchoes | undefined;
   const values = record.traits as Record<string, unknown>;
-  for (const name of Object.keys(sent)) {
+  for (const name of Object.keys(sent).sort()) {
     const value = values[name];
     if (isEmptyValue(value)) continue;
     const recordTime = record.traitTimes?.[name] ?? record.updatedAt;
     const echoed = echoedValue(sent[name], stableJson(value), Date.parse(recordTime));
     if (!echoed) continue;
+    found ??= { traitTimes: { ...record.traitTimes }, echoedTraits: [] };
+    found.echoedTraits.push(name);
     const originTime = new Date(Date.parse(echoed.setAt) - 1).toISOString();
-    if (originTime < recordTime) (dated ??= { ...record.traitTimes })[name] = originTime;
+    if (originTime < recordTime) found.traitTimes[name] = originTime;
   }
-  return dated;
+  return found;
 }
 
 /**

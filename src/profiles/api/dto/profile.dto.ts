@@ -65,6 +65,13 @@ export class SourceRecordDto {
     example: { emailConsent: '2024-03-01T09:30:00.000Z' },
   })
   traitTimes!: Record<string, string>;
+  @ApiProperty({
+    type: [String],
+    description:
+      "Traits whose value this connection handed back after Syncline wrote it there: ranked as a copy of their origin (dated just before it in traitTimes, without this connection's priority). Empty for most records.",
+    example: ['firstName'],
+  })
+  echoedTraits!: string[];
   @ApiProperty({ format: 'date-time' }) receivedAt!: string;
 }
 
