@@ -65,18 +65,18 @@ export class MetricsService {
     });
     this.queueJobs = new Gauge({
       name: 'syncline_queue_jobs',
-      help: 'Jobs in each queue by state',
+      help: 'Jobs in each queue by state, cluster-wide (every replica reports the same: aggregate with max, not sum)',
       labelNames: ['queue', 'state'],
       registers: [this.redisRegistry],
     });
     this.inboxEntries = new Gauge({
       name: 'syncline_webhook_inbox_entries',
-      help: 'Accepted webhook events not yet relayed to the webhooks queue',
+      help: 'Accepted webhook events not yet relayed to the webhooks queue, cluster-wide (aggregate with max, not sum)',
       registers: [this.redisRegistry],
     });
     this.jobOutcomes = new Counter({
       name: 'syncline_queue_job_outcomes_total',
-      help: 'Jobs finished by queue and outcome, across all workers',
+      help: 'Jobs finished by queue and outcome, across all workers (every replica reports the same: aggregate with max, not sum)',
       labelNames: ['queue', 'outcome'],
       registers: [this.redisRegistry],
     });
