@@ -63,6 +63,8 @@ class SlowDestination {
   }
 }
 
+const ORIGIN_TIME = '2025-02-01T00:00:00.000Z';
+
 describe('ProfilePusher (real PostgreSQL)', () => {
   let env: TestEnvironment;
   let db: DataSource;
@@ -108,12 +110,15 @@ describe('ProfilePusher (real PostgreSQL)', () => {
     await env?.teardown();
   });
 
+  /** A person whose email and name came from another tool's record `c-1`. */
   async function activeProfile(): Promise<string> {
     const id = randomUUID();
     await env.sql(
-      `INSERT INTO profile (id, status, traits)
-       VALUES ($1, 'active', '{"email": "ada@acme.io", "firstName": "Ada"}')`,
-      [id],
+      `INSERT INTO profile (id, status, traits, provenance)
+       VALUES ($1, 'active', '{"email": "ada@acme.io", "firstName": "Ada"}',
+               json_build_array(json_build_array($2::text, 'c-1', $3::text,
+                                                 json_build_array('email', 'firstName'))))`,
+      [id, randomUUID(), ORIGIN_TIME],
     );
     return id;
   }
@@ -123,6 +128,29 @@ describe('ProfilePusher (real PostgreSQL)', () => {
 
   const heldState = (profileId: string) =>
     env.sql(`SELECT external_id, fields FROM push_state WHERE profile_id = $1`, [profileId]);
+
+  const sentValues = (profileId: string) =>
+    env.sql<{ traits: Record<string, { value: unknown; setAt: string }[]> }>(
+      `SELECT traits FROM push_sent_values WHERE profile_id = $1`,
+      [profileId],
+    );
+
+  it('records the values it sends, dated as their origin, before the destination has them', async () => {
+    const profileId = await activeProfile();
+    const started = destination.writeStarted();
+    const push = pusher.push(connectionId, [profileId]);
+    await started;
+    // The destination's webhook for this write may arrive now: the values must be known.
+    const [row] = await sentValues(profileId);
+    expect(row.traits.firstName).toEqual([
+      expect.objectContaining({ value: 'Ada', setAt: ORIGIN_TIME }),
+    ]);
+    destination.letWriteLand();
+    expect((await push).get(profileId)).toEqual({
+      kind: 'written',
+      fields: ['email', 'first_name'],
+    });
+  });
 
   it('deletes a person it created for a profile erased during the write, and keeps nothing', async () => {
     const profileId = await activeProfile();
@@ -138,6 +166,7 @@ describe('ProfilePusher (real PostgreSQL)', () => {
       { profileId, externalId: 'v1', fields: { email: 'ada@acme.io', first_name: 'Ada' } },
     ]);
     expect(await heldState(profileId)).toEqual([]);
+    expect(await sentValues(profileId)).toEqual([]);
   });
 
   it('deletes again a person its write re-created after the erase job deleted them', async () => {
