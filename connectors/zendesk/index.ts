@@ -11,7 +11,7 @@ import { mapUser } from './map-in';
 import { parseZendeskWebhook } from './parse-webhook';
 import { INCREMENTAL_MAX_PAGE_SIZE } from './paths';
 import { readUsers } from './read';
-import type { ZendeskConfig, ZendeskCredentials, ZendeskUser } from './types';
+import type { ZendeskConfig, ZendeskCredentials, ZendeskRecord } from './types';
 import { verifyZendeskWebhook } from './webhook-signature';
 import { writeUsers } from './write';
 
@@ -23,7 +23,7 @@ export interface ZendeskConnectorOptions {
 export function createZendeskConnector(options: ZendeskConnectorOptions = {}) {
   const requested = Math.floor(options.pageSize ?? INCREMENTAL_MAX_PAGE_SIZE);
   const pageSize = Math.min(Math.max(requested, 1), INCREMENTAL_MAX_PAGE_SIZE);
-  return defineConnector<ZendeskConfig, ZendeskCredentials, ZendeskUser>({
+  return defineConnector<ZendeskConfig, ZendeskCredentials, ZendeskRecord>({
     manifest: zendeskManifest,
     http: zendeskHttp,
     check: checkZendesk,
@@ -41,5 +41,11 @@ export const connector = createZendeskConnector();
 export default connector;
 export { composeName, mapOut } from './map-out';
 export { zendeskSignature } from './webhook-signature';
-export type { ZendeskConfig, ZendeskCredentials, ZendeskUser } from './types';
+export type {
+  ZendeskConfig,
+  ZendeskCredentials,
+  ZendeskRecord,
+  ZendeskUser,
+  ZendeskUserLeftOut,
+} from './types';
 export type { ZendeskWebhookEvent } from './webhook-types';

@@ -7,7 +7,7 @@ export const zendeskManifest: ConnectorManifest = {
   name: 'zendesk',
   displayName: 'Zendesk Support',
   description:
-    'Zendesk Support users: cursor-based incremental export, signed event webhooks, upserts and GDPR deletes.',
+    'Zendesk Support users (end-users; agents and admins on request): cursor-based incremental export, signed event webhooks, upserts and GDPR deletes.',
   category: 'helpdesk',
   capabilities: ['read', 'incremental', 'webhooks', 'write', 'deletes'],
   configSchema: {
@@ -33,6 +33,13 @@ export const zendeskManifest: ConnectorManifest = {
           "The account's API limit (Team 200, Growth and Professional 400, Enterprise 700, High Volume add-on 2500).",
         minimum: 10,
         maximum: 2500,
+      },
+      includeStaff: {
+        type: 'boolean',
+        title: 'Include agents and admins',
+        description:
+          "Off: only end-users (the helpdesk's customers) become profiles; agents and admins, the account owner included, are left out, and an end-user made an agent loses what this connection contributed to their profile. On: every user is taken.",
+        default: false,
       },
     },
     additionalProperties: false,

@@ -19,6 +19,23 @@ const user: ZendeskUser = {
 };
 
 describe('mapUser', () => {
+  it('maps a left-out user (staff) to an out-of-scope deletion that carries nothing', () => {
+    expect(
+      mapUser({
+        leftOut: 'staff',
+        id: 369531345753,
+        role: 'agent',
+        updated_at: '2024-11-05T10:15:00Z',
+      }),
+    ).toEqual({
+      externalId: '369531345753',
+      updatedAt: '2024-11-05T10:15:00.000Z',
+      deleted: true,
+      outOfScope: true,
+      traits: {},
+    });
+  });
+
   it('maps contact details, names, locale, IANA zone, tags and the company user field', () => {
     expect(mapUser(user)).toEqual({
       externalId: '369531345753',

@@ -4,7 +4,8 @@ import {
   type CanonicalTraits,
   type MappedRecord,
 } from '../../src/connector-sdk';
-import type { ZendeskUser } from './types';
+import { isLeftOut } from './scope';
+import type { ZendeskRecord, ZendeskUser } from './types';
 
 /** The custom user field the default mapping writes `company` to. */
 export const COMPANY_USER_FIELD = 'company';
@@ -14,11 +15,14 @@ export const COMPANY_USER_FIELD = 'company';
  * field absent from the payload means "Zendesk said nothing" (key left out).
  *
  * Deleted users (`active: false`; the export keeps returning them) become deletions with no
- * traits: nothing should be learnt again from a person removed from Zendesk.
+ * traits: nothing should be learnt again from a person removed from Zendesk. Users the
+ * connection leaves out (staff, see scope.ts) are out of scope: Syncline removes a version it
+ * holds of them (from when they were an end-user) and creates nothing for the others.
  */
-export function mapUser(raw: ZendeskUser): MappedRecord {
+export function mapUser(raw: ZendeskRecord): MappedRecord {
   const externalId = userId(raw);
   const updatedAt = updatedAtOf(raw, externalId);
+  if (isLeftOut(raw)) return { externalId, updatedAt, deleted: true, outOfScope: true, traits: {} };
   if (raw.active === false) return { externalId, updatedAt, deleted: true, traits: {} };
 
   const traits: CanonicalTraits = {};
@@ -74,14 +78,14 @@ export function splitName(
   return {};
 }
 
-export function userId(raw: Pick<ZendeskUser, 'id'>): string {
+export function userId(raw: { id: number | string }): string {
   if (typeof raw.id === 'number' || (typeof raw.id === 'string' && raw.id !== '')) {
     return String(raw.id);
   }
   throw new Error('Zendesk user has no id');
 }
 
-function updatedAtOf(raw: ZendeskUser, id: string): string {
+function updatedAtOf(raw: Pick<ZendeskUser, 'updated_at' | 'created_at'>, id: string): string {
   const value = raw.updated_at ?? raw.created_at;
   const ms = value ? Date.parse(value) : NaN;
   if (Number.isNaN(ms)) throw new Error(`Zendesk user ${id} has no usable updated_at`);

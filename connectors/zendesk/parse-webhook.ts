@@ -1,10 +1,12 @@
 import {
   toIsoTime,
   webhookHeader,
+  type ConnectorContext,
   type WebhookEvent,
   type WebhookRequest,
 } from '../../src/connector-sdk';
-import type { ZendeskUser } from './types';
+import { leftOutUser, takesRole } from './scope';
+import type { ZendeskConfig, ZendeskRecord } from './types';
 import type { ZendeskWebhookEvent } from './webhook-types';
 
 const TYPE_PREFIX = /^zen:event-type[:/]/;
@@ -33,10 +35,18 @@ const IGNORED = new Set([
  * `user.active_changed` to false (Zendesk's soft delete), are deletes. Non-user events are
  * ignored.
  *
+ * An event about a user the connection leaves out (`detail.role`, or for `user.role_changed` the
+ * new role, is agent or admin, without `config.includeStaff`) fetches nothing: it carries a
+ * left-out record, so an end-user just promoted loses the profile data Syncline holds of them,
+ * and staff Syncline never held create nothing. Without a role in the event, the fetch decides.
+ *
  * Deduplicated on `X-Zendesk-Webhook-Invocation-Id` (one per delivery, kept by retries), not
  * `X-Zendesk-Webhook-Id`, which names the webhook and is the same on every delivery.
  */
-export function parseZendeskWebhook(request: WebhookRequest): WebhookEvent<ZendeskUser>[] {
+export function parseZendeskWebhook(
+  request: WebhookRequest,
+  ctx?: Pick<ConnectorContext<ZendeskConfig>, 'config'>,
+): WebhookEvent<ZendeskRecord>[] {
   const body = JSON.parse(request.rawBody.toString('utf8')) as ZendeskWebhookEvent;
   if (!body || typeof body !== 'object' || typeof body.type !== 'string') {
     throw new Error('Zendesk webhook body is not an event (no "type")');
@@ -51,17 +61,28 @@ export function parseZendeskWebhook(request: WebhookRequest): WebhookEvent<Zende
   if (!dedupeKey) {
     throw new Error('Zendesk delivery has neither X-Zendesk-Webhook-Invocation-Id nor an event id');
   }
+  const occurredAt = body.time ? toIsoTime(body.time) : undefined;
+  const event = {
+    dedupeKey: `zendesk:${dedupeKey}`,
+    externalId,
+    ...(occurredAt ? { occurredAt } : {}),
+  };
+  const role = roleOf(type, body);
+  if (role !== undefined && !takesRole(role, ctx?.config)) {
+    const record = leftOutUser(Number(externalId), role, body.time ?? body.detail?.updated_at);
+    return [{ ...event, kind: 'upsert', record }];
+  }
   const deleted =
     type === 'user.deleted' || (type === 'user.active_changed' && body.event?.current === false);
-  const occurredAt = body.time ? toIsoTime(body.time) : undefined;
-  return [
-    {
-      dedupeKey: `zendesk:${dedupeKey}`,
-      kind: deleted ? 'delete' : 'fetch',
-      externalId,
-      ...(occurredAt ? { occurredAt } : {}),
-    },
-  ];
+  return [{ ...event, kind: deleted ? 'delete' : 'fetch' }];
+}
+
+/** The user's role once the event happened, when the event says. */
+function roleOf(type: string, body: ZendeskWebhookEvent): string | undefined {
+  const changedTo = type === 'user.role_changed' ? body.event?.current : undefined;
+  if (typeof changedTo === 'string' && changedTo) return changedTo;
+  const role = body.detail?.role;
+  return typeof role === 'string' && role ? role : undefined;
 }
 
 function userIdOf(body: ZendeskWebhookEvent): string | undefined {

@@ -1,10 +1,12 @@
 import type { ConnectorContext, ReadPage, ReadRequest } from '../../src/connector-sdk';
 import { parseZendeskCursor, type ZendeskCursor } from './cursor';
 import { INCREMENTAL_USERS_PATH } from './paths';
+import { scopeUser } from './scope';
 import type {
   ZendeskConfig,
   ZendeskCredentials,
   ZendeskIncrementalUsersResponse,
+  ZendeskRecord,
   ZendeskUser,
 } from './types';
 
@@ -24,12 +26,16 @@ export interface ReadOptions {
  * A caught-up incremental read continues from its `after_cursor` (Zendesk's own
  * recommendation), or, when asked to look back, restarts the stream from `start_time` = the
  * newest `updated_at` delivered minus the look-back: Zendesk's cursor cannot be rewound.
+ *
+ * Users the connection leaves out (staff, see scope.ts) come as left-out records, not skipped:
+ * an end-user promoted to agent must lose what Syncline holds of them, and a full read must
+ * not take someone it returned for deleted.
  */
 export function readUsers(
   ctx: ConnectorContext<ZendeskConfig, ZendeskCredentials>,
   request: ReadRequest,
   options: ReadOptions,
-): AsyncIterable<ReadPage<ZendeskUser>> {
+): AsyncIterable<ReadPage<ZendeskRecord>> {
   const cursor = parseZendeskCursor(request.cursor);
   const fullRead: ZendeskCursor = {
     after: null,
@@ -59,7 +65,7 @@ async function* readStream(
   ctx: ConnectorContext<ZendeskConfig, ZendeskCredentials>,
   start: ZendeskCursor,
   options: ReadOptions,
-): AsyncIterable<ReadPage<ZendeskUser>> {
+): AsyncIterable<ReadPage<ZendeskRecord>> {
   let cursor = start;
   for (;;) {
     const { data } = await ctx.http.request<ZendeskIncrementalUsersResponse>({
@@ -83,7 +89,7 @@ async function* readStream(
       startTime: cursor.startTime,
       newestUpdatedAt: newest(users, cursor.newestUpdatedAt),
     };
-    yield { records: users, cursor };
+    yield { records: users.map((user) => scopeUser(user, ctx.config)), cursor };
     if (cursor.caughtUp) return;
   }
 }

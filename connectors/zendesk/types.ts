@@ -7,6 +7,8 @@ export type ZendeskConfig = {
   baseUrl?: string;
   /** The account's plan limit (Team 200, Growth/Professional 400, Enterprise 700, …). */
   requestsPerMinute?: number;
+  /** Take agents and admins too; by default only end-users (the helpdesk's customers). */
+  includeStaff?: boolean;
 };
 
 export type ZendeskCredentials = {
@@ -47,6 +49,22 @@ export interface ZendeskUser {
   created_at?: string;
   updated_at?: string;
 }
+
+/**
+ * What read and fetch hand on, in place of the user, for someone the connection leaves out
+ * (an agent or admin, unless `config.includeStaff`): who and when, never their details, so a
+ * version Syncline holds from when they were an end-user is removed and nothing else is kept.
+ */
+export interface ZendeskUserLeftOut {
+  leftOut: 'staff';
+  id: number;
+  role: string;
+  /** The user's `updated_at` (or, from a webhook, the event's time): the removal's version. */
+  updated_at?: string;
+}
+
+/** A connection's raw record: a user it takes, or one it leaves out. */
+export type ZendeskRecord = ZendeskUser | ZendeskUserLeftOut;
 
 export interface ZendeskUserResponse {
   user: ZendeskUser;

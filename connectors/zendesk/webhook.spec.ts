@@ -7,7 +7,12 @@ const SECRET = 'dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==';
 const SIGNED_AT = '2024-11-05T15:15:01Z';
 const RECEIVED_AT = Date.parse(SIGNED_AT) + 2_000;
 
-function eventBody(type: string, event: Record<string, unknown> = {}, id = '6596848315901') {
+function eventBody(
+  type: string,
+  event: Record<string, unknown> = {},
+  id = '6596848315901',
+  role = 'end-user',
+) {
   return JSON.stringify({
     type,
     account_id: 12514403,
@@ -22,7 +27,7 @@ function eventBody(type: string, event: Record<string, unknown> = {}, id = '6596
       default_group_id: '0',
       id,
       organization_id: '0',
-      role: 'end-user',
+      role,
       updated_at: '2024-11-05T15:15:00Z',
     },
     event,
@@ -133,6 +138,51 @@ describe('parseZendeskWebhook', () => {
     expect(
       parse('zen:event-type:user.active_changed', { current: true, previous: false })[0],
     ).toMatchObject({ kind: 'fetch' });
+  });
+
+  it('takes events about agents and admins for left-out users: nothing to fetch, nothing learnt', () => {
+    const staff = (type: string, role: string, event?: Record<string, unknown>) =>
+      parseZendeskWebhook(delivery(eventBody(type, event, '6596848315901', role)), {
+        config: {},
+      });
+    const leftOut = (role: string) => [
+      {
+        dedupeKey: 'zendesk:8350205582',
+        kind: 'upsert',
+        externalId: '6596848315901',
+        occurredAt: '2024-11-05T15:15:00.000Z',
+        record: { leftOut: 'staff', id: 6596848315901, role, updated_at: '2024-11-05T15:15:00Z' },
+      },
+    ];
+    expect(staff('zen:event-type:user.created', 'agent')).toEqual(leftOut('agent'));
+    expect(staff('zen:event-type:user.name_changed', 'admin')).toEqual(leftOut('admin'));
+    // A deleted agent is not a customer's deletion: nothing for someone Syncline never took.
+    expect(staff('zen:event-type:user.deleted', 'agent')).toEqual(leftOut('agent'));
+    // The promotion itself: the event's new role decides, whatever `detail` says.
+    const promoted = { current: 'agent', previous: 'end-user' };
+    expect(staff('zen:event-type:user.role_changed', 'end-user', promoted)).toEqual(
+      leftOut('agent'),
+    );
+    // Without a connection config (parsed on its own), staff are left out too.
+    expect(
+      parseZendeskWebhook(
+        delivery(eventBody('zen:event-type:user.created', {}, '6596848315901', 'admin')),
+      ),
+    ).toEqual(leftOut('admin'));
+  });
+
+  it('fetches an agent made an end-user, and every user of a connection that includes staff', () => {
+    const demoted = { current: 'end-user', previous: 'agent' };
+    expect(parse('zen:event-type:user.role_changed', demoted)[0]).toMatchObject({ kind: 'fetch' });
+    const withStaff = (type: string, event?: Record<string, unknown>) =>
+      parseZendeskWebhook(delivery(eventBody(type, event, '6596848315901', 'agent')), {
+        config: { includeStaff: true },
+      })[0];
+    expect(withStaff('zen:event-type:user.created')).toMatchObject({ kind: 'fetch' });
+    expect(
+      withStaff('zen:event-type:user.role_changed', { current: 'agent', previous: 'end-user' }),
+    ).toMatchObject({ kind: 'fetch' });
+    expect(withStaff('zen:event-type:user.deleted')).toMatchObject({ kind: 'delete' });
   });
 
   it('ignores noise and non-user events', () => {

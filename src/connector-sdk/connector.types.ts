@@ -171,6 +171,15 @@ export interface MappedRecord {
   /** The vendor's last-modified time, ISO 8601; decides survivorship and ordering. */
   updatedAt: string;
   deleted?: boolean;
+  /**
+   * The vendor still has the record, but this connection leaves such records out (a scope its
+   * config sets: Zendesk agents and admins unless `includeStaff`). Set with `deleted: true` and
+   * no traits. A live version Syncline holds is removed as a deletion removes it; for a record
+   * it does not hold nothing is stored (a plain deletion would keep a tombstone, on a closed
+   * profile, for someone never taken); and a full sync counts the record as returned, not as
+   * vanished.
+   */
+  outOfScope?: boolean;
   traits: CanonicalTraits;
   /** Extra identifiers beyond `traits.email` / `traits.phone` (e.g. secondary emails). */
   identifiers?: { type: IdentifierType; value: string }[];

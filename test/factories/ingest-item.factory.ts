@@ -11,6 +11,7 @@ export function buildIngestItem(
     externalId?: string;
     updatedAt?: string;
     deleted?: boolean;
+    outOfScope?: boolean;
     traits?: CanonicalTraits;
     identifiers?: IngestItem['record']['identifiers'];
     traitTimes?: IngestItem['record']['traitTimes'];
@@ -25,6 +26,7 @@ export function buildIngestItem(
       externalId: overrides.externalId ?? `ext-${counter}`,
       updatedAt: overrides.updatedAt ?? '2024-05-01T10:00:00.000Z',
       ...(overrides.deleted !== undefined ? { deleted: overrides.deleted } : {}),
+      ...(overrides.outOfScope !== undefined ? { outOfScope: overrides.outOfScope } : {}),
       traits: overrides.traits ?? {
         email: `person${counter}@acme.io`,
         firstName: `First${counter}`,

@@ -107,6 +107,9 @@ function validate(item: IngestItem): string | undefined {
   if (record.identifiers !== undefined && !Array.isArray(record.identifiers)) {
     return 'record.identifiers must be an array';
   }
+  if (record.outOfScope === true && record.deleted !== true) {
+    return 'record.outOfScope must come with deleted: true';
+  }
   return traitTimesProblem(record.traitTimes);
 }
 
@@ -173,6 +176,7 @@ function prepare(
     updatedAt,
     ...(observedAt === undefined ? {} : { observedAt }),
     deleted,
+    ...(record.outOfScope === true ? { outOfScope: true } : {}),
     traits,
     identifiers,
     ...(traitTimes === undefined ? {} : { traitTimes }),

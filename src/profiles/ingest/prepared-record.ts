@@ -12,6 +12,11 @@ export interface PreparedRecord {
   /** When this version was seen (ISO 8601 UTC), if the producer said; see IngestItem. */
   observedAt?: string;
   deleted: boolean;
+  /**
+   * A deletion standing for a record the connection leaves out (see MappedRecord.outOfScope):
+   * it removes a live version held, and creates nothing when none is.
+   */
+  outOfScope?: true;
   traits: CanonicalTraits;
   /** Normalized, valid, not blocked by config; sorted and de-duplicated. */
   identifiers: Identifier[];

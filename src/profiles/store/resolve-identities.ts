@@ -136,6 +136,12 @@ class Resolver {
       this.result.stats.stale += 1;
       return;
     }
+    // A record the connection leaves out only takes back what it holds: kept as a tombstone, it
+    // would need a (closed) profile for someone Syncline never took.
+    if (record.outOfScope && (!existing || existing.deleted)) {
+      this.result.stats.unchanged += 1;
+      return;
+    }
     this.result.stats.applied += 1;
 
     const matches = this.matchingProfiles(record, existing);

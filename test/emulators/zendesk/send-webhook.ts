@@ -20,6 +20,7 @@ export type ZendeskUserEventType =
   | 'user.custom_field_changed'
   | 'user.tags_changed'
   | 'user.last_login_changed'
+  | 'user.role_changed'
   | 'user.merged';
 
 export interface SendZendeskWebhookOptions {
@@ -111,6 +112,8 @@ function defaultEvent(type: ZendeskUserEventType, user: StoredUser): Record<stri
       };
     case 'user.external_id_changed':
       return { current: user.external_id ?? '', previous: '' };
+    case 'user.role_changed':
+      return { current: user.role, previous: user.previousRole };
     default:
       return {};
   }

@@ -44,6 +44,8 @@ export interface StoredUser {
   phone: string | null;
   external_id: string | null;
   role: ZendeskRole;
+  /** The role before the last role change (a `user.role_changed` event's `previous`). */
+  previousRole: ZendeskRole | null;
   locale: string;
   time_zone: string;
   iana_time_zone: string;
@@ -97,6 +99,7 @@ export class UserStore {
       phone: null,
       external_id: null,
       role: 'end-user',
+      previousRole: null,
       locale: 'en-US',
       time_zone: DEFAULT_ZONE.time_zone,
       iana_time_zone: DEFAULT_ZONE.iana,
@@ -115,6 +118,7 @@ export class UserStore {
       updatedAt: seconds,
     };
     this.apply(user, input);
+    user.previousRole = null;
     this.users.set(user.id, user);
     return user;
   }
@@ -258,6 +262,7 @@ export class UserStore {
     // Zendesk clears the phone with "" (or null).
     if (input.phone !== undefined) user.phone = input.phone || null;
     if (input.external_id !== undefined) user.external_id = input.external_id || null;
+    if (input.role !== undefined && input.role !== user.role) user.previousRole = user.role;
     set('role');
     if (input.locale !== undefined && input.locale !== null) user.locale = input.locale;
     if (input.time_zone !== undefined && input.time_zone !== null) {

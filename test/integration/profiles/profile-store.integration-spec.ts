@@ -461,21 +461,21 @@ describe('ProfileStore.ingest (real PostgreSQL)', () => {
     ).toEqual([{ reason: 'email-limit' }]);
   });
 
-  it('a source deletion removes its contribution; a profile with no live sources is closed', async () => {
-    await app.store.ingest(
+  /** One person, with a record `<prefix>-1` in the CRM and `<prefix>-2` in the shop. */
+  const personInBothTools = (prefix: string, crmTraits: object, shopTraits: object) =>
+    app.store.ingest(
       [
-        buildIngestItem({
-          connectionId: crm,
-          externalId: 'del-1',
-          traits: { email: 'del@acme.io', company: 'Gone Ltd' },
-        }),
-        buildIngestItem({
-          connectionId: shop,
-          externalId: 'del-2',
-          traits: { email: 'del@acme.io', firstName: 'Stay' },
-        }),
+        buildIngestItem({ connectionId: crm, externalId: `${prefix}-1`, traits: crmTraits }),
+        buildIngestItem({ connectionId: shop, externalId: `${prefix}-2`, traits: shopTraits }),
       ],
       SYNC,
+    );
+
+  it('a source deletion removes its contribution; a profile with no live sources is closed', async () => {
+    await personInBothTools(
+      'del',
+      { email: 'del@acme.io', company: 'Gone Ltd' },
+      { email: 'del@acme.io', firstName: 'Stay' },
     );
     await app.store.ingest(
       [
@@ -511,6 +511,63 @@ describe('ProfileStore.ingest (real PostgreSQL)', () => {
       [profile.id],
     );
     expect(kinds.map((k) => k.kind)).toEqual(['created', 'updated', 'updated', 'closed']);
+  });
+
+  it('a record the connection leaves out removes the version it holds and creates nothing for others', async () => {
+    await personInBothTools(
+      'scope',
+      { email: 'scope@acme.io', company: 'Promoted Ltd' },
+      { email: 'scope@acme.io', firstName: 'Stays' },
+    );
+    const leftOut = (externalId: string) =>
+      buildIngestItem({
+        connectionId: crm,
+        externalId,
+        updatedAt: '2024-07-01T00:00:00Z',
+        deleted: true,
+        outOfScope: true,
+        traits: {},
+      });
+    const sourceCount = async () =>
+      Number((await app.env.sql<{ n: string }>('SELECT count(*) AS n FROM source_record'))[0].n);
+    const profileCount = async () =>
+      Number((await app.env.sql<{ n: string }>('SELECT count(*) AS n FROM profile'))[0].n);
+    const before = {
+      changes: await changeCount(),
+      sources: await sourceCount(),
+      profiles: await profileCount(),
+    };
+
+    // Held live: removed as a deletion removes it. Never held: nothing at all.
+    const result = await app.store.ingest([leftOut('scope-1'), leftOut('scope-never')], SYNC);
+
+    expect(result).toMatchObject({ applied: 1, unchanged: 1, profilesCreated: 0 });
+    expect((await profileOf('email', 'scope@acme.io')).traits).toEqual({
+      email: 'scope@acme.io',
+      firstName: 'Stays',
+    });
+    expect({
+      changes: await changeCount(),
+      sources: await sourceCount(),
+      profiles: await profileCount(),
+    }).toEqual({ ...before, changes: before.changes + 1 });
+    // Seen again (the next read): still nothing to do.
+    const again = await app.store.ingest([leftOut('scope-1'), leftOut('scope-never')], SYNC);
+    expect(again).toMatchObject({ applied: 0, profilesCreated: 0 });
+    expect(await changeCount()).toBe(before.changes + 1);
+  });
+
+  it('rejects a left-out record that is not a deletion, naming the field', async () => {
+    const result = await app.store.ingest(
+      [buildIngestItem({ connectionId: crm, externalId: 'scope-bad', outOfScope: true })],
+      SYNC,
+    );
+    expect(result.rejected).toEqual([
+      expect.objectContaining({
+        externalId: 'scope-bad',
+        reason: 'record.outOfScope must come with deleted: true',
+      }),
+    ]);
   });
 
   it('keeps invalid emails and phones as traits but never as identifiers', async () => {
