@@ -26,16 +26,21 @@ export function mapTraits(mapping: FieldMapping, traits: CanonicalTraits): Vendo
 }
 
 /**
- * The canonical traits (top-level names) a mapping sends. `custom` is left out: its values are
+ * The canonical traits a mapping sends, each with the parts of it sent (`address.city` sends
+ * one part of `address`) or null for all of it. `custom` is left out: its values are
  * namespaced per connector and never dated apart from their record.
  */
-export function mappedTraitNames(mapping: FieldMapping): string[] {
-  const names = new Set<string>();
+export function mappedTraitParts(mapping: FieldMapping): Map<string, string[] | null> {
+  const parts = new Map<string, string[] | null>();
   for (const rule of Object.values(mapping)) {
-    if (typeof rule === 'string') names.add(rule.split('.')[0]);
+    if (typeof rule !== 'string') continue;
+    const [name, part] = rule.split('.');
+    if (name === 'custom') continue;
+    const known = parts.get(name);
+    if (part === undefined || known === null) parts.set(name, null);
+    else parts.set(name, [...new Set([...(known ?? []), part])].sort());
   }
-  names.delete('custom');
-  return [...names];
+  return parts;
 }
 
 /** Fields of `wanted` whose value differs from `held` (compared as canonical JSON). */

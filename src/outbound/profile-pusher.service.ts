@@ -7,8 +7,8 @@ import { ConnectionsService } from '../connections/connections.service';
 import { stableJson } from '../profiles/ingest/stable-json';
 import { ErasePropagator } from './erase-propagator.service';
 import { isDatabaseUnreachable } from '../queues/database-outage';
-import { changedFields, effectiveMapping, mappedTraitNames, mapTraits } from './field-mapping';
-import { recordSent, SentValues } from '../profiles/survivorship/sent-values';
+import { changedFields, effectiveMapping, mappedTraitParts, mapTraits } from './field-mapping';
+import { recordSent, SentTraitParts, SentValues } from '../profiles/survivorship/sent-values';
 import { readProvenance } from '../profiles/survivorship/stored-provenance';
 import {
   HeldRecord,
@@ -128,9 +128,9 @@ export class ProfilePusher {
     }
     for (const id of await this.states.save(connectionId, unchanged)) erased.add(id);
 
-    const sentTraits = mappedTraitNames(mapping);
+    const sentParts = mappedTraitParts(mapping);
     for (const batch of chunk(writes, connector.manifest.writeBatchSize ?? 1)) {
-      await this.recordSent(connectionId, batch, targets, sentBefore, sentTraits);
+      await this.recordSent(connectionId, batch, targets, sentBefore, sentParts);
       const results = await this.write(connector, opened, batch);
       const saved: PushStateWrite[] = [];
       for (const item of batch) {
@@ -209,7 +209,7 @@ export class ProfilePusher {
     batch: WriteItem[],
     targets: Map<string, PushTarget>,
     sentBefore: Map<string, SentValues>,
-    names: string[],
+    parts: SentTraitParts,
   ): Promise<void> {
     const sentAt = new Date().toISOString();
     const rows: { profileId: string; traits: SentValues }[] = [];
@@ -221,7 +221,7 @@ export class ProfilePusher {
       // A value that came from this destination is its own when it comes back, not an echo.
       const originTime = (name: string) =>
         provenance[name]?.connectionId === connectionId ? undefined : provenance[name]?.updatedAt;
-      const traits = recordSent(before, profile.traits, names, originTime, sentAt);
+      const traits = recordSent(before, profile.traits, parts, originTime, sentAt);
       if (stableJson(traits) !== stableJson(before ?? {})) {
         rows.push({ profileId: item.profileId, traits });
       }

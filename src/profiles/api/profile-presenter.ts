@@ -92,10 +92,5 @@ export function presentPush(push: PushStatusRow): PushStatusDto {
 }
 
 export function presentExportedPush(push: ExportedPushRow): ExportedPushDto {
-  return {
-    ...presentPush(push),
-    profileId: push.profileId,
-    fields: push.fields,
-    sentValues: push.sentValues ?? {},
-  };
+  return { ...presentPush(push), profileId: push.profileId, fields: push.fields };
 }

@@ -92,14 +92,16 @@ export class ProfileQueryService {
     const profiles = await Promise.all(ids.map((profileId) => this.reads.findProfile(profileId)));
     const survivor = profiles[0];
     if (!survivor) throw new NotFoundError(`Profile ${id} not found`);
-    const [identifiers, sources, conflicts, changes, merges, pushes] = await Promise.all([
-      this.reads.identifiersOf(ids),
-      this.reads.sourcesOf(ids, true),
-      this.reads.conflictsOf(ids),
-      this.reads.changesOf(ids),
-      this.reads.mergesOfAny(ids),
-      this.reads.exportedPushesOf(ids),
-    ]);
+    const [identifiers, sources, conflicts, changes, merges, pushes, sentValues] =
+      await Promise.all([
+        this.reads.identifiersOf(ids),
+        this.reads.sourcesOf(ids, true),
+        this.reads.conflictsOf(ids),
+        this.reads.changesOf(ids),
+        this.reads.mergesOfAny(ids),
+        this.reads.exportedPushesOf(ids),
+        this.reads.exportedSentValuesOf(ids),
+      ]);
     return {
       exportedAt: new Date().toISOString(),
       profiles: profiles.filter((p) => p !== null).map(presentSummary),
@@ -113,6 +115,7 @@ export class ProfileQueryService {
       conflicts: conflicts.map(presentConflict),
       changes: changes.map(presentChange),
       pushes: pushes.map(presentExportedPush),
+      sentValues,
     };
   }
 

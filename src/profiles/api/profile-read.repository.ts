@@ -34,8 +34,14 @@ export interface PushStatusRow {
 export interface ExportedPushRow extends PushStatusRow {
   profileId: string;
   fields: Record<string, unknown>;
-  /** The canonical values sent there, kept to recognise their echoes (sent-values.ts). */
-  sentValues: Record<string, unknown> | null;
+}
+
+/** The canonical values sent to one destination (sent-values.ts), as export shows them. */
+export interface ExportedSentValuesRow {
+  connectionId: string;
+  connectionName: string;
+  profileId: string;
+  traits: Record<string, unknown>;
 }
 
 /** Read-side queries for the profile API; writes go through ProfileStore and friends. */
@@ -108,13 +114,22 @@ export class ProfileReadRepository {
     return this.profiles.query(
       `SELECT p.profile_id AS "profileId", p.connection_id AS "connectionId",
               c.name AS "connectionName", p.status, p.external_id AS "externalId", p.fields,
-              p.pushed_at AS "lastPushedAt", p.attempted_at AS "lastAttemptAt", p.error,
-              v.traits AS "sentValues"
+              p.pushed_at AS "lastPushedAt", p.attempted_at AS "lastAttemptAt", p.error
        FROM push_state p JOIN connection c ON c.id = p.connection_id
-       LEFT JOIN push_sent_values v ON v.profile_id = p.profile_id AND v.connection_id = p.connection_id
        WHERE p.profile_id = ANY($1::uuid[]) ORDER BY c.name, p.profile_id`,
       [profileIds],
     ) as Promise<ExportedPushRow[]>;
+  }
+
+  /** The values sent to each destination for any of these ids, written or not. */
+  exportedSentValuesOf(profileIds: string[]): Promise<ExportedSentValuesRow[]> {
+    return this.profiles.query(
+      `SELECT v.connection_id AS "connectionId", c.name AS "connectionName",
+              v.profile_id AS "profileId", v.traits
+       FROM push_sent_values v JOIN connection c ON c.id = v.connection_id
+       WHERE v.profile_id = ANY($1::uuid[]) ORDER BY c.name, v.profile_id`,
+      [profileIds],
+    ) as Promise<ExportedSentValuesRow[]>;
   }
 
   /** Merges any of these profiles took part in, as survivor or merged. */

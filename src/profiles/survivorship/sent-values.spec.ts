@@ -4,11 +4,16 @@ import { ECHO_CLOCK_SKEW_MS, findEchoes, recordSent, SentValues } from './sent-v
 const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 0, minute)).toISOString();
 const justBefore = (iso: string) => new Date(Date.parse(iso) - 1).toISOString();
 
+const WHOLE_NAME_AND_PHONE = new Map([
+  ['firstName', null],
+  ['phone', null],
+]);
+
 /** What we sent to a destination over time: each push's traits, with their origin's time. */
 function sends(...pushes: [CanonicalTraits, string, string][]): SentValues {
   let sent: SentValues | undefined;
   for (const [traits, setAt, sentAt] of pushes) {
-    sent = recordSent(sent, traits, ['firstName', 'phone'], () => setAt, sentAt);
+    sent = recordSent(sent, traits, WHOLE_NAME_AND_PHONE, () => setAt, sentAt);
   }
   return sent ?? {};
 }
@@ -41,7 +46,11 @@ describe('recordSent', () => {
 describe('findEchoes', () => {
   it('dates a value we sent, handed back later, just before where it came from', () => {
     const sent = sends([{ firstName: 'Samuel' }, at(10), at(11)]);
-    const echoes = findEchoes({ traits: { firstName: 'Samuel' }, updatedAt: at(12) }, sent);
+    const echoes = findEchoes(
+      { traits: { firstName: 'Samuel' }, updatedAt: at(12) },
+      sent,
+      undefined,
+    );
     expect(echoes).toEqual({
       traitTimes: { firstName: justBefore(at(10)) },
       echoedTraits: ['firstName'],
@@ -50,7 +59,9 @@ describe('findEchoes', () => {
 
   it('leaves a value the destination holds of its own alone', () => {
     const sent = sends([{ firstName: 'Samuel' }, at(10), at(11)]);
-    expect(findEchoes({ traits: { firstName: 'Sam' }, updatedAt: at(12) }, sent)).toBeUndefined();
+    expect(
+      findEchoes({ traits: { firstName: 'Sam' }, updatedAt: at(12) }, sent, undefined),
+    ).toBeUndefined();
   });
 
   it("recognises a late echo of an earlier value until a newer one was sent (plus the destination's clock skew)", () => {
@@ -60,7 +71,9 @@ describe('findEchoes', () => {
     );
     const secondSent = Date.parse(at(13));
     const late = new Date(secondSent + ECHO_CLOCK_SKEW_MS - 1).toISOString();
-    expect(findEchoes({ traits: { firstName: 'Samuel' }, updatedAt: late }, sent)).toEqual({
+    expect(
+      findEchoes({ traits: { firstName: 'Samuel' }, updatedAt: late }, sent, undefined),
+    ).toEqual({
       traitTimes: { firstName: justBefore(at(10)) },
       echoedTraits: ['firstName'],
     });
@@ -73,7 +86,7 @@ describe('findEchoes', () => {
     );
     const revertedAt = at(20);
     expect(
-      findEchoes({ traits: { firstName: 'Samuel' }, updatedAt: revertedAt }, sent),
+      findEchoes({ traits: { firstName: 'Samuel' }, updatedAt: revertedAt }, sent, undefined),
     ).toBeUndefined();
   });
 
@@ -86,6 +99,7 @@ describe('findEchoes', () => {
         traitTimes: { phone: at(5), emailConsent: at(6) },
       },
       sent,
+      undefined,
     );
     // The phone is an echo too, but the destination already dates it earlier than its origin.
     expect(echoes).toEqual({
@@ -96,11 +110,67 @@ describe('findEchoes', () => {
 
   it('compares structured values by content, not key order', () => {
     const address = { city: 'Paris', country: 'FR' };
-    const sent = recordSent(undefined, { address }, ['address'], () => at(10), at(11));
+    const sent = recordSent(
+      undefined,
+      { address },
+      new Map([['address', null]]),
+      () => at(10),
+      at(11),
+    );
     const echoes = findEchoes(
       { traits: { address: { country: 'FR', city: 'Paris' } }, updatedAt: at(12) },
       sent,
+      undefined,
     );
     expect(echoes?.echoedTraits).toEqual(['address']);
+  });
+
+  it('compares only the parts of a trait the destination was sent, empty ones as missing', () => {
+    const address = { line1: '1 Rue Haute', line2: 'Apt 4', city: 'Paris', country: 'FR' };
+    // HubSpot's mapping has no second address line.
+    const parts = new Map([['address', ['city', 'country', 'line1']]]);
+    const sent = recordSent(undefined, { address }, parts, () => at(10), at(11));
+    expect(sent.address[0].value).toEqual({ city: 'Paris', country: 'FR', line1: '1 Rue Haute' });
+    const hubspotCopy = { line1: '1 Rue Haute', line2: null, city: 'Paris', country: 'FR' };
+    const echoes = findEchoes(
+      { traits: { address: hubspotCopy }, updatedAt: at(12) },
+      sent,
+      undefined,
+    );
+    expect(echoes?.echoedTraits).toEqual(['address']);
+  });
+
+  it("takes a value we once sent as the destination's own when its own value came in between", () => {
+    // The shop's Ann was sent; a rep then renamed her Anna in the CRM (its own value, held);
+    // now the rep types Ann again. Nothing we sent since said Ann.
+    const sent = sends([{ firstName: 'Ann' }, at(10), at(11)]);
+    const held = { traits: { firstName: 'Anna' }, updatedAt: at(20) };
+    expect(
+      findEchoes({ traits: { firstName: 'Ann' }, updatedAt: at(30) }, sent, held),
+    ).toBeUndefined();
+    // Its own value from before our write does not stop our write's echo.
+    const before = { traits: { firstName: 'Anna' }, updatedAt: at(5) };
+    expect(
+      findEchoes({ traits: { firstName: 'Ann' }, updatedAt: at(12) }, sent, before)?.echoedTraits,
+    ).toEqual(['firstName']);
+  });
+
+  it('keeps a copy a copy while the destination leaves it unchanged, even after a write of ours failed', () => {
+    // We sent Sid, then Sidney, which the CRM refused; a rep edits the job title much later.
+    const sent = sends(
+      [{ firstName: 'Sid' }, at(10), at(11)],
+      [{ firstName: 'Sidney' }, at(20), at(21)],
+    );
+    const held = {
+      traits: { firstName: 'Sid' },
+      updatedAt: at(12),
+      traitTimes: { firstName: justBefore(at(10)) },
+      echoedTraits: ['firstName'],
+    };
+    const edited = { traits: { firstName: 'Sid', jobTitle: 'CTO' }, updatedAt: at(40) };
+    expect(findEchoes(edited, sent, held)).toEqual({
+      traitTimes: { firstName: justBefore(at(10)) },
+      echoedTraits: ['firstName'],
+    });
   });
 });

@@ -16,15 +16,21 @@ import { isEmptyValue } from './is-empty-value';
 
 /** One canonical value sent to a destination. */
 export interface SentValue {
+  /** As sent: only the parts in `keys` where the mapping sends part of the trait. */
   value: unknown;
   /** When the value was set where it came from (its provenance time), ISO 8601. */
   setAt: string;
   /** When Syncline first sent it there, ISO 8601. */
   sentAt: string;
+  /** The parts of an object trait the destination's mapping sends (an address without line 2). */
+  keys?: string[];
 }
 
 /** Trait name → the values last sent for it, oldest first. */
 export type SentValues = Record<string, SentValue[]>;
+
+/** Trait name → the parts of it a mapping sends, or null for all of it. */
+export type SentTraitParts = ReadonlyMap<string, readonly string[] | null>;
 
 /**
  * Values kept per trait: the latest, plus earlier ones whose echoes may still be on their way
@@ -40,26 +46,28 @@ const KEPT_PER_TRAIT = 3;
 export const ECHO_CLOCK_SKEW_MS = 5_000;
 
 /**
- * The sent values after sending `traits` (the named ones that hold a value) at `sentAt`. A value
- * equal to the latest one sent for its trait keeps that entry: the destination has held it since.
+ * The sent values after sending `traits` (those in `parts` that hold a value) at `sentAt`. A
+ * value equal to the latest one sent for its trait keeps that entry: the destination has held
+ * it since.
  */
 export function recordSent(
   previous: SentValues | undefined,
   traits: CanonicalTraits,
-  names: readonly string[],
+  parts: SentTraitParts,
   setAtOf: (name: string) => string | undefined,
   sentAt: string,
 ): SentValues {
   const next: SentValues = { ...previous };
   const values = traits as Record<string, unknown>;
-  for (const name of names) {
-    const value = values[name];
+  for (const [name, keys] of parts) {
+    const value = keys ? pick(values[name], keys) : values[name];
     const setAt = setAtOf(name);
     if (isEmptyValue(value) || setAt === undefined) continue;
     const history = next[name] ?? [];
     const latest = history[history.length - 1];
-    if (latest && stableJson(latest.value) === stableJson(value)) continue;
-    next[name] = [...history, { value, setAt, sentAt }].slice(-KEPT_PER_TRAIT);
+    if (latest && comparable(latest.value, keys) === comparable(value, keys)) continue;
+    const entry: SentValue = { value, setAt, sentAt, ...(keys ? { keys: [...keys] } : {}) };
+    next[name] = [...history, entry].slice(-KEPT_PER_TRAIT);
   }
   return next;
 }
@@ -72,54 +80,113 @@ export interface FoundEchoes {
   echoedTraits: string[];
 }
 
+/** A version of a destination's record, as the store holds it or receives it. */
+export interface DestinationVersion {
+  traits: CanonicalTraits;
+  updatedAt: string;
+  traitTimes?: Readonly<Record<string, string>> | null;
+  echoedTraits?: readonly string[] | null;
+}
+
 /**
- * Finds the traits of a destination's record whose value is what we had sent there when
- * the record was written. Each is dated just before the value's origin (so the origin, or
- * anything set since, outranks the copy) and loses the destination's priority: a CRM ranked
- * above the shop outranks it with what its users enter, not with the shop's own name copied
- * there by Syncline. Undefined when no trait is an echo. `traitTimes` and `updatedAt` are the
- * record's own.
+ * Finds the traits of a destination's record that are copies of our writes:
+ * - a value we had sent there and not replaced (by another value sent, or by the destination's
+ *   own, `held`, value) by the time of the record;
+ * - or a value unchanged since the version held, where that version's was such a copy (a
+ *   record the destination touched for another field still carries our copy, even when a
+ *   later write of ours failed).
+ * Each is dated just before the value's origin (so the origin, or anything set since, outranks
+ * the copy) and loses the destination's priority: a CRM ranked above the shop outranks it with
+ * what its users enter, not with the shop's own name copied there by Syncline. Undefined when
+ * no trait is a copy.
  */
 export function findEchoes(
-  record: {
-    traits: CanonicalTraits;
-    updatedAt: string;
-    traitTimes?: Readonly<Record<string, string>>;
-  },
-  sent: SentValues,
+  record: DestinationVersion,
+  sent: SentValues | undefined,
+  held: DestinationVersion | undefined,
 ): FoundEchoes | undefined {
   let found: FoundEchoes | undefined;
   const values = record.traits as Record<string, unknown>;
-  for (const name of Object.keys(sent).sort()) {
+  const names = new Set([...Object.keys(sent ?? {}), ...(held?.echoedTraits ?? [])]);
+  for (const name of [...names].sort()) {
     const value = values[name];
     if (isEmptyValue(value)) continue;
-    const recordTime = record.traitTimes?.[name] ?? record.updatedAt;
-    const echoed = echoedValue(sent[name], stableJson(value), Date.parse(recordTime));
-    if (!echoed) continue;
+    const recordTime = timeOf(record, name);
+    const originTime = echoOrigin(name, value, recordTime, sent?.[name] ?? [], held);
+    if (originTime === undefined) continue;
     found ??= { traitTimes: { ...record.traitTimes }, echoedTraits: [] };
     found.echoedTraits.push(name);
-    const originTime = new Date(Date.parse(echoed.setAt) - 1).toISOString();
     if (originTime < recordTime) found.traitTimes[name] = originTime;
   }
   return found;
 }
 
+/** The time a copy of `value` ranks with, or undefined when it is not a copy. */
+function echoOrigin(
+  name: string,
+  value: unknown,
+  recordTime: string,
+  history: readonly SentValue[],
+  held: DestinationVersion | undefined,
+): string | undefined {
+  const heldValue = held ? (held.traits as Record<string, unknown>)[name] : undefined;
+  const unchanged = !isEmptyValue(heldValue) && stableJson(heldValue) === stableJson(value);
+  if (unchanged && held?.echoedTraits?.includes(name)) return timeOf(held, name);
+  // The destination's own value, held, replaced whatever we had sent there before it.
+  const ownSince =
+    !unchanged && !isEmptyValue(heldValue) && !held?.echoedTraits?.includes(name)
+      ? timeOf(held!, name)
+      : '';
+  const echoed = echoedValue(history, value, Date.parse(recordTime), ownSince);
+  return echoed && new Date(Date.parse(echoed.setAt) - 1).toISOString();
+}
+
 /**
- * The sent value a record's value echoes: equal to it, and still the value we had sent there at
- * the record's time (no different value sent more than the clock skew before that time).
+ * The sent value a record's value copies: equal to it (in the parts sent), sent after the
+ * destination's own value `ownSince`, and still the value we had sent there at the record's
+ * time (no different value sent more than the clock skew before that time).
  */
 function echoedValue(
   history: readonly SentValue[],
-  valueJson: string,
+  value: unknown,
   recordTime: number,
+  ownSince: string,
 ): SentValue | undefined {
   for (let i = history.length - 1; i >= 0; i -= 1) {
-    if (stableJson(history[i].value) !== valueJson) continue;
+    const entry = history[i];
+    if (comparable(entry.value, entry.keys) !== comparable(value, entry.keys)) continue;
+    if (entry.sentAt < ownSince) return undefined;
     const replacedBy = history[i + 1];
     if (!replacedBy || recordTime < Date.parse(replacedBy.sentAt) + ECHO_CLOCK_SKEW_MS) {
-      return history[i];
+      return entry;
     }
     return undefined;
   }
   return undefined;
+}
+
+function timeOf(version: DestinationVersion, name: string): string {
+  return version.traitTimes?.[name] ?? version.updatedAt;
+}
+
+/** A value as compared: only the parts sent, and empty parts the same as missing ones. */
+function comparable(value: unknown, keys: readonly string[] | null | undefined): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return stableJson(value);
+  }
+  const parts = value as Record<string, unknown>;
+  const kept: Record<string, unknown> = {};
+  for (const key of keys ?? Object.keys(parts)) {
+    if (!isEmptyValue(parts[key])) kept[key] = parts[key];
+  }
+  return stableJson(kept);
+}
+
+/** The named parts of an object trait; anything else as it is. */
+function pick(value: unknown, keys: readonly string[]): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const parts = value as Record<string, unknown>;
+  const picked: Record<string, unknown> = {};
+  for (const key of keys) if (!isEmptyValue(parts[key])) picked[key] = parts[key];
+  return picked;
 }

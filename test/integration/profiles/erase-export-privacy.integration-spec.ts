@@ -229,8 +229,10 @@ describe('erase and export reach everything held about the person (real PostgreS
         externalId: 'dest-7',
         status: 'ok',
         fields: { email: 'ch-d@acme.io' },
-        sentValues,
       }),
+    ]);
+    expect(exported.sentValues).toEqual([
+      expect.objectContaining({ profileId: cId, connectionId: destination, traits: sentValues }),
     ]);
 
     const result = await eraser.erase(dId);

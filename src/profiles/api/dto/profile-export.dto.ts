@@ -30,14 +30,22 @@ export class ExportedPushDto extends PushStatusDto {
     description: 'The vendor fields as last written to the destination.',
   })
   fields!: Record<string, unknown>;
+}
+
+/** The canonical values sent to one destination, kept to recognise it handing them back. */
+export class ExportedSentValuesDto {
+  @ApiProperty({ format: 'uuid' }) connectionId!: string;
+  @ApiProperty() connectionName!: string;
+  @ApiProperty({ format: 'uuid', description: 'The profile id they were sent for.' })
+  profileId!: string;
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
     description:
-      'Canonical trait name → the values last sent for it (`value`, `setAt`: when it was set ' +
-      'where it came from, `sentAt`), kept to recognise the destination handing them back.',
+      'Canonical trait name → the values last sent for it (`value`; `setAt`: when it was set ' +
+      'where it came from; `sentAt`; `keys`: the parts sent, where the mapping sends part of it).',
   })
-  sentValues!: Record<string, unknown>;
+  traits!: Record<string, unknown>;
 }
 
 /** Everything Syncline holds about one person (data-subject access request). */
@@ -59,4 +67,10 @@ export class ProfileExportDto {
     description: 'Destinations that were sent the person, with what they were sent.',
   })
   pushes!: ExportedPushDto[];
+  @ApiProperty({
+    type: [ExportedSentValuesDto],
+    description:
+      'The values sent to each destination (kept from before the write, so also where it failed).',
+  })
+  sentValues!: ExportedSentValuesDto[];
 }
