@@ -25,7 +25,7 @@ const POLL_MS = 50;
 const ERROR_BACKOFF_MS = 1000;
 
 /** Change kinds after which a profile's current state must reach the destinations. */
-const PUSHED_KINDS = new Set(['created', 'updated', 'merged', 'split', 'reopened']);
+const PUSHED_KINDS = new Set(['created', 'updated', 'merged', 'split', 'reopened', 'outvoted']);
 
 /**
  * Reads the profile change log in order and turns it into outbound jobs, one per destination

@@ -6,7 +6,16 @@ import { diffTraits } from '../survivorship/diff-traits';
 import { storeProvenance } from '../survivorship/stored-provenance';
 import { BatchState, ProfileState, SourceState } from './batch-state';
 import { Resolution } from './resolve-identities';
-import { ChangeCause, ChangeRow, IdentifierRow, ProfileRow, WritePlan } from './write-plan';
+import { CanonicalTraits } from '../canonical/canonical-traits';
+import { isEmptyValue } from '../survivorship/is-empty-value';
+import {
+  ChangeCause,
+  ChangeRow,
+  IdentifierRow,
+  OutvotedRecord,
+  ProfileRow,
+  WritePlan,
+} from './write-plan';
 
 export interface PlanInputs {
   state: BatchState;
@@ -93,6 +102,9 @@ export function buildWritePlan({
         updated.push(
           change(id, 'updated', { traits: traitChanges, identifiersAdded: added }, causeFor),
         );
+      } else if (next.status === 'active') {
+        const outvoted = outvotedRecords(resolution.recordsFor.get(id) ?? [], next.traits);
+        if (outvoted.length > 0) updated.push(change(id, 'outvoted', { outvoted }, causeFor));
       }
       if (before.status === 'active' && next.status === 'closed') {
         updated.push(change(id, 'closed', {}, causeFor));
@@ -202,4 +214,52 @@ function change(
 
 function owned(identifier: Identifier, profileId: string): IdentifierRow {
   return { type: identifier.type, value: identifier.value, profileId };
+}
+
+/**
+ * The records of a batch that lost survivorship on some trait: their tool holds a value the
+ * profile does not (a lower-priority tool's edit, a stale copy). The profile does not change,
+ * but the tool should be put right, so the change log says so and outbound pushes the profile.
+ * A value the profile holds more of (a tool with part of an address) is not outvoted.
+ */
+function outvotedRecords(records: PreparedRecord[], traits: CanonicalTraits): OutvotedRecord[] {
+  const outvoted: OutvotedRecord[] = [];
+  const winners = traits as Record<string, unknown>;
+  for (const record of records) {
+    if (record.deleted) continue;
+    const values = record.traits as Record<string, unknown>;
+    const lost = Object.keys(values).filter(
+      (name) =>
+        name !== 'custom' &&
+        !isEmptyValue(values[name]) &&
+        !holdsValue(winners[name], values[name]),
+    );
+    if (lost.length > 0) {
+      outvoted.push({
+        connectionId: record.connectionId,
+        externalId: record.externalId,
+        traits: lost.sort(),
+      });
+    }
+  }
+  return outvoted;
+}
+
+/**
+ * Whether `winner` holds `value`: equal; for a list (tags are a set), holding each item; for an
+ * object, equal in every part `value` has.
+ */
+function holdsValue(winner: unknown, value: unknown): boolean {
+  if (Array.isArray(value)) {
+    if (!Array.isArray(winner)) return false;
+    const held = new Set(winner.map((item) => stableJson(item)));
+    return value.every((item) => held.has(stableJson(item)));
+  }
+  if (typeof value !== 'object' || value === null) return stableJson(winner) === stableJson(value);
+  if (typeof winner !== 'object' || winner === null) return false;
+  const parts = value as Record<string, unknown>;
+  return Object.keys(parts).every(
+    (key) =>
+      isEmptyValue(parts[key]) || holdsValue((winner as Record<string, unknown>)[key], parts[key]),
+  );
 }

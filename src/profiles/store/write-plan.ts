@@ -24,7 +24,14 @@ export interface IdentifierRow extends Identifier {
 }
 
 export type ChangeKind =
-  'created' | 'updated' | 'merged' | 'split' | 'closed' | 'reopened' | 'erased';
+  'created' | 'updated' | 'merged' | 'split' | 'closed' | 'reopened' | 'erased' | 'outvoted';
+
+/** A record that lost survivorship: its tool holds other values than the profile for these traits. */
+export interface OutvotedRecord {
+  connectionId: string;
+  externalId: string;
+  traits: string[];
+}
 
 /** The JSON payload of a change-log row. */
 export interface ChangePayload {
@@ -35,6 +42,7 @@ export interface ChangePayload {
   mergeId?: string;
   linkedBy?: Identifier | { type: 'external'; value: string };
   restoredIds?: string[];
+  outvoted?: OutvotedRecord[];
 }
 
 /** Cause as stored on change-log and merge rows: the batch cause plus the record(s). */

@@ -258,6 +258,62 @@ describe('ProfileStore.ingest (real PostgreSQL)', () => {
     expect(profile.provenance.email).toMatchObject({ connectionId: preferred });
   });
 
+  it('a record that loses survivorship leaves the profile as it is and logs that its tool holds other values', async () => {
+    const preferred = await createConnection(app.env.sql, { priority: 10 });
+    const email = 'rex@acme.io';
+    await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: preferred,
+          externalId: 'ov-1',
+          traits: { email, firstName: 'Rexford', address: { city: 'Lyon', country: 'FR' } },
+        }),
+      ],
+      SYNC,
+    );
+    const profile = await profileOf('email', email);
+    const outvotedRows = () =>
+      app.env.sql<{ changes: unknown }>(
+        `SELECT changes FROM profile_change WHERE profile_id = $1 AND kind = 'outvoted'`,
+        [profile.id],
+      );
+    // The shop holds part of the address and the same name: nothing lost.
+    await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: shop,
+          externalId: 'ov-2',
+          updatedAt: '2024-06-01T00:00:00Z',
+          traits: { email, firstName: 'Rexford', address: { city: 'Lyon' } },
+        }),
+      ],
+      SYNC,
+    );
+    expect(await outvotedRows()).toEqual([]);
+
+    // Someone at the till retypes the name; the preferred tool's value ranks first.
+    const changesBefore = await changeCount();
+    await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: shop,
+          externalId: 'ov-2',
+          updatedAt: '2024-07-01T00:00:00Z',
+          traits: { email, firstName: 'Rexie', address: { city: 'Lyon' } },
+        }),
+      ],
+      SYNC,
+    );
+
+    expect((await profileOf('email', email)).traits.firstName).toBe('Rexford');
+    expect(await changeCount()).toBe(changesBefore + 1);
+    expect(await outvotedRows()).toEqual([
+      {
+        changes: { outvoted: [{ connectionId: shop, externalId: 'ov-2', traits: ['firstName'] }] },
+      },
+    ]);
+  });
+
   it('survivorship: a trait the vendor dates apart from its record ranks by that time, kept with the source', async () => {
     const email = 'dated.consent@acme.io';
     const shopVersion = (updatedAt: string) =>

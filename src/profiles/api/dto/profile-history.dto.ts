@@ -2,7 +2,9 @@ import { ApiProperty } from '@nestjs/swagger';
 
 export class ProfileChangeDto {
   @ApiProperty({ description: 'Monotonically increasing sequence (string: 64-bit).' }) seq!: string;
-  @ApiProperty({ enum: ['created', 'updated', 'merged', 'split', 'closed', 'reopened', 'erased'] })
+  @ApiProperty({
+    enum: ['created', 'updated', 'merged', 'split', 'closed', 'reopened', 'erased', 'outvoted'],
+  })
   kind!: string;
   @ApiProperty({
     type: 'object',
