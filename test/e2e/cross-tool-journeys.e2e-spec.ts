@@ -5,12 +5,12 @@
  * of edits, echoes and consent changes, and over a person's whole life cycle (erase, a delete in
  * one tool, priority, the same change arriving twice, a merge and its split).
  */
-import { HubspotEmulator } from '../emulators/hubspot';
-import { DEFAULT_API_KEY, DEFAULT_LIST_ID, MailchimpEmulator } from '../emulators/mailchimp';
-import { ShopifyEmulator, type ShopifyWebhookTopic } from '../emulators/shopify';
-import { ZendeskEmulator } from '../emulators/zendesk';
-import { startTestApp, TestApp } from '../support/test-app';
-import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
+import type { HubspotEmulator } from '../emulators/hubspot';
+import type { MailchimpEmulator } from '../emulators/mailchimp';
+import type { ShopifyEmulator, ShopifyWebhookTopic } from '../emulators/shopify';
+import type { ZendeskEmulator } from '../emulators/zendesk';
+import { FourTools, startFourTools } from '../support/four-tools';
+import type { TestApp } from '../support/test-app';
 import { triggerSync, waitForRun } from '../support/sync-api';
 import { waitUntil } from '../support/wait-for';
 
@@ -19,7 +19,6 @@ const HUBSPOT_SECRET = 'hubspot-client-secret';
 const ZENDESK_SECRET = 'zendesk-webhook-secret';
 const MAILCHIMP_TOKEN = 'mailchimp-webhook-token-0123456789';
 
-let env: TestEnvironment;
 let app: TestApp;
 let shopify: ShopifyEmulator;
 let hubspot: HubspotEmulator;
@@ -27,61 +26,20 @@ let mailchimp: MailchimpEmulator;
 let zendesk: ZendeskEmulator;
 const ids = { shopify: '', hubspot: '', mailchimp: '', zendesk: '' };
 
+let tools: FourTools | undefined;
+
 beforeAll(async () => {
-  env = await createTestEnvironment({ env: { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' } });
-  app = await startTestApp(env.config);
-  shopify = new ShopifyEmulator();
-  hubspot = new HubspotEmulator({ rateLimit: false, searchRateLimit: false });
-  mailchimp = new MailchimpEmulator();
-  zendesk = new ZendeskEmulator({ rateLimit: false, userUpdateRateLimit: false });
-  await Promise.all([shopify.start(), hubspot.start(), mailchimp.start(), zendesk.start()]);
-  ids.shopify = await connection(
-    'shopify',
-    { baseUrl: shopify.apiBaseUrl() },
-    { accessToken: 'test-token', clientSecret: SHOPIFY_SECRET },
-  );
-  ids.hubspot = await connection(
-    'hubspot',
-    { baseUrl: hubspot.baseUrl },
-    { accessToken: 'test-token', clientSecret: HUBSPOT_SECRET },
-  );
-  ids.mailchimp = await connection(
-    'mailchimp',
-    { listId: DEFAULT_LIST_ID, baseUrl: mailchimp.apiBaseUrl() },
-    { apiKey: DEFAULT_API_KEY, webhookToken: MAILCHIMP_TOKEN },
-  );
-  ids.zendesk = await connection(
-    'zendesk',
-    { baseUrl: zendesk.apiBaseUrl() },
-    { email: 'admin@example.com', apiToken: 'test-token', webhookSecret: ZENDESK_SECRET },
-  );
-  // The owner ticked every source in Mailchimp's webhook form, API changes included: each of
-  // our writes comes back as a delivery.
-  const registered = await mailchimp.webhooks.register(DEFAULT_LIST_ID, {
-    url: `${webhookUrl(ids.mailchimp)}?token=${MAILCHIMP_TOKEN}`,
-    sources: { user: true, admin: true, api: true },
+  tools = await startFourTools({
+    secrets: { shopify: SHOPIFY_SECRET, hubspot: HUBSPOT_SECRET, zendesk: ZENDESK_SECRET },
+    mailchimpToken: MAILCHIMP_TOKEN,
+    env: { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' },
   });
-  if (!('id' in registered))
-    throw new Error(`webhook not registered: ${JSON.stringify(registered)}`);
+  ({ app, shopify, hubspot, mailchimp, zendesk } = tools);
+  Object.assign(ids, tools.ids);
+  await tools.registerMailchimpWebhook();
 });
 
-afterAll(async () => {
-  await app?.close();
-  await Promise.all([shopify, hubspot, mailchimp, zendesk].map((emulator) => emulator?.stop()));
-  await env?.teardown();
-});
-
-async function connection(
-  connector: string,
-  config: Record<string, unknown>,
-  credentials: Record<string, string>,
-): Promise<string> {
-  const response = await app.request('POST', '/v1/connections', {
-    body: { connector, name: connector, direction: 'both', config, credentials },
-  });
-  if (response.status !== 201) throw new Error(`${connector}: ${response.text}`);
-  return (response.body as { id: string }).id;
-}
+afterAll(() => tools?.close());
 
 const webhookUrl = (connectionId: string) => `${app.baseUrl}/webhooks/${connectionId}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,15 +6,16 @@
  * time"). What a demanding owner expects: an edit a person makes in any tool is never lost to
  * a copy, a copy never reverts an edit, and nothing ping-pongs.
  */
-import { HubspotEmulator } from '../emulators/hubspot';
-import { DEFAULT_API_KEY, DEFAULT_LIST_ID, MailchimpEmulator } from '../emulators/mailchimp';
+import type { HubspotEmulator } from '../emulators/hubspot';
+import type { MailchimpEmulator } from '../emulators/mailchimp';
 import type { StoredMember } from '../emulators/mailchimp/member-store';
-import { ShopifyEmulator, type ShopifyWebhookTopic } from '../emulators/shopify';
+import type { ShopifyEmulator, ShopifyWebhookTopic } from '../emulators/shopify';
 import type { CustomerInput } from '../emulators/shopify/customer-store';
-import { ZendeskEmulator } from '../emulators/zendesk';
+import type { ZendeskEmulator } from '../emulators/zendesk';
 import { ECHO_CLOCK_SKEW_MS } from '../../src/profiles/survivorship/sent-values';
-import { startTestApp, TestApp } from '../support/test-app';
-import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
+import { FourTools, startFourTools } from '../support/four-tools';
+import type { TestApp } from '../support/test-app';
+import type { TestEnvironment } from '../support/test-environment';
 import { triggerSync, waitForRun } from '../support/sync-api';
 import { waitUntil } from '../support/wait-for';
 
@@ -31,62 +32,27 @@ let zendesk: ZendeskEmulator;
 const ids = { shopify: '', hubspot: '', mailchimp: '', zendesk: '' };
 let mailchimpHookId = '';
 
+let tools: FourTools | undefined;
+
 beforeAll(async () => {
-  env = await createTestEnvironment({ env: { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' } });
-  app = await startTestApp(env.config);
-  shopify = new ShopifyEmulator();
-  hubspot = new HubspotEmulator({ rateLimit: false, searchRateLimit: false });
-  mailchimp = new MailchimpEmulator();
-  zendesk = new ZendeskEmulator({ rateLimit: false, userUpdateRateLimit: false });
-  await Promise.all([shopify.start(), hubspot.start(), mailchimp.start(), zendesk.start()]);
-  const connect = async (connector: keyof typeof ids, config: object, credentials: object) => {
-    const response = await app.request('POST', '/v1/connections', {
-      body: { connector, name: connector, direction: 'both', config, credentials },
-    });
-    if (response.status !== 201) throw new Error(`${connector}: ${response.text}`);
-    ids[connector] = (response.body as { id: string }).id;
-  };
-  await connect(
-    'shopify',
-    { baseUrl: shopify.apiBaseUrl() },
-    { accessToken: 'test-token', clientSecret: SECRETS.shopify },
-  );
-  await connect(
-    'hubspot',
-    { baseUrl: hubspot.baseUrl },
-    { accessToken: 'test-token', clientSecret: SECRETS.hubspot },
-  );
-  await connect(
-    'mailchimp',
-    { listId: DEFAULT_LIST_ID, baseUrl: mailchimp.apiBaseUrl() },
-    { apiKey: DEFAULT_API_KEY, webhookToken: MAILCHIMP_TOKEN },
-  );
-  await connect(
-    'zendesk',
-    { baseUrl: zendesk.apiBaseUrl() },
-    { email: 'admin@example.com', apiToken: 'test-token', webhookSecret: SECRETS.zendesk },
-  );
+  tools = await startFourTools({
+    secrets: SECRETS,
+    mailchimpToken: MAILCHIMP_TOKEN,
+    env: { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' },
+  });
+  ({ env, app, shopify, hubspot, mailchimp, zendesk } = tools);
+  Object.assign(ids, tools.ids);
   await registerMailchimpHook();
 });
 
-afterAll(async () => {
-  await app?.close();
-  await Promise.all([shopify, hubspot, mailchimp, zendesk].map((emulator) => emulator?.stop()));
-  await env?.teardown();
-});
+afterAll(() => tools?.close());
 
 const webhookUrl = (connectionId: string) => `${app.baseUrl}/webhooks/${connectionId}`;
-const mailchimpHookUrl = () => `${webhookUrl(ids.mailchimp)}?token=${MAILCHIMP_TOKEN}`;
+const mailchimpHookUrl = () => tools!.webhookUrl('mailchimp');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Every source ticked, API changes included: each of our writes comes back as a delivery. */
 async function registerMailchimpHook(): Promise<void> {
-  const registered = await mailchimp.webhooks.register(DEFAULT_LIST_ID, {
-    url: mailchimpHookUrl(),
-    sources: { user: true, admin: true, api: true },
-  });
-  if (!('id' in registered)) throw new Error(`webhook: ${JSON.stringify(registered)}`);
-  mailchimpHookId = registered.id;
+  mailchimpHookId = await tools!.registerMailchimpWebhook();
 }
 
 /** Lets the queues drain and Mailchimp's deliveries come back and settle. */

@@ -4,14 +4,15 @@
  * shapes; nothing is sent for an unchanged profile or for the echo of our own write; a
  * refused profile fails alone into the dead letters; an erase reaches every destination.
  */
-import { HubspotEmulator } from '../emulators/hubspot';
-import { DEFAULT_API_KEY, DEFAULT_LIST_ID, MailchimpEmulator } from '../emulators/mailchimp';
+import type { HubspotEmulator } from '../emulators/hubspot';
+import { DEFAULT_LIST_ID, type MailchimpEmulator } from '../emulators/mailchimp';
 import type { RecordedRequest } from '../emulators/common';
-import { ShopifyEmulator } from '../emulators/shopify';
-import { ZendeskEmulator } from '../emulators/zendesk';
+import type { ShopifyEmulator } from '../emulators/shopify';
+import type { ZendeskEmulator } from '../emulators/zendesk';
+import { FourTools, startFourTools } from '../support/four-tools';
 import { triggerSync, waitForRun } from '../support/sync-api';
-import { startTestApp, TestApp } from '../support/test-app';
-import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
+import type { TestApp } from '../support/test-app';
+import type { TestEnvironment } from '../support/test-environment';
 import { waitUntil } from '../support/wait-for';
 
 const SHOPIFY_SECRET = 'shopify-client-secret';
@@ -31,69 +32,24 @@ const ids: Record<'shopify' | 'hubspot' | 'mailchimp' | 'zendesk', string> = {
   zendesk: '',
 };
 
+let tools: FourTools | undefined;
+
 beforeAll(async () => {
-  env = await createTestEnvironment({ env: { JOB_ATTEMPTS: '2', JOB_BACKOFF_MS: '50' } });
-  app = await startTestApp(env.config);
-  shopify = new ShopifyEmulator();
-  hubspot = new HubspotEmulator({ rateLimit: false, searchRateLimit: false });
-  mailchimp = new MailchimpEmulator();
-  zendesk = new ZendeskEmulator({ rateLimit: false, userUpdateRateLimit: false });
-  await Promise.all([shopify.start(), hubspot.start(), mailchimp.start(), zendesk.start()]);
-
-  ids.shopify = await connection(
-    'shopify',
-    'both',
-    { baseUrl: shopify.apiBaseUrl() },
-    {
-      accessToken: 'test-token',
-      clientSecret: SHOPIFY_SECRET,
+  tools = await startFourTools({
+    directions: { mailchimp: 'push', zendesk: 'push' },
+    secrets: {
+      shopify: SHOPIFY_SECRET,
+      hubspot: HUBSPOT_SECRET,
+      zendesk: 'zendesk-webhook-secret',
     },
-  );
-  ids.hubspot = await connection(
-    'hubspot',
-    'both',
-    { baseUrl: hubspot.baseUrl },
-    {
-      accessToken: 'test-token',
-      clientSecret: HUBSPOT_SECRET,
-    },
-  );
-  ids.mailchimp = await connection(
-    'mailchimp',
-    'push',
-    { listId: DEFAULT_LIST_ID, baseUrl: mailchimp.apiBaseUrl() },
-    { apiKey: DEFAULT_API_KEY, webhookToken: 'mailchimp-webhook-token' },
-  );
-  ids.zendesk = await connection(
-    'zendesk',
-    'push',
-    { baseUrl: zendesk.apiBaseUrl() },
-    {
-      email: 'admin@example.com',
-      apiToken: 'test-token',
-      webhookSecret: 'zendesk-webhook-secret',
-    },
-  );
-});
-
-afterAll(async () => {
-  await app?.close();
-  await Promise.all([shopify, hubspot, mailchimp, zendesk].map((emulator) => emulator?.stop()));
-  await env?.teardown();
-});
-
-async function connection(
-  connector: string,
-  direction: string,
-  config: Record<string, unknown>,
-  credentials: Record<string, string>,
-): Promise<string> {
-  const response = await app.request('POST', '/v1/connections', {
-    body: { connector, name: connector, direction, config, credentials },
+    mailchimpToken: 'mailchimp-webhook-token',
+    env: { JOB_ATTEMPTS: '2', JOB_BACKOFF_MS: '50' },
   });
-  if (response.status !== 201) throw new Error(`${connector}: ${response.text}`);
-  return (response.body as { id: string }).id;
-}
+  ({ env, app, shopify, hubspot, mailchimp, zendesk } = tools);
+  Object.assign(ids, tools.ids);
+});
+
+afterAll(() => tools?.close());
 
 function writes(): Record<string, RecordedRequest[]> {
   const isWrite = (request: RecordedRequest) =>
