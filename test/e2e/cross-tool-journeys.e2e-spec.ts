@@ -44,12 +44,7 @@ afterAll(() => tools?.close());
 const webhookUrl = (connectionId: string) => `${app.baseUrl}/webhooks/${connectionId}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Lets the queues drain and Mailchimp's echoes come back and settle. */
-async function settle(): Promise<void> {
-  await sleep(1500);
-  await mailchimp.flushWebhooks();
-  await sleep(1500);
-}
+const settle = () => tools!.settle();
 
 interface ProfileBody {
   id: string;

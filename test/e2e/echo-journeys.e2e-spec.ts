@@ -55,12 +55,7 @@ async function registerMailchimpHook(): Promise<void> {
   mailchimpHookId = await tools!.registerMailchimpWebhook();
 }
 
-/** Lets the queues drain and Mailchimp's deliveries come back and settle. */
-async function settle(): Promise<void> {
-  await sleep(1500);
-  await mailchimp.flushWebhooks();
-  await sleep(1500);
-}
+const settle = () => tools!.settle();
 
 interface Source {
   connectionId: string;

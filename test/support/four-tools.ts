@@ -40,6 +40,8 @@ export interface FourTools {
    * our writes comes back as a delivery, as an owner ticking the whole form would. Its id.
    */
   registerMailchimpWebhook(): Promise<string>;
+  /** Lets the queues drain and Mailchimp's deliveries (our writes' echoes) come back and settle. */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -104,6 +106,11 @@ export async function startFourTools(options: FourToolsOptions): Promise<FourToo
       if (!('id' in registered)) throw new Error(`webhook: ${JSON.stringify(registered)}`);
       return registered.id;
     },
+    settle: async () => {
+      await sleep(1500);
+      await mailchimp.flushWebhooks();
+      await sleep(1500);
+    },
     close: async () => {
       await app.close();
       await Promise.all(emulators.map((emulator) => emulator.stop()));
@@ -111,3 +118,5 @@ export async function startFourTools(options: FourToolsOptions): Promise<FourToo
     },
   };
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
