@@ -5,7 +5,8 @@ import {
   type WriteResult,
 } from '../../src/connector-sdk';
 import { describeZendeskError } from './errors';
-import { deletedUserPath, SEARCH_USERS_PATH, SHOW_MANY_USERS_PATH, userPath } from './paths';
+import { searchUsersByEmail, sameAddress } from './lookup';
+import { deletedUserPath, SHOW_MANY_USERS_PATH, userPath } from './paths';
 import type {
   ZendeskConfig,
   ZendeskCredentials,
@@ -84,13 +85,9 @@ async function findUser(ctx: Ctx, item: EraseItem): Promise<Found> {
   if (linked) return { user: linked };
   const email = typeof item.fields.email === 'string' ? item.fields.email.trim() : '';
   if (!email) return { gone: true };
-  const byEmail = await ctx.http.request<ZendeskUsersResponse>({
-    path: SEARCH_USERS_PATH,
-    query: { query: `email:${email}` },
-  });
   // Search matches loosely; only the exact address identifies the person.
-  const match = (byEmail.data.users ?? []).find(
-    (user) => user.email?.toLowerCase() === email.toLowerCase(),
+  const match = (await searchUsersByEmail(ctx, email)).find((user) =>
+    sameAddress(user.email, email),
   );
   return match ? { user: match } : { gone: true };
 }

@@ -1,12 +1,7 @@
 import type { ConnectorContext } from '../../src/connector-sdk';
-import { SHOW_MANY_MAX_IDS, SHOW_MANY_USERS_PATH } from './paths';
+import { showUsers } from './lookup';
 import { scopeUser } from './scope';
-import type {
-  ZendeskConfig,
-  ZendeskCredentials,
-  ZendeskRecord,
-  ZendeskUsersResponse,
-} from './types';
+import type { ZendeskConfig, ZendeskCredentials, ZendeskRecord } from './types';
 
 /**
  * Full users by id, for webhook events that carry only the id and a few fields. Ids Zendesk
@@ -18,14 +13,5 @@ export async function fetchUsers(
   ctx: ConnectorContext<ZendeskConfig, ZendeskCredentials>,
   ids: string[],
 ): Promise<ZendeskRecord[]> {
-  const unique = [...new Set(ids.filter((id) => /^\d+$/.test(id)))];
-  const users: ZendeskRecord[] = [];
-  for (let i = 0; i < unique.length; i += SHOW_MANY_MAX_IDS) {
-    const { data } = await ctx.http.request<ZendeskUsersResponse>({
-      path: SHOW_MANY_USERS_PATH,
-      query: { ids: unique.slice(i, i + SHOW_MANY_MAX_IDS).join(',') },
-    });
-    users.push(...(data.users ?? []).map((user) => scopeUser(user, ctx.config)));
-  }
-  return users;
+  return (await showUsers(ctx, ids)).map((user) => scopeUser(user, ctx.config));
 }

@@ -1,10 +1,10 @@
 import type { ConnectorContext } from '../../src/connector-sdk';
 import { describeZendeskError } from './errors';
+import { emailIdentities, sameAddress } from './lookup';
 import { makePrimaryIdentityPath, userIdentitiesPath, userIdentityPath } from './paths';
 import type {
   ZendeskConfig,
   ZendeskCredentials,
-  ZendeskIdentitiesResponse,
   ZendeskIdentity,
   ZendeskIdentityResponse,
 } from './types';
@@ -33,14 +33,9 @@ export async function setPrimaryEmail(
   userId: string,
   email: string,
 ): Promise<PrimaryEmailOutcome> {
-  const listed = await ctx.http.request<ZendeskIdentitiesResponse>({
-    path: userIdentitiesPath(userId),
-    acceptStatuses: [404],
-  });
-  if (listed.status === 404) return { gone: true };
-  const emails = (listed.data.identities ?? []).filter((identity) => identity.type === 'email');
-  const wanted = email.trim().toLowerCase();
-  const same = emails.find((identity) => identity.value.trim().toLowerCase() === wanted);
+  const emails = await emailIdentities(ctx, userId);
+  if (!emails) return { gone: true };
+  const same = emails.find((identity) => sameAddress(identity.value, email));
   if (same?.primary) return { ok: true };
   if (same) return answer(await makePrimary(ctx, userId, same));
 

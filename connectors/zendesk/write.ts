@@ -8,9 +8,12 @@ import {
 } from '../../src/connector-sdk';
 import { describeZendeskError, rejectsField } from './errors';
 import { mapOut, type ZendeskUserBody } from './map-out';
+import { showUsers } from './lookup';
 import { CREATE_OR_UPDATE_USER_PATH, userPath } from './paths';
 import { setPrimaryEmail } from './primary-email';
-import type { ZendeskConfig, ZendeskCredentials, ZendeskUserResponse } from './types';
+import { END_USER_ROLE } from './scope';
+import { guardsStaff, refuseStaff, refuseUpsertOntoStaff } from './staff-guard';
+import type { ZendeskConfig, ZendeskCredentials, ZendeskUser, ZendeskUserResponse } from './types';
 
 /** Requests in flight per call; the connection's shared budget still paces them. */
 const WRITE_CONCURRENCY = 5;
@@ -42,28 +45,91 @@ type Ctx = ConnectorContext<ZendeskConfig, ZendeskCredentials>;
  * on the same user, and no `external_id` is sent, since it would replace the one an existing
  * user already has (their SSO or CRM id). Without an email, `external_id` = the profile id is
  * what lets a retried create find the user it made.
+ *
+ * Staff (agents and admins) are not written to unless `config.includeStaff` (staff-guard.ts):
+ * a profile pushed to an end-user later made an agent, or one whose email an agent holds (the
+ * owner shops in the store too), fails with the reason instead of filling a staff account
+ * with customer data. Before the requests that would write, the users a batch updates are
+ * looked up together (one `show_many`, which also tells who was deleted), and each create
+ * searches for the user `create_or_update` would match.
  */
 export async function writeUsers(ctx: Ctx, batch: WriteItem[]): Promise<WriteResult[]> {
-  return mapLimited(batch, WRITE_CONCURRENCY, (item) => writeUser(ctx, item));
+  const updates = new Map<WriteItem, UserChanges>();
+  for (const item of batch) {
+    const id = knownUserId(item);
+    const changes = id ? userChanges(item) : undefined;
+    if (changes) updates.set(item, changes);
+  }
+  const current = guardsStaff(ctx.config)
+    ? await currentUsers(
+        ctx,
+        [...updates.keys()].map((item) => knownUserId(item)!),
+      )
+    : undefined;
+  return mapLimited(batch, WRITE_CONCURRENCY, (item) =>
+    writeUser(ctx, item, updates.get(item), current),
+  );
 }
 
-async function writeUser(ctx: Ctx, item: WriteItem): Promise<WriteResult> {
-  if (item.externalId && /^\d+$/.test(item.externalId)) {
-    const updated = await updateUser(ctx, item, item.externalId);
+/** What an update sends: the changed user fields, and the email when it changed. */
+type UserChanges = { user: ZendeskUserBody; email?: JsonValue };
+
+/**
+ * The users to update, by id, as Zendesk holds them now: their role decides whether they may
+ * be written. Deleted users are not listed.
+ */
+async function currentUsers(ctx: Ctx, ids: string[]): Promise<Map<string, ZendeskUser>> {
+  if (ids.length === 0) return new Map();
+  const users = await showUsers(ctx, ids);
+  return new Map(users.filter((user) => user.active !== false).map((u) => [String(u.id), u]));
+}
+
+async function writeUser(
+  ctx: Ctx,
+  item: WriteItem,
+  changes: UserChanges | undefined,
+  current: Map<string, ZendeskUser> | undefined,
+): Promise<WriteResult> {
+  const id = knownUserId(item);
+  if (id) {
+    if (!changes) return { profileId: item.profileId, ok: true, externalId: id };
+    const before = current?.get(id);
+    const refused = before && refuseStaff(before, ctx.config);
+    if (refused) return rejected(item, refused);
+    // Not listed: deleted since, as a 404 on the update would have said.
+    const gone = current !== undefined && before === undefined;
+    const updated = gone ? undefined : await updateUser(ctx, item, id, changes, before);
     if (updated) return updated;
     // Gone from Zendesk (deleted there): the profile still pushes here, so it is created again.
-    ctx.logger.info('Zendesk user no longer exists; creating it again', {
-      userId: item.externalId,
-    });
+    ctx.logger.info('Zendesk user no longer exists; creating it again', { userId: id });
   }
   return upsertUser(ctx, item);
 }
 
-/** The changed fields of user `id`; undefined when Zendesk no longer has the user. */
-async function updateUser(ctx: Ctx, item: WriteItem, id: string): Promise<WriteResult | undefined> {
+function knownUserId(item: WriteItem): string | undefined {
+  return item.externalId && /^\d+$/.test(item.externalId) ? item.externalId : undefined;
+}
+
+/** Undefined when none of the changed fields is sent to Zendesk. */
+function userChanges(item: WriteItem): UserChanges | undefined {
   const values = { ...item.fields, ...item.changed };
   const { email, ...user } = mapOut(values, { keys: Object.keys(item.changed), clear: true });
-  let role: string | undefined;
+  if (Object.keys(user).length === 0 && typeof email !== 'string') return undefined;
+  return { user, email };
+}
+
+/**
+ * Sends `changes` to user `id`; undefined when Zendesk no longer has the user. `before` is the
+ * user as looked up for the batch, when it was.
+ */
+async function updateUser(
+  ctx: Ctx,
+  item: WriteItem,
+  id: string,
+  { user, email }: UserChanges,
+  before: ZendeskUser | undefined,
+): Promise<WriteResult | undefined> {
+  let role = before?.role;
   if (Object.keys(user).length > 0) {
     const response = await ctx.http.request<ZendeskUserResponse>({
       method: 'PUT',
@@ -86,19 +152,15 @@ async function updateUser(ctx: Ctx, item: WriteItem, id: string): Promise<WriteR
       role = shown.data.user?.role;
     }
     // A staff member's primary email is their sign-in: changing it is for Zendesk's admins.
-    if (role && role !== 'end-user') {
-      return {
-        profileId: item.profileId,
-        ok: false,
-        retryable: false,
-        error: `Zendesk user ${id} is an ${role}; their email is changed in Zendesk, not by Syncline`,
-      };
+    if (role && role !== END_USER_ROLE) {
+      return rejected(
+        item,
+        `Zendesk user ${id} is an ${role}; their email is changed in Zendesk, not by Syncline`,
+      );
     }
     const primary = await setPrimaryEmail(ctx, id, email);
     if ('gone' in primary) return undefined;
-    if ('error' in primary) {
-      return { profileId: item.profileId, ok: false, retryable: false, error: primary.error };
-    }
+    if ('error' in primary) return rejected(item, primary.error);
   }
   return { profileId: item.profileId, ok: true, externalId: id };
 }
@@ -111,6 +173,10 @@ async function upsertUser(ctx: Ctx, item: WriteItem): Promise<WriteResult> {
     // Otherwise Zendesk emails every synced customer a verification/welcome message.
     skip_verify_email: true,
   };
+  if (guardsStaff(ctx.config)) {
+    const refused = await refuseUpsertOntoStaff(ctx, user);
+    if (refused) return rejected(item, refused);
+  }
   const first = await postUpsert(ctx, user);
   // Zendesk requires a name to create a user. Sending a stand-in up front would overwrite
   // the real name of an existing user the upsert matches, so it is only sent when asked for.
@@ -133,12 +199,11 @@ function outcome(item: WriteItem, response: HttpResponse<ZendeskUserResponse>): 
   if (response.status >= 200 && response.status < 300 && response.data?.user?.id !== undefined) {
     return { profileId: item.profileId, ok: true, externalId: String(response.data.user.id) };
   }
-  return {
-    profileId: item.profileId,
-    ok: false,
-    retryable: false,
-    error: describeZendeskError(response.status, response.data),
-  };
+  return rejected(item, describeZendeskError(response.status, response.data));
+}
+
+function rejected(item: WriteItem, error: string): WriteResult {
+  return { profileId: item.profileId, ok: false, retryable: false, error };
 }
 
 /** The email, else the phone, else the profile id: each is read back as "no name" (map-in). */

@@ -17,12 +17,21 @@ import { waitForValue, waitUntil } from '../support/wait-for';
 const HOUR_AGO = Date.now() - 3_600_000;
 const ZENDESK_SECRET = 'zendesk-webhook-secret';
 
+interface PushBody {
+  connectionId: string;
+  status: 'ok' | 'failed';
+  externalId: string | null;
+  lastAttemptAt: string;
+  error: string | null;
+}
+
 interface ProfileBody {
   id: string;
   status: string;
   traits: Record<string, unknown> & { custom?: Record<string, unknown> };
   provenance: Record<string, { connectionId: string }>;
   sources: { connectionId: string; externalId: string; deleted: boolean }[];
+  pushes: PushBody[];
 }
 
 let env: TestEnvironment;
@@ -30,6 +39,8 @@ let app: TestApp;
 let mailchimp: MailchimpEmulator;
 let mailchimpConnection: string;
 let zendesk: ZendeskEmulator | undefined;
+/** Connections profiles are pushed to, but for the shared Mailchimp one: deleted after each test. */
+const pushedTo: string[] = [];
 
 beforeAll(async () => {
   env = await createTestEnvironment({ env: { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' } });
@@ -40,9 +51,12 @@ beforeAll(async () => {
     config: { listId: DEFAULT_LIST_ID, baseUrl: mailchimp.apiBaseUrl() },
     credentials: { apiKey: DEFAULT_API_KEY },
   });
+  pushedTo.length = 0;
 });
 
 afterEach(async () => {
+  // Before its emulator stops: later tests' changes would be pushed to it.
+  for (const id of pushedTo.splice(0)) await app.request('DELETE', `/v1/connections/${id}`);
   await zendesk?.stop();
   zendesk = undefined;
 });
@@ -55,7 +69,7 @@ afterAll(async () => {
 
 async function connection(
   connector: string,
-  direction: 'pull' | 'both',
+  direction: 'pull' | 'push' | 'both',
   body: { config: Record<string, unknown>; credentials: Record<string, string> },
 ): Promise<string> {
   const response = await app.request('POST', '/v1/connections', {
@@ -67,7 +81,9 @@ async function connection(
     },
   });
   if (response.status !== 201) throw new Error(`${connector}: ${response.text}`);
-  return (response.body as { id: string }).id;
+  const { id } = response.body as { id: string };
+  if (direction !== 'pull') pushedTo.push(id);
+  return id;
 }
 
 /** A Zendesk account owned by `owner` (an admin, whose API token the connection uses). */
@@ -87,8 +103,9 @@ async function zendeskAccount(owner: string): Promise<ZendeskEmulator> {
 function zendeskConnection(
   account: ZendeskEmulator,
   config: Record<string, unknown> = {},
+  direction: 'pull' | 'push' = 'pull',
 ): Promise<string> {
-  return connection('zendesk', 'pull', {
+  return connection('zendesk', direction, {
     config: { baseUrl: account.apiBaseUrl(), ...config },
     credentials: {
       email: account.owner.email!,
@@ -389,5 +406,108 @@ describe('includeStaff', () => {
       'SELECT count(*) AS n FROM profile_change',
     );
     expect(changesAfter).toBe(changesBefore);
+  });
+});
+
+describe('Syncline writes no customer data into staff accounts', () => {
+  const STAFF = 'Syncline does not write to staff (config.includeStaff is off)';
+
+  /** The profile's push to `connectionId` once it was tried after `since` (ISO time), if ever. */
+  async function pushAfter(email: string, connectionId: string, since = '') {
+    const push = (await profileByEmail(email))?.pushes.find((p) => p.connectionId === connectionId);
+    return push && push.lastAttemptAt > since ? push : undefined;
+  }
+
+  async function deadLetterErrors(connectionId: string): Promise<string[]> {
+    const letters = await app.request('GET', `/v1/dead-letters?connectionId=${connectionId}`);
+    return (letters.body as { data: { error: string }[] }).data.map((letter) => letter.error);
+  }
+
+  it("a customer pushed to Zendesk and made an agent since: their next change stays out of the agent's account, and says why", async () => {
+    const account = await zendeskAccount('owner@helpdesk-f.dev');
+    const connectionId = await zendeskConnection(account, {}, 'push');
+    const [vera] = mailchimp.seedMembers(
+      [
+        {
+          email: 'vera.vendor@shop-f.dev',
+          status: 'subscribed',
+          mergeFields: { FNAME: 'Vera', LNAME: 'Vendor' },
+        },
+      ],
+      { at: HOUR_AGO },
+    );
+    await sync(mailchimpConnection, 'full');
+    const first = await waitForValue('Vera pushed to Zendesk', () =>
+      pushAfter(vera.email, connectionId),
+    );
+    expect(first.status).toBe('ok');
+    const userId = Number(first.externalId);
+    expect(account.store.get(userId)).toMatchObject({ name: 'Vera Vendor', role: 'end-user' });
+
+    // She joins the support team; then her name changes in Mailchimp.
+    account.updateUser(userId, { role: 'agent' });
+    account.clearRequests();
+    mailchimp.updateMember(vera.id, { mergeFields: { FNAME: 'Verena' } });
+    await sync(mailchimpConnection, 'incremental');
+
+    const refused = await waitForValue('the push after the change', () =>
+      pushAfter(vera.email, connectionId, first.lastAttemptAt),
+    );
+    const error = `Zendesk user ${userId} is an agent; ${STAFF}`;
+    expect(refused).toMatchObject({ status: 'failed', error });
+    expect(account.store.get(userId)).toMatchObject({ name: 'Vera Vendor', role: 'agent' });
+    // Other tests' people reach this account too: only writes about Vera matter here.
+    const aboutVera = account
+      .requests()
+      .filter((request) => request.method !== 'GET')
+      .filter((request) =>
+        [String(userId), vera.email].some((mark) =>
+          `${request.path} ${request.rawBody}`.includes(mark),
+        ),
+      );
+    expect(aboutVera).toEqual([]);
+    await waitUntil(async () => (await deadLetterErrors(connectionId)).length > 0);
+    expect(await deadLetterErrors(connectionId)).toEqual([expect.stringContaining(error)]);
+  });
+
+  it("the account owner shopping in the store: their customer profile is not written onto the owner's admin account", async () => {
+    const account = await zendeskAccount('gail.owner@shop-g.dev');
+    const connectionId = await zendeskConnection(account, {}, 'push');
+    mailchimp.seedMembers(
+      [
+        {
+          email: 'gail.owner@shop-g.dev',
+          status: 'subscribed',
+          mergeFields: { FNAME: 'Gail', LNAME: 'Shopper', PHONE: '+14155550177' },
+        },
+        { email: 'hal.customer@shop-g.dev', status: 'subscribed', mergeFields: { FNAME: 'Hal' } },
+      ],
+      { at: HOUR_AGO },
+    );
+    await sync(mailchimpConnection, 'full');
+
+    const gail = await waitForValue("the owner's profile pushed", () =>
+      pushAfter('gail.owner@shop-g.dev', connectionId),
+    );
+    const hal = await waitForValue("the customer's profile pushed", () =>
+      pushAfter('hal.customer@shop-g.dev', connectionId),
+    );
+    const owner = account.owner;
+    expect(gail).toMatchObject({
+      status: 'failed',
+      error: `Zendesk user ${owner.id}, an admin, has this profile's email; ${STAFF}`,
+    });
+    expect(hal.status).toBe('ok');
+    expect(account.store.get(Number(hal.externalId))).toMatchObject({
+      email: 'hal.customer@shop-g.dev',
+      role: 'end-user',
+    });
+    expect(account.store.get(owner.id)).toMatchObject({ name: 'Account Owner', phone: null });
+    const upserted = account
+      .requests()
+      .filter((request) => request.method === 'POST')
+      .map((request) => (request.body as { user: { email?: string } }).user.email);
+    expect(upserted).toContain('hal.customer@shop-g.dev');
+    expect(upserted).not.toContain('gail.owner@shop-g.dev');
   });
 });

@@ -7,29 +7,11 @@
  */
 import { createZendeskConnector, type ZendeskUser } from '../../../connectors/zendesk';
 import type { WriteItem } from '../../../src/connector-sdk';
-import { ZendeskEmulator } from '../../emulators/zendesk';
-import { useConnectorRuntime } from '../../support/connector-runtime-harness';
+import { useZendeskEmulator } from './zendesk-emulator-harness';
 
 const connector = createZendeskConnector();
-const harness = useConnectorRuntime(connector);
-let emulator: ZendeskEmulator;
-
-beforeEach(async () => {
-  emulator = new ZendeskEmulator({
-    rateLimit: false,
-    exportRateLimit: false,
-    userUpdateRateLimit: false,
-  });
-  await emulator.start();
-});
-
-afterEach(() => emulator.stop());
-
-const context = () =>
-  harness.context(
-    { baseUrl: emulator.apiBaseUrl() },
-    { email: 'admin@example.com', apiToken: 'test-token' },
-  );
+const zendesk = useZendeskEmulator(connector);
+const { context } = zendesk;
 
 const fields = { email: 'ann@example.com', first_name: 'Ann', last_name: 'Lee' };
 
@@ -41,7 +23,7 @@ async function readBack(id: string) {
 
 describe('Zendesk email change of a known user', () => {
   it('makes the new address the primary email, so a read brings the new one back', async () => {
-    const ann = emulator.createUser({ name: 'Ann Lee', email: 'ann@example.com' });
+    const ann = zendesk.emulator.createUser({ name: 'Ann Lee', email: 'ann@example.com' });
     const item: WriteItem = {
       profileId: 'p-ann',
       externalId: String(ann.id),
@@ -56,12 +38,12 @@ describe('Zendesk email change of a known user', () => {
       email: 'ann.lee@example.com',
       lastName: 'Lee-Smith',
     });
-    expect(emulator.store.findByEmail('ann@example.com')).toBeUndefined();
+    expect(zendesk.emulator.store.findByEmail('ann@example.com')).toBeUndefined();
   });
 
   it('promotes the address when the user already has it as a secondary email', async () => {
-    const ann = emulator.createUser({ name: 'Ann Lee', email: 'ann@example.com' });
-    emulator.store.addEmailIdentity(ann.id, 'ann.lee@example.com');
+    const ann = zendesk.emulator.createUser({ name: 'Ann Lee', email: 'ann@example.com' });
+    zendesk.emulator.store.addEmailIdentity(ann.id, 'ann.lee@example.com');
 
     const [result] = await connector.write!(context(), [
       {
@@ -77,8 +59,8 @@ describe('Zendesk email change of a known user', () => {
   });
 
   it('fails the one user whose new address another user holds', async () => {
-    const ann = emulator.createUser({ name: 'Ann Lee', email: 'ann@example.com' });
-    emulator.createUser({ name: 'Bo Chen', email: 'bo@example.com' });
+    const ann = zendesk.emulator.createUser({ name: 'Ann Lee', email: 'ann@example.com' });
+    zendesk.emulator.createUser({ name: 'Bo Chen', email: 'bo@example.com' });
 
     const [result] = await connector.write!(context(), [
       {
@@ -95,12 +77,12 @@ describe('Zendesk email change of a known user', () => {
       retryable: false,
       error: 'HTTP 422: Email: bo@example.com is already being used by another user',
     });
-    expect(emulator.store.get(ann.id)!.email).toBe('ann@example.com');
+    expect(zendesk.emulator.store.get(ann.id)!.email).toBe('ann@example.com');
   });
 
   it('creates the person again when Zendesk no longer has the user', async () => {
-    const ann = emulator.createUser({ name: 'Ann Lee', email: 'ann@example.com' });
-    emulator.deleteUser(ann.id);
+    const ann = zendesk.emulator.createUser({ name: 'Ann Lee', email: 'ann@example.com' });
+    zendesk.emulator.deleteUser(ann.id);
 
     const [result] = await connector.write!(context(), [
       {
@@ -113,7 +95,7 @@ describe('Zendesk email change of a known user', () => {
 
     expect(result.ok).toBe(true);
     expect(result.externalId).not.toBe(String(ann.id));
-    expect(emulator.store.get(Number(result.externalId))).toMatchObject({
+    expect(zendesk.emulator.store.get(Number(result.externalId))).toMatchObject({
       email: 'ann.lee@example.com',
       active: true,
     });
@@ -122,7 +104,7 @@ describe('Zendesk email change of a known user', () => {
 
 describe('Zendesk create of a person the connection does not know yet', () => {
   it('keeps the external id of the existing user it matches by email', async () => {
-    const ann = emulator.createUser({
+    const ann = zendesk.emulator.createUser({
       name: 'Ann Lee',
       email: 'ann@example.com',
       external_id: 'sso-42',
@@ -133,7 +115,7 @@ describe('Zendesk create of a person the connection does not know yet', () => {
     ]);
 
     expect(result).toEqual({ profileId: 'p-ann', ok: true, externalId: String(ann.id) });
-    expect(emulator.store.get(ann.id)!.external_id).toBe('sso-42');
+    expect(zendesk.emulator.store.get(ann.id)!.external_id).toBe('sso-42');
   });
 
   it('gives a person without an email the profile id, so a retried create finds them', async () => {
@@ -145,14 +127,14 @@ describe('Zendesk create of a person the connection does not know yet', () => {
     const [again] = await write();
 
     expect(again.externalId).toBe(first.externalId);
-    expect(emulator.store.findByExternalId('p-cy')?.id).toBe(Number(first.externalId));
+    expect(zendesk.emulator.store.findByExternalId('p-cy')?.id).toBe(Number(first.externalId));
   });
 });
 
 describe('Zendesk emulator fidelity', () => {
   it('adds an email given to a user update as a secondary address', async () => {
-    const ann = emulator.createUser({ name: 'Ann Lee', email: 'ann@example.com' });
-    const response = await fetch(`${emulator.apiBaseUrl()}/users/${ann.id}.json`, {
+    const ann = zendesk.emulator.createUser({ name: 'Ann Lee', email: 'ann@example.com' });
+    const response = await fetch(`${zendesk.emulator.apiBaseUrl()}/users/${ann.id}.json`, {
       method: 'PUT',
       headers: {
         authorization: `Basic ${Buffer.from('admin@example.com/token:test-token').toString('base64')}`,
@@ -163,7 +145,7 @@ describe('Zendesk emulator fidelity', () => {
 
     expect(response.status).toBe(200);
     expect(((await response.json()) as { user: ZendeskUser }).user.email).toBe('ann@example.com');
-    expect(emulator.store.identities(ann.id).map((i) => [i.value, i.primary])).toEqual([
+    expect(zendesk.emulator.store.identities(ann.id).map((i) => [i.value, i.primary])).toEqual([
       ['ann@example.com', true],
       ['ann.lee@example.com', false],
     ]);
@@ -171,14 +153,14 @@ describe('Zendesk emulator fidelity', () => {
 });
 
 describe('Zendesk email change of a staff member', () => {
-  it("leaves an agent's sign-in email alone and says why", async () => {
-    const agent = emulator.createUser({
+  it("leaves an agent's sign-in email alone and says why, even with includeStaff", async () => {
+    const agent = zendesk.emulator.createUser({
       name: 'Agent Smith',
       email: 'agent@example.com',
       role: 'agent',
     });
 
-    const [result] = await connector.write!(context(), [
+    const [result] = await connector.write!(context({ includeStaff: true }), [
       {
         profileId: 'p-agent',
         externalId: String(agent.id),
@@ -193,6 +175,6 @@ describe('Zendesk email change of a staff member', () => {
       retryable: false,
       error: `Zendesk user ${agent.id} is an agent; their email is changed in Zendesk, not by Syncline`,
     });
-    expect(emulator.store.get(agent.id)!.email).toBe('agent@example.com');
+    expect(zendesk.emulator.store.get(agent.id)!.email).toBe('agent@example.com');
   });
 });

@@ -26,6 +26,7 @@ const PAGE_SIZE = 100;
 const DAY_AGO = Math.floor((Date.now() - 24 * 60 * 60 * 1000) / 1000) * 1000;
 const EXPORT = '/api/v2/incremental/users/cursor.json';
 const UPSERT = '/api/v2/users/create_or_update.json';
+const SHOW_MANY = '/api/v2/users/show_many.json';
 
 const connector = createZendeskConnector({ pageSize: PAGE_SIZE });
 const harness = useConnectorRuntime(connector);
@@ -347,7 +348,9 @@ describe('Zendesk connector: write and erase', () => {
       },
     ]);
     expect(results).toEqual([{ profileId: 'p-1', ok: true, externalId: id }]);
-    const [put] = emulator.requests();
+    // The user is looked up first: only a customer is written to (see zendesk-staff-write).
+    const [lookup, put] = emulator.requests();
+    expect(lookup).toMatchObject({ method: 'GET', path: SHOW_MANY, query: { ids: id } });
     expect(put.method).toBe('PUT');
     expect(put.path).toBe(`/api/v2/users/${id}.json`);
     expect(put.body).toEqual({ user: { phone: '+15550108888', name: 'Nia Smith' } });
@@ -365,7 +368,7 @@ describe('Zendesk connector: write and erase', () => {
     ).resolves.toEqual([{ profileId: 'p-1', ok: true, externalId: id }]);
     expect(emulator.requests()).toHaveLength(0);
 
-    // Deleted in Zendesk since: the PUT answers 404 and the person is created again.
+    // Deleted in Zendesk since: the lookup does not list them, and the person is created again.
     emulator.deleteUser(Number(id));
     const [again] = await connector.write!(context(), [
       { profileId: 'p-1', externalId: id, fields: base, changed: { phone: '+15550107777' } },
