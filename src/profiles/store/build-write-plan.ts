@@ -1,5 +1,5 @@
 import { Identifier } from '../identity/identifier';
-import { PreparedRecord } from '../ingest/prepared-record';
+import { PreparedRecord, sourceKey } from '../ingest/prepared-record';
 import { stableJson } from '../ingest/stable-json';
 import { PriorityLookup, computeTraits } from '../survivorship/compute-traits';
 import { diffTraits } from '../survivorship/diff-traits';
@@ -103,7 +103,11 @@ export function buildWritePlan({
           change(id, 'updated', { traits: traitChanges, identifiersAdded: added }, causeFor),
         );
       } else if (next.status === 'active') {
-        const outvoted = outvotedRecords(resolution.recordsFor.get(id) ?? [], next.traits);
+        const outvoted = outvotedRecords(
+          resolution.recordsFor.get(id) ?? [],
+          resolution.replacedTraits,
+          next.traits,
+        );
         if (outvoted.length > 0) updated.push(change(id, 'outvoted', { outvoted }, causeFor));
       }
       if (before.status === 'active' && next.status === 'closed') {
@@ -217,21 +221,34 @@ function owned(identifier: Identifier, profileId: string): IdentifierRow {
 }
 
 /**
- * The records of a batch that lost survivorship on some trait: their tool holds a value the
- * profile does not (a lower-priority tool's edit, a stale copy). The profile does not change,
- * but the tool should be put right, so the change log says so and outbound pushes the profile.
- * A value the profile holds more of (a tool with part of an address) is not outvoted.
+ * The records of a batch that lost survivorship on a trait their tool just changed: their tool
+ * now holds a value the profile does not (a lower-priority tool's edit, a stale copy). The
+ * profile does not change, but the tool should be put right, so the change log says so and
+ * outbound pushes the profile. Not outvoted:
+ * - a trait the record carries unchanged from the version it replaces: the tool was already
+ *   put right, or could not be (it refused the value, or stores it in its own form), and
+ *   pushing again on each of its records would only repeat that;
+ * - a value the profile holds more of (a tool with part of an address);
+ * - lists (tags): a set each tool keeps its own additions to, which a push would remove.
  */
-function outvotedRecords(records: PreparedRecord[], traits: CanonicalTraits): OutvotedRecord[] {
+function outvotedRecords(
+  records: PreparedRecord[],
+  replacedTraits: ReadonlyMap<string, CanonicalTraits>,
+  traits: CanonicalTraits,
+): OutvotedRecord[] {
   const outvoted: OutvotedRecord[] = [];
   const winners = traits as Record<string, unknown>;
   for (const record of records) {
     if (record.deleted) continue;
     const values = record.traits as Record<string, unknown>;
+    const replaced = replacedTraits.get(sourceKey(record.connectionId, record.externalId)) as
+      Record<string, unknown> | undefined;
     const lost = Object.keys(values).filter(
       (name) =>
         name !== 'custom' &&
+        !Array.isArray(values[name]) &&
         !isEmptyValue(values[name]) &&
+        !(replaced && stableJson(replaced[name]) === stableJson(values[name])) &&
         !holdsValue(winners[name], values[name]),
     );
     if (lost.length > 0) {
@@ -245,16 +262,8 @@ function outvotedRecords(records: PreparedRecord[], traits: CanonicalTraits): Ou
   return outvoted;
 }
 
-/**
- * Whether `winner` holds `value`: equal; for a list (tags are a set), holding each item; for an
- * object, equal in every part `value` has.
- */
+/** Whether `winner` holds `value`: equal, or for an object, equal in every part `value` has. */
 function holdsValue(winner: unknown, value: unknown): boolean {
-  if (Array.isArray(value)) {
-    if (!Array.isArray(winner)) return false;
-    const held = new Set(winner.map((item) => stableJson(item)));
-    return value.every((item) => held.has(stableJson(item)));
-  }
   if (typeof value !== 'object' || value === null) return stableJson(winner) === stableJson(value);
   if (typeof winner !== 'object' || winner === null) return false;
   const parts = value as Record<string, unknown>;

@@ -1,3 +1,4 @@
+import { CanonicalTraits } from '../canonical/canonical-traits';
 import { IdentityRules } from '../identity/identity-rules';
 import { Identifier, identifierKey } from '../identity/identifier';
 import { PreparedRecord, compareVersions, sourceKey } from '../ingest/prepared-record';
@@ -19,6 +20,8 @@ export interface Resolution {
   touched: Set<string>;
   /** sourceKeys of records whose new version must be written, with the record. */
   writtenSources: Map<string, PreparedRecord>;
+  /** The traits of the versions those records replace (held before the batch, or earlier in it). */
+  replacedTraits: Map<string, CanonicalTraits>;
   /** sourceKeys of existing sources that moved to another profile by a merge. */
   movedSources: Set<string>;
   /**
@@ -71,6 +74,7 @@ class Resolver {
   readonly result: Resolution = {
     touched: new Set(),
     writtenSources: new Map(),
+    replacedTraits: new Map(),
     movedSources: new Set(),
     reobservedSources: new Set(),
     addedIdentifiers: new Map(),
@@ -331,6 +335,9 @@ class Resolver {
       echoedTraits: record.echoedTraits ?? null,
     });
     this.result.writtenSources.set(key, record);
+    if (existing && !this.result.replacedTraits.has(key) && !existing.deleted) {
+      this.result.replacedTraits.set(key, existing.traits);
+    }
     this.result.movedSources.delete(key);
     if (existing && existing.profileId !== target.id) this.result.touched.add(existing.profileId);
     this.result.touched.add(target.id);

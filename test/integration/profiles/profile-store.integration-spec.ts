@@ -312,6 +312,21 @@ describe('ProfileStore.ingest (real PostgreSQL)', () => {
         changes: { outvoted: [{ connectionId: shop, externalId: 'ov-2', traits: ['firstName'] }] },
       },
     ]);
+
+    // The shop sends the record again (an order), still holding that name, and a tag of its
+    // own: once said is enough (it may refuse or restyle the value), and tags are not taken away.
+    await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: shop,
+          externalId: 'ov-2',
+          updatedAt: '2024-08-01T00:00:00Z',
+          traits: { email, firstName: 'Rexie', address: { city: 'Lyon' }, tags: ['vip'] },
+        }),
+      ],
+      SYNC,
+    );
+    expect(await outvotedRows()).toHaveLength(1);
   });
 
   it('survivorship: a trait the vendor dates apart from its record ranks by that time, kept with the source', async () => {
