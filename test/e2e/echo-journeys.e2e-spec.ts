@@ -9,7 +9,7 @@
 import type { HubspotEmulator } from '../emulators/hubspot';
 import type { MailchimpEmulator } from '../emulators/mailchimp';
 import type { StoredMember } from '../emulators/mailchimp/member-store';
-import type { ShopifyEmulator, ShopifyWebhookTopic } from '../emulators/shopify';
+import type { ShopifyEmulator } from '../emulators/shopify';
 import type { CustomerInput } from '../emulators/shopify/customer-store';
 import type { ZendeskEmulator } from '../emulators/zendesk';
 import { ECHO_CLOCK_SKEW_MS } from '../../src/profiles/survivorship/sent-values';
@@ -88,43 +88,6 @@ async function changesOf(profileId: string) {
   ).data;
 }
 
-async function shopifyWebhook(topic: ShopifyWebhookTopic, customerId: number): Promise<void> {
-  const customer = shopify.store.get(customerId)!;
-  const sent = await shopify.sendWebhook(webhookUrl(ids.shopify), topic, customer, {
-    secret: SECRETS.shopify,
-  });
-  expect(sent.status).toBe(200);
-}
-
-/** HubSpot's notice names the contact (and the property); Syncline fetches the contact as it is now. */
-async function hubspotWebhook(contactId: string, property?: string): Promise<void> {
-  const contact = hubspot.store.get(contactId)!;
-  const event = property
-    ? {
-        subscriptionType: 'contact.propertyChange' as const,
-        propertyName: property,
-        propertyValue: contact.properties[property] ?? '',
-      }
-    : { subscriptionType: 'contact.creation' as const };
-  const sent = await hubspot.sendWebhook(
-    webhookUrl(ids.hubspot),
-    [{ ...event, objectId: Number(contactId) }],
-    { clientSecret: SECRETS.hubspot },
-  );
-  expect(sent.status).toBe(200);
-}
-
-async function zendeskWebhook(
-  email: string,
-  type: 'user.created' | 'user.details_changed' = 'user.details_changed',
-): Promise<void> {
-  const user = zendesk.store.findByEmail(email)!;
-  const sent = await zendesk.sendWebhook(webhookUrl(ids.zendesk), type, user, {
-    secret: SECRETS.zendesk,
-  });
-  expect(sent.status).toBe(200);
-}
-
 async function fullSync(connectionId: string): Promise<void> {
   const run = await waitForRun(app, await triggerSync(app, connectionId, { mode: 'full' }));
   expect(run.status).toBe('succeeded');
@@ -143,7 +106,7 @@ async function setCrmPriority(priority: number | null): Promise<void> {
  */
 async function shopCustomer(email: string, input: CustomerInput = {}) {
   const [customer] = shopify.seedCustomers([{ email, ...input }], { at: AN_HOUR_AGO() });
-  await shopifyWebhook('customers/create', customer.id);
+  await tools!.shopifyWebhook('customers/create', customer.id);
   await waitUntil(
     () =>
       hubspot.store.findByEmail(email) !== undefined &&
@@ -151,8 +114,8 @@ async function shopCustomer(email: string, input: CustomerInput = {}) {
       zendesk.store.findByEmail(email) !== undefined,
   );
   const contactId = hubspot.store.findByEmail(email)!.id;
-  await hubspotWebhook(contactId);
-  await zendeskWebhook(email, 'user.created');
+  await tools!.hubspotWebhook(contactId);
+  await tools!.zendeskWebhook(email, 'user.created');
   await settle();
   return { customerId: customer.id, contactId };
 }
@@ -160,13 +123,13 @@ async function shopCustomer(email: string, input: CustomerInput = {}) {
 /** The shop's customer edits something and Shopify announces it. */
 async function editInShop(customerId: number, changes: CustomerInput): Promise<void> {
   shopify.updateCustomer(customerId, changes);
-  await shopifyWebhook('customers/update', customerId);
+  await tools!.shopifyWebhook('customers/update', customerId);
 }
 
 /** A HubSpot user edits the contact and HubSpot announces it. */
 async function editInCrm(contactId: string, property: string, value: string): Promise<void> {
   hubspot.updateContact(contactId, { [property]: value });
-  await hubspotWebhook(contactId, property);
+  await tools!.hubspotWebhook(contactId, property);
 }
 
 /**
@@ -177,8 +140,8 @@ async function renamedInCrm(email: string, shopName: string, crmName: string) {
   const { customerId, contactId } = await shopCustomer(email, { first_name: shopName });
   await editInCrm(contactId, 'firstname', crmName);
   await waitUntil(() => shopify.store.get(customerId)?.first_name === crmName);
-  await shopifyWebhook('customers/update', customerId);
-  await zendeskWebhook(email);
+  await tools!.shopifyWebhook('customers/update', customerId);
+  await tools!.zendeskWebhook(email);
   await settle();
   return { customerId, contactId };
 }
@@ -229,7 +192,7 @@ describe('a person changing a field back in the tool we copied it to', () => {
     const { customerId, contactId } = await shopCustomer(email, { first_name: 'Rita' });
     await editInShop(customerId, { first_name: 'Margarita' });
     await waitUntil(() => hubspot.store.get(contactId)?.properties.firstname === 'Margarita');
-    await hubspotWebhook(contactId, 'firstname');
+    await tools!.hubspotWebhook(contactId, 'firstname');
     await settle();
     // Longer after our write than a tool's clock may run ahead, so it cannot be its echo.
     await sleep(ECHO_CLOCK_SKEW_MS + 500);
@@ -334,7 +297,7 @@ describe('echoes of the records our writes create', () => {
     // within it, and both versions carry the same `updated_at`.
     const second = Math.floor(Date.now() / 1000) * 1000;
     const [customer] = shopify.seedCustomers([{ email, first_name: 'Cara' }], { at: second });
-    await shopifyWebhook('customers/create', customer.id);
+    await tools!.shopifyWebhook('customers/create', customer.id);
     await waitUntil(
       () =>
         hubspot.store.findByEmail(email) !== undefined &&
@@ -343,14 +306,14 @@ describe('echoes of the records our writes create', () => {
     shopify.updateCustomer(customer.id, { first_name: 'Carla' }, second + 900);
     const contactId = hubspot.store.findByEmail(email)!.id;
     // The tools' creation notices of what our writes made arrive before the shop's update.
-    await hubspotWebhook(contactId);
-    await zendeskWebhook(email, 'user.created');
+    await tools!.hubspotWebhook(contactId);
+    await tools!.zendeskWebhook(email, 'user.created');
     await waitUntil(async () =>
       ((await profileByEmail(email))?.sources ?? []).some(
         (source) => source.connectionId === ids.hubspot,
       ),
     );
-    await shopifyWebhook('customers/update', customer.id);
+    await tools!.shopifyWebhook('customers/update', customer.id);
     await settle();
 
     expect(await firstNames(email)).toEqual(everywhere('Carla'));
@@ -408,14 +371,14 @@ describe('connection priority: the CRM ranks above every other tool', () => {
     // The customer corrects the name in the shop: it flows everywhere, the CRM included.
     await editInShop(customerId, { first_name: 'Quincy' });
     await waitUntil(() => hubspot.store.get(contactId)?.properties.firstname === 'Quincy');
-    await hubspotWebhook(contactId, 'firstname');
+    await tools!.hubspotWebhook(contactId, 'firstname');
     await settle();
     expect(await firstNames(email)).toEqual(everywhere('Quincy'));
 
     // The rep renames the contact in HubSpot: the CRM's own value outranks the shop's.
     await editInCrm(contactId, 'firstname', 'Q');
     await waitUntil(() => shopify.store.get(customerId)?.first_name === 'Q');
-    await shopifyWebhook('customers/update', customerId);
+    await tools!.shopifyWebhook('customers/update', customerId);
     await settle();
 
     expect(await firstNames(email)).toEqual(everywhere('Q'));
@@ -511,15 +474,15 @@ describe('after a series of pushes', () => {
     });
     await editInShop(customerId, { last_name: 'Idema' });
     await waitUntil(() => hubspot.store.get(contactId)?.properties.lastname === 'Idema');
-    await hubspotWebhook(contactId, 'lastname');
-    await zendeskWebhook(email);
+    await tools!.hubspotWebhook(contactId, 'lastname');
+    await tools!.zendeskWebhook(email);
     await settle();
     // A rep retypes the phone in national format and adds a job title.
     await editInCrm(contactId, 'phone', '(415) 555-0135');
     await editInCrm(contactId, 'jobtitle', 'Buyer');
     await waitUntil(() => shopify.store.get(customerId)?.phone === '+14155550135');
-    await shopifyWebhook('customers/update', customerId);
-    await zendeskWebhook(email);
+    await tools!.shopifyWebhook('customers/update', customerId);
+    await tools!.zendeskWebhook(email);
     await settle();
     const profile = (await profileByEmail(email))!;
     expect(profile.traits).toMatchObject({
@@ -589,7 +552,7 @@ describe('a person who asks for their data, then to be erased', () => {
       const [customer] = shopify.seedCustomers([{ email, first_name: 'Fay' }], {
         at: AN_HOUR_AGO(),
       });
-      await shopifyWebhook('customers/create', customer.id);
+      await tools!.shopifyWebhook('customers/create', customer.id);
       await waitUntil(() => mailchimp.member(email) !== undefined);
       const profileId = (await profileByEmail(email))!.id;
       await waitUntil(

@@ -5,7 +5,7 @@
  */
 import { HubspotEmulator } from '../emulators/hubspot';
 import { DEFAULT_API_KEY, DEFAULT_LIST_ID, MailchimpEmulator } from '../emulators/mailchimp';
-import { ShopifyEmulator } from '../emulators/shopify';
+import { ShopifyEmulator, type ShopifyWebhookTopic } from '../emulators/shopify';
 import { ZendeskEmulator } from '../emulators/zendesk';
 import { startTestApp, TestApp } from './test-app';
 import { createTestEnvironment, TestEnvironment } from './test-environment';
@@ -42,6 +42,12 @@ export interface FourTools {
   registerMailchimpWebhook(): Promise<string>;
   /** Lets the queues drain and Mailchimp's deliveries (our writes' echoes) come back and settle. */
   settle(): Promise<void>;
+  /** Shopify's notice of a customer as the emulator holds it now. */
+  shopifyWebhook(topic: ShopifyWebhookTopic, customerId: number): Promise<void>;
+  /** HubSpot's notice of a contact (a property change, or its creation); Syncline fetches it. */
+  hubspotWebhook(contactId: string, property?: string): Promise<void>;
+  /** Zendesk's notice of the user holding `email`, as the emulator holds them now. */
+  zendeskWebhook(email: string, type?: 'user.created' | 'user.details_changed'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -106,6 +112,37 @@ export async function startFourTools(options: FourToolsOptions): Promise<FourToo
       if (!('id' in registered)) throw new Error(`webhook: ${JSON.stringify(registered)}`);
       return registered.id;
     },
+    shopifyWebhook: async (topic, customerId) => {
+      const customer = shopify.store.get(customerId)!;
+      accepted(
+        await shopify.sendWebhook(webhookUrl('shopify'), topic, customer, {
+          secret: secrets.shopify,
+        }),
+      );
+    },
+    hubspotWebhook: async (contactId, property) => {
+      const contact = hubspot.store.get(contactId)!;
+      const event = property
+        ? {
+            subscriptionType: 'contact.propertyChange' as const,
+            propertyName: property,
+            propertyValue: contact.properties[property] ?? '',
+          }
+        : { subscriptionType: 'contact.creation' as const };
+      accepted(
+        await hubspot.sendWebhook(
+          webhookUrl('hubspot'),
+          [{ ...event, objectId: Number(contactId) }],
+          { clientSecret: secrets.hubspot },
+        ),
+      );
+    },
+    zendeskWebhook: async (email, type = 'user.details_changed') => {
+      const user = zendesk.store.findByEmail(email)!;
+      accepted(
+        await zendesk.sendWebhook(webhookUrl('zendesk'), type, user, { secret: secrets.zendesk }),
+      );
+    },
     settle: async () => {
       await sleep(1500);
       await mailchimp.flushWebhooks();
@@ -120,3 +157,9 @@ export async function startFourTools(options: FourToolsOptions): Promise<FourToo
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function accepted(delivery: { status: number; body: string }): void {
+  if (delivery.status !== 200) {
+    throw new Error(`webhook answered ${delivery.status}: ${delivery.body}`);
+  }
+}
