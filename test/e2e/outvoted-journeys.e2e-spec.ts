@@ -1,0 +1,477 @@
+/**
+ * Outvoted tools, end to end: HubSpot, Mailchimp, Shopify and Zendesk all pulling and pushing
+ * (`both`), driven over real HTTP against the emulators. A record that loses survivorship logs
+ * an `outvoted` change and outbound pushes the profile, so the tool that was outvoted gets the
+ * winning values (README, Outbound, "Outvoted tools are put right").
+ *
+ * What an owner relies on: the outvoted tool ends up with the winning values, and nothing
+ * loops. Each journey sends every tool's current record again, round after round (as each
+ * tool's webhook would after our writes), and counts what that costs: writes each tool
+ * receives about the person, change-log rows, dead letters. Once a tool has been put right,
+ * another delivery of a record that changed nothing Syncline can act on costs nothing.
+ */
+import type { HubspotEmulator } from '../emulators/hubspot';
+import type { MailchimpEmulator } from '../emulators/mailchimp';
+import type { ShopifyEmulator } from '../emulators/shopify';
+import type { CustomerInput } from '../emulators/shopify/customer-store';
+import type { ZendeskEmulator } from '../emulators/zendesk';
+import { FourTools, startFourTools, Tool } from '../support/four-tools';
+import type { TestApp } from '../support/test-app';
+import { triggerSync, waitForRun } from '../support/sync-api';
+import { waitUntil } from '../support/wait-for';
+
+const SECRETS = { shopify: 'shop-secret', hubspot: 'crm-secret', zendesk: 'desk-secret' };
+const MAILCHIMP_TOKEN = 'outvoted-journeys-webhook-token';
+const AN_HOUR_AGO = () => Date.now() - 3_600_000;
+/** Journeys run many rounds of deliveries, each waiting for the queues to settle. */
+const JOURNEY_TIMEOUT_MS = 180_000;
+const TOOLS: Tool[] = ['hubspot', 'mailchimp', 'shopify', 'zendesk'];
+
+let app: TestApp;
+let shopify: ShopifyEmulator;
+let hubspot: HubspotEmulator;
+let mailchimp: MailchimpEmulator;
+let zendesk: ZendeskEmulator;
+const ids = { shopify: '', hubspot: '', mailchimp: '', zendesk: '' };
+
+let tools: FourTools | undefined;
+
+beforeAll(async () => {
+  tools = await startFourTools({
+    secrets: SECRETS,
+    mailchimpToken: MAILCHIMP_TOKEN,
+    env: { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' },
+  });
+  ({ app, shopify, hubspot, mailchimp, zendesk } = tools);
+  Object.assign(ids, tools.ids);
+  await tools.registerMailchimpWebhook();
+});
+
+afterAll(() => tools?.close());
+
+const settle = () => tools!.settle();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Profile {
+  id: string;
+  traits: Record<string, unknown>;
+  provenance: Record<string, { connectionId: string }>;
+}
+
+interface Change {
+  kind: string;
+  changes: { outvoted?: { connectionId: string; traits: string[] }[] } | null;
+}
+
+async function profileByEmail(email: string): Promise<Profile | undefined> {
+  const found = await app.request('GET', `/v1/profiles?email=${encodeURIComponent(email)}`);
+  const [first] = (found.body as { data: { id: string }[] }).data;
+  return first && ((await app.request('GET', `/v1/profiles/${first.id}`)).body as Profile);
+}
+
+async function changesOf(profileId: string): Promise<Change[]> {
+  const response = await app.request('GET', `/v1/profiles/${profileId}/history?limit=200`);
+  return (response.body as { data: Change[] }).data;
+}
+
+async function outboundDeadLetters(): Promise<number> {
+  const response = await app.request('GET', '/v1/dead-letters?queue=outbound&limit=200');
+  return (response.body as { data: unknown[] }).data.length;
+}
+
+async function setPriority(tool: Tool, priority: number | null): Promise<void> {
+  const patched = await app.request('PATCH', `/v1/connections/${ids[tool]}`, {
+    body: { priority },
+  });
+  expect(patched.status).toBe(200);
+}
+
+/** Runs `journey` with the CRM ranked above every other tool, and unranks it after. */
+async function withCrmRankedFirst(journey: () => Promise<void>): Promise<void> {
+  await setPriority('hubspot', 10);
+  try {
+    await journey();
+  } finally {
+    // Not 0: that is a priority too, above every connection without one.
+    await setPriority('hubspot', null);
+  }
+}
+
+/** Every tool holds the person: each tool's notice of the record our writes made has come. */
+async function everyToolHolds(email: string, { mailchimpRead = true } = {}): Promise<void> {
+  await waitUntil(
+    () =>
+      shopify.store.findByEmail(email) !== undefined &&
+      hubspot.store.findByEmail(email) !== undefined &&
+      mailchimp.member(email) !== undefined &&
+      zendesk.store.findByEmail(email) !== undefined,
+  );
+  if (mailchimpRead) {
+    // Mailchimp announces no member an app creates without subscribing them; its next read
+    // hands the member over, as this delivery does.
+    const member = mailchimp.member(email)!;
+    const sent = await mailchimp.sendWebhook(tools!.webhookUrl('mailchimp'), 'profile', member);
+    expect(sent.status).toBe(200);
+  }
+  await deliverEveryRecord(email);
+}
+
+/** A customer created in the shop an hour ago and announced, until every tool holds them. */
+async function shopCustomer(
+  email: string,
+  input: CustomerInput = {},
+  options: { mailchimpRead?: boolean } = {},
+) {
+  const [customer] = shopify.seedCustomers([{ email, ...input }], { at: AN_HOUR_AGO() });
+  await tools!.shopifyWebhook('customers/create', customer.id);
+  await everyToolHolds(email, options);
+  const profile = (await profileByEmail(email))!;
+  return { customerId: customer.id, contactId: hubspot.store.findByEmail(email)!.id, profile };
+}
+
+/** A shop customer a rep then renames in HubSpot: every tool has the new name and said so. */
+async function renamedInCrm(email: string, shop: CustomerInput, firstName: string) {
+  const person = await shopCustomer(email, shop);
+  await editInCrm(person.contactId, { firstname: firstName });
+  await waitUntil(() => shopify.store.get(person.customerId)?.first_name === firstName);
+  await settle();
+  await deliverEveryRecord(email);
+  return person;
+}
+
+/**
+ * Each tool's notice of the person's record as it is now (Mailchimp's come by themselves, and
+ * settle() flushes them). A record that did not change since the last one is the same
+ * delivery again and is dropped as such, as a real tool's repeated notice would be.
+ */
+async function deliverEveryRecord(email: string): Promise<void> {
+  const customer = shopify.store.findByEmail(email);
+  if (customer) await tools!.shopifyWebhook('customers/update', customer.id);
+  const contact = hubspot.store.findByEmail(email);
+  if (contact) await tools!.hubspotWebhook(contact.id);
+  if (zendesk.store.findByEmail(email)) await tools!.zendeskWebhook(email);
+  await settle();
+}
+
+/** The shop customer places an order: Shopify moves `updated_at` and announces the customer. */
+async function orderInShop(customerId: number): Promise<void> {
+  const customer = shopify.store.get(customerId)!;
+  shopify.updateCustomer(customerId, { orders_count: (customer.orders_count ?? 0) + 1 });
+  await tools!.shopifyWebhook('customers/update', customerId);
+}
+
+/** A HubSpot user edits the contact and HubSpot announces it. */
+async function editInCrm(contactId: string, properties: Record<string, string>): Promise<void> {
+  hubspot.updateContact(contactId, properties);
+  await tools!.hubspotWebhook(contactId, Object.keys(properties)[0]);
+}
+
+/** The shop's customer edits something and Shopify announces it. */
+async function editInShop(customerId: number, changes: CustomerInput): Promise<void> {
+  shopify.updateCustomer(customerId, changes);
+  await tools!.shopifyWebhook('customers/update', customerId);
+}
+
+/** A helpdesk agent edits the user and Zendesk announces it. */
+async function editInHelpdesk(
+  email: string,
+  changes: Parameters<ZendeskEmulator['updateUser']>[1],
+): Promise<void> {
+  zendesk.updateUser(zendesk.store.findByEmail(email)!.id, changes);
+  await tools!.zendeskWebhook(email);
+}
+
+type Writes = Record<Tool, number>;
+
+/** Writes (not reads) about one person each tool has received so far. */
+function writesAbout(email: string): Writes {
+  const marks = [email];
+  const customer = shopify.store.findByEmail(email);
+  if (customer) marks.push(`/customers/${customer.id}`);
+  const contact = hubspot.store.findByEmail(email);
+  if (contact) marks.push(`"id":"${contact.id}"`);
+  const member = mailchimp.member(email);
+  if (member) marks.push(member.id);
+  const user = zendesk.store.findByEmail(email);
+  if (user) marks.push(`/users/${user.id}`);
+  const isWrite = (request: { method: string; path: string }) =>
+    ['POST', 'PUT', 'PATCH', 'DELETE'].includes(request.method) &&
+    !request.path.endsWith('/search') &&
+    !request.path.endsWith('/batch/read') &&
+    !request.path.includes('show_many');
+  const about = (request: { method: string; path: string; body?: unknown }) =>
+    isWrite(request) &&
+    marks.some((mark) => `${request.path} ${JSON.stringify(request.body ?? '')}`.includes(mark));
+  return {
+    hubspot: hubspot.requests().filter(about).length,
+    mailchimp: mailchimp.requests().filter(about).length,
+    shopify: shopify.requests().filter(about).length,
+    zendesk: zendesk.requests().filter(about).length,
+  };
+}
+
+/** What a round of deliveries cost. */
+interface Cost {
+  writes: Writes;
+  changeRows: number;
+  outvotedRows: number;
+  deadLetters: number;
+}
+
+interface Counts {
+  writes: Writes;
+  changes: Change[];
+  deadLetters: number;
+}
+
+async function counts(email: string, profileId: string): Promise<Counts> {
+  return {
+    writes: writesAbout(email),
+    changes: await changesOf(profileId),
+    deadLetters: await outboundDeadLetters(),
+  };
+}
+
+function costBetween(before: Counts, after: Counts): Cost {
+  const writes = {} as Writes;
+  for (const tool of TOOLS) writes[tool] = after.writes[tool] - before.writes[tool];
+  const outvoted = (list: Change[]) => list.filter((change) => change.kind === 'outvoted').length;
+  return {
+    writes,
+    changeRows: after.changes.length - before.changes.length,
+    outvotedRows: outvoted(after.changes) - outvoted(before.changes),
+    deadLetters: after.deadLetters - before.deadLetters,
+  };
+}
+
+const FREE: Cost = {
+  writes: { hubspot: 0, mailchimp: 0, shopify: 0, zendesk: 0 },
+  changeRows: 0,
+  outvotedRows: 0,
+  deadLetters: 0,
+};
+
+/** Runs `action` once per round, each followed by every tool's notice; the cost of each round. */
+async function rounds(
+  email: string,
+  profileId: string,
+  count: number,
+  action: (round: number) => Promise<void>,
+): Promise<Cost[]> {
+  const costs: Cost[] = [];
+  for (let round = 1; round <= count; round += 1) {
+    const before = await counts(email, profileId);
+    await action(round);
+    await settle();
+    await deliverEveryRecord(email);
+    costs.push(costBetween(before, await counts(email, profileId)));
+  }
+  return costs;
+}
+
+/** Rounds in which nothing happens but each tool sending the person's record again. */
+const echoRounds = (email: string, profileId: string, count = 3) =>
+  rounds(email, profileId, count, async () => {});
+
+/** A name part as shown: null when the tool holds none (absent, null or blank). */
+const shown = (value: unknown) => (typeof value === 'string' && value.trim() ? value : null);
+
+/** The person's first and last name in the profile and in each tool; Zendesk's one name. */
+async function namesOf(email: string) {
+  const profile = await profileByEmail(email);
+  const customer = shopify.store.findByEmail(email);
+  const contact = hubspot.store.findByEmail(email);
+  const member = mailchimp.member(email);
+  return {
+    profile: [shown(profile?.traits.firstName), shown(profile?.traits.lastName)],
+    shopify: [shown(customer?.first_name), shown(customer?.last_name)],
+    hubspot: [shown(contact?.properties.firstname), shown(contact?.properties.lastname)],
+    mailchimp: [shown(member?.mergeFields.FNAME), shown(member?.mergeFields.LNAME)],
+    zendesk: shown(zendesk.store.findByEmail(email)?.name),
+  };
+}
+
+describe("Zendesk's one name field", () => {
+  it(
+    'a three-word name composed for Zendesk changes nothing when the helpdesk sends the user again and again',
+    async () => {
+      const email = 'mary.ann@northwind.dev';
+      const { profile } = await shopCustomer(email, { first_name: 'Mary Ann', last_name: 'Smith' });
+      expect(zendesk.store.findByEmail(email)?.name).toBe('Mary Ann Smith');
+
+      // Agents work the person's tickets: Zendesk moves the user's `updated_at` each time.
+      const costs = await rounds(email, profile.id, 3, (round) =>
+        editInHelpdesk(email, { notes: `ticket ${round}` }),
+      );
+
+      expect(costs).toEqual([FREE, FREE, FREE]);
+      expect(await namesOf(email)).toEqual({
+        profile: ['Mary Ann', 'Smith'],
+        shopify: ['Mary Ann', 'Smith'],
+        hubspot: ['Mary Ann', 'Smith'],
+        mailchimp: ['Mary Ann', 'Smith'],
+        zendesk: 'Mary Ann Smith',
+      });
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+});
+
+describe('addresses HubSpot holds only part of (no second line)', () => {
+  const address = {
+    address1: '12 Harbour St',
+    address2: 'Apt 4',
+    city: 'Toronto',
+    province_code: 'ON',
+    zip: 'M5J 2N8',
+    country_code: 'CA',
+  };
+
+  it(
+    "a CRM that outranks the shop writes the province's name: the shop is put right once, not at every order",
+    () =>
+      withCrmRankedFirst(async () => {
+        const email = 'ona.province@northwind.dev';
+        const { customerId, contactId, profile } = await shopCustomer(email, {
+          first_name: 'Ona',
+          default_address: { ...address, address2: null },
+        });
+        await editInCrm(contactId, { state: 'Ontario' });
+        await settle();
+        await deliverEveryRecord(email);
+
+        const costs = await rounds(email, profile.id, 3, () => orderInShop(customerId));
+
+        expect(costs).toEqual([FREE, FREE, FREE]);
+      }),
+    JOURNEY_TIMEOUT_MS,
+  );
+});
+
+describe('phones', () => {
+  it(
+    "a phone the shop refuses (another customer's) is refused once, not again at every order",
+    () =>
+      withCrmRankedFirst(async () => {
+        // Bob shops with the household's landline; so, in the CRM, will Alice.
+        await shopCustomer('bob.household@northwind.dev', {
+          first_name: 'Bob',
+          phone: '+14155550151',
+        });
+        const email = 'alice.household@northwind.dev';
+        const { customerId, contactId, profile } = await shopCustomer(email, {
+          first_name: 'Alice',
+          phone: '+14155550152',
+        });
+        const lettersBefore = await outboundDeadLetters();
+        await editInCrm(contactId, { phone: '+14155550151' });
+        await settle();
+        await deliverEveryRecord(email);
+        // Shopify keeps phones unique: it refuses Bob's number for Alice, once.
+        expect(shopify.store.get(customerId)?.phone).toBe('+14155550152');
+        expect((await outboundDeadLetters()) - lettersBefore).toBe(1);
+
+        const costs = await rounds(email, profile.id, 3, () => orderInShop(customerId));
+
+        expect(costs).toEqual([FREE, FREE, FREE]);
+      }),
+    JOURNEY_TIMEOUT_MS,
+  );
+});
+
+describe('renames at the till', () => {
+  it(
+    'each rename the CRM outranks costs one write to the shop, and its echo nothing',
+    () =>
+      withCrmRankedFirst(async () => {
+        const email = 'rex.till@northwind.dev';
+        const { customerId, profile } = await renamedInCrm(
+          email,
+          { first_name: 'Rex', last_name: 'Till' },
+          'Rexford',
+        );
+
+        const renames = ['Rexie', 'Rexy', 'Rx'];
+        const costs = await rounds(email, profile.id, renames.length, (round) =>
+          editInShop(customerId, { first_name: renames[round - 1] }),
+        );
+        const putRight: Cost = {
+          ...FREE,
+          writes: { ...FREE.writes, shopify: 1 },
+          changeRows: 1,
+          outvotedRows: 1,
+        };
+        expect(costs).toEqual([putRight, putRight, putRight]);
+        expect(await echoRounds(email, profile.id)).toEqual([FREE, FREE, FREE]);
+        expect((await namesOf(email)).shopify).toEqual(['Rexford', 'Till']);
+        expect((await profileByEmail(email))?.traits.firstName).toBe('Rexford');
+      }),
+    JOURNEY_TIMEOUT_MS,
+  );
+});
+
+describe('consent the shop sends but is not mapped to receive', () => {
+  it(
+    "the shop's older consent, outvoted by an unsubscribe in Mailchimp, costs nothing at each order",
+    async () => {
+      const email = 'una.consent@northwind.dev';
+      const { customerId, profile } = await shopCustomer(email, {
+        first_name: 'Una',
+        email_marketing_consent: {
+          state: 'subscribed',
+          consent_updated_at: new Date(AN_HOUR_AGO()).toISOString(),
+        },
+      });
+      expect(mailchimp.member(email)?.status).toBe('subscribed');
+      // Una unsubscribes through a Mailchimp email's link.
+      mailchimp.updateMember(mailchimp.member(email)!.id, { status: 'unsubscribed' });
+      await settle();
+      expect((await profileByEmail(email))?.traits.emailConsent).toBe('unsubscribed');
+
+      const costs = await rounds(email, profile.id, 3, () => orderInShop(customerId));
+
+      expect({
+        costs,
+        profile: (await profileByEmail(email))?.traits.emailConsent,
+        mailchimp: mailchimp.member(email)?.status,
+      }).toEqual({
+        costs: [FREE, FREE, FREE],
+        profile: 'unsubscribed',
+        mailchimp: 'unsubscribed',
+      });
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+});
+
+describe('tags', () => {
+  it(
+    "a tag a marketer adds in Mailchimp, read by the next sync after the customer's order, stays in Mailchimp",
+    async () => {
+      const email = 'tia.tags@northwind.dev';
+      const { customerId } = await shopCustomer(email, { first_name: 'Tia', tags: 'vip' });
+      expect(mailchimp.member(email)?.tags.map((tag) => tag.name)).toEqual(['vip']);
+      await sleep(1100);
+
+      // The marketer tags Tia for the newsletter (Mailchimp's notices carry no tags) …
+      const member = mailchimp.member(email)!;
+      mailchimp.updateMember(member.id, { tags: ['vip', 'newsletter'] });
+      await settle();
+      await sleep(1100);
+      // … Tia then orders, and Mailchimp's scheduled sync reads the member afterwards.
+      await orderInShop(customerId);
+      await settle();
+      const run = await waitForRun(app, await triggerSync(app, ids.mailchimp, { mode: 'full' }));
+      expect(run.status).toBe('succeeded');
+      await settle();
+
+      expect(
+        mailchimp
+          .member(email)
+          ?.tags.map((tag) => tag.name)
+          .sort(),
+      ).toEqual(['newsletter', 'vip']);
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+});
