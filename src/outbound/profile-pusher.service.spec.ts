@@ -21,7 +21,7 @@ const PROFILE = '00000000-0000-4000-8000-000000000001';
 
 /**
  * What happened, in order, at the destination, the eraser and the push state:
- * `write <profile>`, `erase <connection> <profile>`, `record sent <profile>`.
+ * `write <profile>`, `erase <connection> <profile>`, `read sent`, `record sent <profile>`.
  */
 type Event = string;
 
@@ -70,6 +70,7 @@ class FakePushStates implements PushStatesFake {
   constructor(private readonly events: Event[] = []) {}
 
   sentValues(_connectionId: string, profileIds: string[]): Promise<Map<string, SentValues>> {
+    this.events.push('read sent');
     return Promise.resolve(
       new Map(profileIds.flatMap((id) => (this.sent.has(id) ? [[id, this.sent.get(id)!]] : []))),
     );
@@ -260,7 +261,7 @@ describe('ProfilePusher, for a profile erased while it was pushed', () => {
     // The erase commits while the write is in flight: it deleted v1, and the write made v2.
     states.eraseBeforeSave(PROFILE);
     const outcomes = await pusher.push(CONNECTION, [PROFILE]);
-    expect(events).toEqual([`write ${PROFILE}`, `erase ${CONNECTION} ${PROFILE}`]);
+    expect(events).toEqual(['read sent', `write ${PROFILE}`, `erase ${CONNECTION} ${PROFILE}`]);
     expect(outcomes.get(PROFILE)).toEqual({ kind: 'skipped', reason: 'profile was erased' });
     // The state keeps the re-created person's id: it is whom the erase deletes.
     expect(states.held.get(PROFILE)?.externalId).toBe('v2');
@@ -306,7 +307,7 @@ describe('ProfilePusher, remembering the values it sends', () => {
     states.targets.set(PROFILE, target('Ada', '2025-02-01T00:00:00.000Z'));
     await pusher.push(CONNECTION, [PROFILE]);
     // Before: the destination's webhook for the write may arrive before the write returns.
-    expect(events).toEqual([`record sent ${PROFILE}`, `write ${PROFILE}`]);
+    expect(events).toEqual(['read sent', `record sent ${PROFILE}`, `write ${PROFILE}`]);
     const sentAt = expect.any(String) as unknown;
     expect(states.sent.get(PROFILE)).toEqual({
       email: [{ value: 'ada@acme.io', setAt: '2025-02-01T00:00:00.000Z', sentAt }],
@@ -341,5 +342,19 @@ describe('ProfilePusher, remembering the values it sends', () => {
     // The email was not sent again: it keeps the time of the write that first sent it.
     expect(sent.email).toHaveLength(1);
     expect(sent.email[0].setAt).toBe('2025-02-01T00:00:00.000Z');
+  });
+
+  it('reads nothing of what was sent when the destination already holds the profile', async () => {
+    const { pusher, states, events } = setup();
+    const traits = { email: 'ada@acme.io', firstName: 'Ada' };
+    states.records.set(PROFILE, {
+      profileId: PROFILE,
+      externalId: 'v1',
+      traits,
+      receivedAt: new Date('2025-01-01T00:00:00Z'),
+    });
+    states.targets.set(PROFILE, { ...target('Ada', '2025-02-01T00:00:00.000Z'), traits });
+    expect((await pusher.push(CONNECTION, [PROFILE])).get(PROFILE)).toEqual({ kind: 'unchanged' });
+    expect(events).toEqual([]);
   });
 });

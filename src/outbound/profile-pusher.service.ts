@@ -74,7 +74,6 @@ export class ProfilePusher {
       }
     }
     const states = await this.states.states(connectionId, survivorIds);
-    const sentBefore = await this.states.sentValues(connectionId, survivorIds);
     const held = await this.states.heldRecords(
       connectionId,
       survivorIds.map((id) => ({ profileId: id, externalId: states.get(id)?.externalId ?? null })),
@@ -128,6 +127,14 @@ export class ProfilePusher {
     }
     for (const id of await this.states.save(connectionId, unchanged)) erased.add(id);
 
+    // Most pushes write nothing (an echo, an unchanged profile): no need to read what was sent.
+    const sentBefore =
+      writes.length > 0
+        ? await this.states.sentValues(
+            connectionId,
+            writes.map((item) => item.profileId),
+          )
+        : new Map<string, SentValues>();
     const sentParts = mappedTraitParts(mapping);
     for (const batch of chunk(writes, connector.manifest.writeBatchSize ?? 1)) {
       await this.recordSent(connectionId, batch, targets, sentBefore, sentParts);
