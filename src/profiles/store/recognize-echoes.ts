@@ -11,8 +11,8 @@ import { BatchState } from './batch-state';
  * first time).
  */
 export function recognizeEchoes(records: PreparedRecord[], state: BatchState): PreparedRecord[] {
-  // Most batches touch no profile that was ever pushed.
-  if (state.sentValues.size === 0) return records;
+  // Most batches touch no profile that was ever pushed, nor hold a copy of one.
+  if (state.sentValues.size === 0 && !holdsAnyCopy(state)) return records;
   return records.map((record) => {
     if (record.deleted) return record;
     const held = state.sources.get(sourceKey(record.connectionId, record.externalId));
@@ -30,4 +30,13 @@ function ownerOf(record: PreparedRecord, state: BatchState): string | undefined 
     if (owner) return owner;
   }
   return undefined;
+}
+
+/**
+ * Whether a held source carries a copy of our write: an unchanged copy must stay one, even where
+ * its profile's sent values are gone or kept under an id merged away since.
+ */
+function holdsAnyCopy(state: BatchState): boolean {
+  for (const source of state.sources.values()) if (source.echoedTraits) return true;
+  return false;
 }
