@@ -294,18 +294,30 @@ class Resolver {
     return { type: 'external', value: `${record.connectionId}:${record.externalId}` };
   }
 
-  /** The profile holding the record's source, else the one sharing most identifiers, else the oldest. */
+  /**
+   * The profile holding the record's source, else the one sharing most of its emails, then most
+   * of its phones, else the oldest. Emails rank first because phones are shared far more often
+   * (a household, a front desk): a record whose email is Alice's and whose phone is also Bob's
+   * belongs with Alice, whichever of the two Syncline met first.
+   */
   private bestMatch(
     record: PreparedRecord,
     matches: ProfileState[],
     existing: SourceState | undefined,
   ): ProfileState {
     if (existing) return this.profile(existing.profileId);
-    const shared = (profile: ProfileState) =>
+    const shared = (profile: ProfileState, type: Identifier['type']) =>
       record.identifiers.filter(
-        (identifier) => this.state.identifierOwners.get(identifierKey(identifier)) === profile.id,
+        (identifier) =>
+          identifier.type === type &&
+          this.state.identifierOwners.get(identifierKey(identifier)) === profile.id,
       ).length;
-    return [...matches].sort((a, b) => shared(b) - shared(a) || oldestFirst(a, b))[0];
+    return [...matches].sort(
+      (a, b) =>
+        shared(b, 'email') - shared(a, 'email') ||
+        shared(b, 'phone') - shared(a, 'phone') ||
+        oldestFirst(a, b),
+    )[0];
   }
 
   private externalLimitReached(target: ProfileState, connectionId: string): boolean {

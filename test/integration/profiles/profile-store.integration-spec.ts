@@ -532,6 +532,44 @@ describe('ProfileStore.ingest (real PostgreSQL)', () => {
     ).toEqual([{ reason: 'email-limit' }]);
   });
 
+  it('a record held apart by the limits joins the profile sharing its email, not an older one sharing its phone', async () => {
+    const mail = await createConnection(app.env.sql);
+    const householdPhone = '+14155550111';
+    const ingestOne = (connectionId: string, externalId: string, name: string) =>
+      app.store.ingest(
+        [
+          buildIngestItem({
+            connectionId,
+            externalId,
+            traits: { email: `${name}@household.io`, phone: householdPhone, firstName: name },
+          }),
+        ],
+        SYNC,
+      );
+    // Bob is met first; Alice is given Bob's (household) phone later in the CRM, so the
+    // external-id limit keeps her apart from Bob and the phone stays his.
+    await ingestOne(crm, 'bob', 'bob');
+    await ingestOne(crm, 'alice', 'alice');
+    const alice = await profileOf('email', 'alice@household.io');
+    const bob = await profileOf('email', 'bob@household.io');
+    expect(alice.id).not.toBe(bob.id);
+
+    // Her email-tool member carries both: one email of Alice's against one phone of Bob's.
+    await ingestOne(mail, 'member-alice', 'alice');
+    const [member] = await app.env.sql<{ profile_id: string }>(
+      `SELECT profile_id FROM source_record WHERE external_id = 'member-alice'`,
+    );
+    expect(member.profile_id).toBe(alice.id);
+    expect((await profileOf('email', 'bob@household.io')).traits).toMatchObject({
+      email: 'bob@household.io',
+      firstName: 'bob',
+    });
+    const [conflict] = await app.env.sql<Record<string, unknown>>(
+      `SELECT reason, profile_id FROM identity_conflict WHERE external_id = 'member-alice'`,
+    );
+    expect(conflict).toEqual({ reason: 'merge-limit', profile_id: alice.id });
+  });
+
   /** One person, with a record `<prefix>-1` in the CRM and `<prefix>-2` in the shop. */
   const personInBothTools = (prefix: string, crmTraits: object, shopTraits: object) =>
     app.store.ingest(
