@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ensureDatabase } from '../src/database/ensure-database';
 import { runMigrations } from '../src/database/migrations';
-import { ConnectionPriorityRepository } from '../src/profiles/connections/connection-priority.repository';
+import { ConnectionRankingRepository } from '../src/profiles/connections/connection-ranking.repository';
 import { loadIdentityRules } from '../src/profiles/identity/identity-rules.loader';
 import { IngestItem } from '../src/profiles/ingest/ingest-job';
 import {
@@ -88,7 +88,7 @@ export async function createBenchStore(url: string, poolSize: number) {
     dataSource,
     config,
     loadIdentityRules(config.defaultPhoneRegion),
-    new ConnectionPriorityRepository(),
+    new ConnectionRankingRepository(),
     new ProfileBatchRepository(),
     new SuppressionHasher(deriveSuppressionSalt(config.secretsKey)),
   );

@@ -78,6 +78,8 @@ export const hubspotManifest: ConnectorManifest = {
     zip: 'address.postalCode',
     country: 'address.country',
   },
+  // No second address line in HubSpot: a contact's address says nothing about one.
+  partialTraits: { address: ['line1', 'city', 'region', 'postalCode', 'country'] },
   // `batch/upsert` and `batch/update` take at most 100 inputs.
   writeBatchSize: 100,
 };

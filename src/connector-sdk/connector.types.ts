@@ -76,6 +76,15 @@ export interface ConnectorManifest {
    * before its read began for deleted when the read did not return it; default 0.
    */
   fullReadLagSeconds?: number;
+  /**
+   * Structured traits this connector's records can carry only part of, with the parts they
+   * carry (HubSpot: `{ address: ['line1', 'city', 'region', 'postalCode', 'country'] }`, no
+   * second line). A part outside the list is one the vendor cannot hold, so its absence says
+   * nothing: when such a record's value wins, survivorship takes that part from another
+   * source's value for the same place (same first line, and city, postcode and country where
+   * both have them) instead of dropping it.
+   */
+  partialTraits?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**

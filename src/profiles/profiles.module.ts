@@ -5,8 +5,8 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ProfileQueryService } from './api/profile-query.service';
 import { ProfileReadRepository } from './api/profile-read.repository';
 import { ProfilesController } from './api/profiles.controller';
-import { CONNECTION_PRIORITIES } from './connections/connection-priorities';
-import { ConnectionPriorityRepository } from './connections/connection-priority.repository';
+import { CONNECTION_RANKING } from './connections/connection-ranking';
+import { ConnectionRankingRepository } from './connections/connection-ranking.repository';
 import { PROFILE_ENTITIES } from './entities';
 import { IDENTITY_RULES } from './identity/identity-rules';
 import { loadIdentityRules } from './identity/identity-rules.loader';
@@ -35,7 +35,7 @@ import { ProfileStore } from './store/profile-store.service';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => loadIdentityRules(config.defaultPhoneRegion),
     },
-    { provide: CONNECTION_PRIORITIES, useClass: ConnectionPriorityRepository },
+    { provide: CONNECTION_RANKING, useClass: ConnectionRankingRepository },
     {
       provide: SUPPRESSION_SALT,
       inject: [DataSource, APP_CONFIG],

@@ -1,7 +1,7 @@
 import { Identifier } from '../identity/identifier';
 import { PreparedRecord, sourceKey } from '../ingest/prepared-record';
 import { stableJson } from '../ingest/stable-json';
-import { PriorityLookup, computeTraits } from '../survivorship/compute-traits';
+import { PartialTraitsLookup, PriorityLookup, computeTraits } from '../survivorship/compute-traits';
 import { diffTraits } from '../survivorship/diff-traits';
 import { storeProvenance } from '../survivorship/stored-provenance';
 import { BatchState, ProfileState, SourceState } from './batch-state';
@@ -21,6 +21,8 @@ export interface PlanInputs {
   state: BatchState;
   resolution: Resolution;
   priorities: PriorityLookup;
+  /** Connections whose connector holds only part of a structured trait; default none. */
+  partialTraits?: PartialTraitsLookup;
   cause: ChangeCause;
   /** sourceKeys that existed in the database when the batch started. */
   storedSourceKeys: ReadonlySet<string>;
@@ -35,6 +37,7 @@ export function buildWritePlan({
   state,
   resolution,
   priorities,
+  partialTraits,
   cause,
   storedSourceKeys,
 }: PlanInputs): WritePlan {
@@ -70,7 +73,7 @@ export function buildWritePlan({
       next = { traits: {}, provenance: [], status: 'merged' };
     } else {
       const sources = sourcesByProfile.get(id) ?? [];
-      const computed = computeTraits(sources, priorities);
+      const computed = computeTraits(sources, priorities, partialTraits);
       next = {
         traits: computed.traits,
         provenance: storeProvenance(computed.provenance),

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { QueryRunner } from 'typeorm';
 import { CanonicalTraits } from '../canonical/canonical-traits';
-import { CONNECTION_PRIORITIES, ConnectionPriorities } from '../connections/connection-priorities';
+import { CONNECTION_RANKING, ConnectionRanking } from '../connections/connection-ranking';
 import { ComputedTraits, TraitSource, computeTraits } from '../survivorship/compute-traits';
 import { TraitChanges, diffTraits } from '../survivorship/diff-traits';
 import { storeProvenance } from '../survivorship/stored-provenance';
@@ -23,7 +23,7 @@ export interface RecomputedProfile extends ComputedTraits {
  */
 @Injectable()
 export class ProfileRecomputeRepository {
-  constructor(@Inject(CONNECTION_PRIORITIES) private readonly priorities: ConnectionPriorities) {}
+  constructor(@Inject(CONNECTION_RANKING) private readonly ranking: ConnectionRanking) {}
 
   async recompute(runner: QueryRunner, profileIds: string[]): Promise<RecomputedProfile[]> {
     const profiles = await queryRows<{
@@ -49,7 +49,7 @@ export class ProfileRecomputeRepository {
          FROM source_record WHERE profile_id = ANY($1::uuid[])`,
       [profileIds],
     );
-    const priorities = await this.priorities.get(
+    const { priorities, partialTraits } = await this.ranking.get(
       [...new Set(sources.map((s) => s.connection_id))],
       runner,
     );
@@ -65,7 +65,7 @@ export class ProfileRecomputeRepository {
           traitTimes: s.trait_times,
           echoedTraits: s.echoed_traits,
         }));
-      const computed = computeTraits(own, priorities);
+      const computed = computeTraits(own, priorities, partialTraits);
       return {
         id: profile.id,
         before: { traits: profile.traits, status: profile.status },

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { CONNECTION_PRIORITIES, ConnectionPriorities } from '../connections/connection-priorities';
+import { CONNECTION_RANKING, ConnectionRanking } from '../connections/connection-ranking';
 import { Identifier, externalKey, identifierKey } from '../identity/identifier';
 import { IDENTITY_RULES, IdentityRules } from '../identity/identity-rules';
 import {
@@ -41,7 +41,7 @@ export class ProfileStore {
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'defaultPhoneRegion'>,
     @Inject(IDENTITY_RULES) private readonly rules: IdentityRules,
-    @Inject(CONNECTION_PRIORITIES) private readonly priorities: ConnectionPriorities,
+    @Inject(CONNECTION_RANKING) private readonly ranking: ConnectionRanking,
     private readonly batches: ProfileBatchRepository,
     private readonly hasher: SuppressionHasher,
   ) {}
@@ -105,11 +105,12 @@ export class ProfileStore {
     for (const source of state.sources.values()) {
       if (resolution.touched.has(source.profileId)) connectionIds.add(source.connectionId);
     }
-    const priorities = await this.priorities.get([...connectionIds], runner);
+    const { priorities, partialTraits } = await this.ranking.get([...connectionIds], runner);
     const plan = buildWritePlan({
       state,
       resolution,
       priorities,
+      partialTraits,
       cause: batchCause,
       storedSourceKeys,
     });

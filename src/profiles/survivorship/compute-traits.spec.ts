@@ -149,3 +149,82 @@ describe('computeTraits: values a connection handed back after we wrote them the
     expect(computeTraits([copied, gone], priorities).traits.firstName).toBe('Quinn');
   });
 });
+
+describe('computeTraits: values from connectors that hold only part of a trait', () => {
+  // HubSpot has no second address line.
+  const partial = new Map([
+    ['crm', { address: ['city', 'country', 'line1', 'postalCode', 'region'] }],
+  ]);
+  const crmFirst = new Map([['crm', 10]]);
+  const shopAddress = {
+    line1: '12 Harbour St',
+    line2: 'Apt 4',
+    city: 'Torono',
+    region: 'ON',
+    postalCode: 'M5J 2N8',
+    country: 'CA',
+  };
+  const shop = (address: object, updatedAt = '2024-01-01T00:00:00.000Z') =>
+    source({ connectionId: 'shop', externalId: 's', updatedAt, traits: { address } });
+  const crm = (address: object) =>
+    source({
+      connectionId: 'crm',
+      externalId: 'h',
+      updatedAt: '2024-02-01T00:00:00.000Z',
+      traits: { address },
+    });
+
+  it("keeps the parts the winner's connector cannot hold from another value of the same place", () => {
+    const fixedCity = crm({
+      line1: '12  harbour st',
+      city: 'Toronto',
+      region: 'Ontario',
+      postalCode: 'm5j2n8',
+      country: 'CA',
+    });
+    for (const order of [
+      [fixedCity, shop(shopAddress)],
+      [shop(shopAddress), fixedCity],
+    ]) {
+      const result = computeTraits(order, crmFirst, partial);
+      expect(result.traits.address).toEqual({
+        line1: '12  harbour st',
+        line2: 'Apt 4',
+        city: 'Toronto',
+        region: 'Ontario',
+        postalCode: 'm5j2n8',
+        country: 'CA',
+      });
+      expect(result.provenance.address.connectionId).toBe('crm');
+    }
+  });
+
+  it('takes nothing from another place: a move keeps no old apartment number', () => {
+    const moved = crm({ line1: '1 Quay Rd', city: 'Toronto', country: 'CA' });
+    const result = computeTraits([moved, shop(shopAddress)], crmFirst, partial);
+    expect(result.traits.address).toEqual({ line1: '1 Quay Rd', city: 'Toronto', country: 'CA' });
+    const { line2: _line2, ...withoutLine2 } = shopAddress;
+    const otherPostcode = crm({ ...withoutLine2, postalCode: 'K1A 0B1' });
+    expect(
+      computeTraits([otherPostcode, shop(shopAddress)], crmFirst, partial).traits.address,
+    ).not.toHaveProperty('line2');
+  });
+
+  it('fills nothing the winning connector holds: there, an absent part was cleared', () => {
+    const { line2: _line2, ...withoutLine2 } = shopAddress;
+    const cleared = shop(withoutLine2, '2024-03-01T00:00:00.000Z');
+    const staleCopy = source({
+      connectionId: 'mail',
+      externalId: 'm',
+      traits: { address: shopAddress },
+    });
+    const result = computeTraits([cleared, staleCopy], new Map(), partial);
+    expect(result.traits.address).not.toHaveProperty('line2');
+    // Without knowing which connectors hold part of a trait, nothing is filled either.
+    expect(
+      computeTraits([crm({ line1: '12 Harbour St' }), shop(shopAddress)], crmFirst).traits.address,
+    ).toEqual({
+      line1: '12 Harbour St',
+    });
+  });
+});

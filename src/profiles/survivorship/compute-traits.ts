@@ -36,6 +36,14 @@ export interface ComputedTraits {
 export type PriorityLookup = ReadonlyMap<string, number | null>;
 
 /**
+ * Connection id → the structured traits its connector holds only part of, with the parts it
+ * holds (`ConnectorManifest.partialTraits`). Connections not in it hold whole values.
+ */
+export type PartialTraitsLookup = ReadonlyMap<string, Readonly<Record<string, readonly string[]>>>;
+
+const NO_PARTIAL_TRAITS: PartialTraitsLookup = new Map();
+
+/**
  * Survivorship: for every trait, the winning source is the one with the highest connection
  * priority (when any source has one), then the newest vendor time for that trait (the source's
  * `updatedAt`, or the trait's own time where the vendor gives one), then a fixed order on
@@ -47,7 +55,11 @@ export type PriorityLookup = ReadonlyMap<string, number | null>;
  * Pure and order-independent: the same set of sources gives the same result in any order,
  * which is what makes concurrent ingest converge and merges splittable.
  */
-export function computeTraits(sources: TraitSource[], priorities: PriorityLookup): ComputedTraits {
+export function computeTraits(
+  sources: TraitSource[],
+  priorities: PriorityLookup,
+  partialTraits: PartialTraitsLookup = NO_PARTIAL_TRAITS,
+): ComputedTraits {
   const ranked = smallSort(
     sources.filter((source) => !source.deleted),
     (a, b) => compareSources(a, b, priorities),
@@ -83,6 +95,7 @@ export function computeTraits(sources: TraitSource[], priorities: PriorityLookup
     }
   }
   redecideDatedTraits(ranked, priorities, traits, provenance);
+  if (partialTraits.size > 0) completePartialValues(ranked, partialTraits, traits, provenance);
   if (hasCustom) traits.custom = sortKeys(custom);
   return { traits: sortKeys(traits) as CanonicalTraits, provenance: sortKeys(provenance) };
 }
@@ -130,6 +143,72 @@ function redecideDatedTraits(
       updatedAt: winner.time,
     };
   }
+}
+
+/**
+ * A winning value from a connector that cannot hold some of its parts (HubSpot's address has
+ * no second line) says nothing about those parts: each is taken from the best-ranked other
+ * source whose value is the same place, so a CRM outranking the shop keeps the shop's
+ * apartment number. The provenance stays the winner's. A value of another place (a move)
+ * lends nothing, and a part the winner's connector holds is never filled: there, absent means
+ * cleared.
+ */
+function completePartialValues(
+  ranked: TraitSource[],
+  partialTraits: PartialTraitsLookup,
+  traits: Record<string, unknown>,
+  provenance: Provenance,
+): void {
+  for (const name of Object.keys(traits)) {
+    const origin = provenance[name];
+    const held = origin && partialTraits.get(origin.connectionId)?.[name];
+    const value = traits[name];
+    if (!held || !isPlainObject(value)) continue;
+    let completed: Record<string, unknown> | undefined;
+    for (const source of ranked) {
+      if (source.connectionId === origin.connectionId && source.externalId === origin.externalId) {
+        continue;
+      }
+      const other = (source.traits as Record<string, unknown>)[name];
+      if (!isPlainObject(other) || !isSamePlace(value, other)) continue;
+      for (const part of Object.keys(other)) {
+        if (held.includes(part) || isEmptyValue(other[part])) continue;
+        if (!isEmptyValue((completed ?? value)[part])) continue;
+        completed ??= { ...value };
+        completed[part] = other[part];
+      }
+    }
+    if (completed) traits[name] = sortKeys(completed);
+  }
+}
+
+/**
+ * Same first line and country, and the same postcode, or where either has none the same city.
+ * The postcode outranks the city so that a corrected city ("Torono") is still the same place;
+ * `region` is never compared (one tool writes "ON", another "Ontario").
+ */
+function isSamePlace(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  if (!sameText(a.line1, b.line1, false)) return false;
+  const both = (part: string) => !isEmptyValue(a[part]) && !isEmptyValue(b[part]);
+  if (both('country') && !sameText(a.country, b.country, false)) return false;
+  if (both('postalCode')) return sameText(a.postalCode, b.postalCode, true);
+  return !both('city') || sameText(a.city, b.city, false);
+}
+
+/** Both non-empty text, equal ignoring case and spacing (all spacing for postcodes: "M5J 2N8"). */
+function sameText(a: unknown, b: unknown, ignoreAllSpaces: boolean): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return false;
+  const normal = (text: string) =>
+    text
+      .trim()
+      .toLowerCase()
+      .replace(/\s+/g, ignoreAllSpaces ? '' : ' ');
+  const left = normal(a);
+  return left !== '' && left === normal(b);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Negative when `a`'s record should win over `b`'s: by their connections' priorities and `updatedAt`. */
