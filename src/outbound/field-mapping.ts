@@ -13,7 +13,10 @@ export function effectiveMapping(
 
 /**
  * The vendor fields a profile maps to. Fields whose canonical value is empty are left out:
- * an empty value never overwrites what the vendor holds, as in survivorship.
+ * an empty value never overwrites what the vendor holds, as in survivorship. A part of a
+ * structured trait the profile holds (`address.postalCode`) is the exception: it is null when
+ * the trait lacks it, because the trait is one value: a move to an address without a postcode
+ * must clear the old address's postcode, not keep it beside the new street.
  */
 export function mapTraits(mapping: FieldMapping, traits: CanonicalTraits): VendorFields {
   const fields: VendorFields = {};
@@ -21,8 +24,23 @@ export function mapTraits(mapping: FieldMapping, traits: CanonicalTraits): Vendo
     if (rule === null) continue;
     const value = typeof rule === 'string' ? valueAt(traits, rule) : rule.const;
     if (!isEmptyValue(value)) fields[vendorField] = value as JsonValue;
+    else if (typeof rule === 'string' && isPartOfHeldTrait(traits, rule))
+      fields[vendorField] = null;
   }
   return fields;
+}
+
+/**
+ * True for `trait.part` where the profile holds `trait` (an object). `custom.<connector>.<key>`
+ * is not one value but a namespace of independent fields, so it never counts.
+ */
+function isPartOfHeldTrait(traits: CanonicalTraits, path: string): boolean {
+  const parts = path.split('.');
+  if (parts.length !== 2 || parts[0] === 'custom') return false;
+  const trait = (traits as Record<string, unknown>)[parts[0]];
+  return (
+    typeof trait === 'object' && trait !== null && !Array.isArray(trait) && !isEmptyValue(trait)
+  );
 }
 
 /**

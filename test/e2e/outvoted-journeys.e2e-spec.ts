@@ -346,6 +346,67 @@ describe('addresses HubSpot holds only part of (no second line)', () => {
       }),
     JOURNEY_TIMEOUT_MS,
   );
+  it(
+    'a CRM that outranks the shop corrects the city: the apartment number stays in the profile and the shop',
+    () =>
+      withCrmRankedFirst(async () => {
+        const email = 'apt.four@northwind.dev';
+        const { customerId, contactId } = await shopCustomer(email, {
+          first_name: 'Ada',
+          default_address: { ...address, city: 'Torono' },
+        });
+        await editInCrm(contactId, { city: 'Toronto' });
+        await settle();
+        await deliverEveryRecord(email);
+
+        const profile = (await profileByEmail(email))!;
+        expect(profile.traits.address).toMatchObject({
+          line1: '12 Harbour St',
+          line2: 'Apt 4',
+          city: 'Toronto',
+        });
+        expect(profile.provenance.address.connectionId).toBe(ids.hubspot);
+        expect(shopify.store.get(customerId)?.default_address).toMatchObject({
+          address2: 'Apt 4',
+          city: 'Toronto',
+        });
+      }),
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
+    'a move to an address without a postcode clears the old postcode in HubSpot, and it does not come back',
+    async () => {
+      const email = 'moved.to.dublin@northwind.dev';
+      const { customerId, contactId, profile } = await shopCustomer(email, {
+        first_name: 'Cian',
+        default_address: address,
+      });
+      expect(hubspot.store.get(contactId)?.properties.zip).toBe('M5J 2N8');
+
+      await editInShop(customerId, {
+        default_address: {
+          address1: '1 Quay Rd',
+          address2: null,
+          city: 'Dublin',
+          province_code: null,
+          zip: null,
+          country_code: 'IE',
+        },
+      });
+      await settle();
+      await deliverEveryRecord(email);
+      const costs = await echoRounds(email, profile.id, 2);
+
+      const moved = (await profileByEmail(email))!.traits.address as Record<string, unknown>;
+      expect(moved).toMatchObject({ line1: '1 Quay Rd', city: 'Dublin', country: 'IE' });
+      expect(shown(moved.postalCode)).toBeNull();
+      expect(shown(hubspot.store.get(contactId)?.properties.zip)).toBeNull();
+      expect(shopify.store.get(customerId)?.default_address).toMatchObject({ zip: null });
+      expect(costs).toEqual([FREE, FREE]);
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
 });
 
 describe('phones', () => {
