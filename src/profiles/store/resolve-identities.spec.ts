@@ -128,3 +128,32 @@ describe('resolveIdentities: merges leave no redirect chain', () => {
     ]);
   });
 });
+
+describe('resolveIdentities: the per-connection limit counts live records only', () => {
+  /** A record of profile a's own tool (`crm-a`) under a new id, carrying a's email. */
+  const successor = (): PreparedRecord => ({
+    ...linker('a', 'a'),
+    connectionId: 'crm-a',
+    externalId: 'a-renumbered',
+    identifiers: [email('a@x.io')],
+    hash: 'successor',
+  });
+
+  it('a record that replaces a deleted one of the same tool joins its profile', () => {
+    const state = fourProfiles();
+    const held = state.sources.get(sourceKey('crm-a', 'a'))!;
+    state.sources.set(sourceKey('crm-a', 'a'), { ...held, deleted: true });
+    const { resolution } = resolveAndPlan(state, [successor()]);
+
+    expect(state.sources.get(sourceKey('crm-a', 'a-renumbered'))?.profileId).toBe('a');
+    expect(resolution.conflicts).toEqual([]);
+  });
+
+  it('one beside a live record of the same tool is still kept apart, and the conflict recorded', () => {
+    const state = fourProfiles();
+    const { resolution } = resolveAndPlan(state, [successor()]);
+
+    expect(state.sources.get(sourceKey('crm-a', 'a-renumbered'))?.profileId).not.toBe('a');
+    expect(resolution.conflicts.map((c) => c.reason)).toEqual(['external-limit']);
+  });
+});

@@ -207,6 +207,7 @@ class Resolver {
       for (const key of this.sourceKeysOf(id)) {
         const source = this.state.sources.get(key) as SourceState;
         if (key === recordKey) recordCounted = true;
+        else if (source.deleted) continue;
         perConnection.set(source.connectionId, (perConnection.get(source.connectionId) ?? 0) + 1);
       }
     }
@@ -320,10 +321,17 @@ class Resolver {
     )[0];
   }
 
+  /**
+   * Whether the profile already holds as many live records of the connection as it may. A
+   * deleted one does not count: the person has left that id (a Mailchimp member whose address
+   * changed has a new id), and the record that takes its place belongs with them.
+   */
   private externalLimitReached(target: ProfileState, connectionId: string): boolean {
-    const count = this.sourceKeysOf(target.id).filter(
-      (key) => this.state.sources.get(key)?.connectionId === connectionId,
-    ).length;
+    let count = 0;
+    for (const key of this.sourceKeysOf(target.id)) {
+      const source = this.state.sources.get(key);
+      if (source?.connectionId === connectionId && !source.deleted) count += 1;
+    }
     return count >= this.rules.limits.externalIdsPerConnection;
   }
 
