@@ -75,22 +75,9 @@ describe('mapMember', () => {
     expect(mapped).not.toHaveProperty('deleted');
   });
 
-  it('maps archived members as deleted, and links an old address from an upemail', () => {
+  it('maps archived members as deleted', () => {
     expect(mapMember({ ...member, status: 'archived' })).toMatchObject({ deleted: true });
     expect(mapMember({ ...member, status: 'archived' }).traits).not.toHaveProperty('emailConsent');
-    expect(
-      mapMember({
-        id: 'new',
-        email_address: 'new@example.com',
-        previous_email_address: 'old@example.com',
-        last_changed: '2025-01-24T15:30:00.000Z',
-      }),
-    ).toEqual({
-      externalId: 'new',
-      updatedAt: '2025-01-24T15:30:00.000Z',
-      traits: { email: 'new@example.com' },
-      identifiers: [{ type: 'email', value: 'old@example.com' }],
-    });
   });
 
   it('drops a country that is not a two-letter code and fails without a time', () => {

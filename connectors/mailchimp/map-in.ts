@@ -51,8 +51,6 @@ export function mapMember(raw: MailchimpMember): MappedRecord {
 
   const record: MappedRecord = { externalId: raw.id, updatedAt: updatedAt(raw), traits };
   if (raw.status === 'archived') record.deleted = true;
-  const previous = cleanText(raw.previous_email_address);
-  if (previous) record.identifiers = [{ type: 'email', value: previous }];
   return record;
 }
 

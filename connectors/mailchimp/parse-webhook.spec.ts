@@ -20,8 +20,23 @@ const PROFILE =
   '&data%5Bmerges%5D%5BINTERESTS%5D=Group1%2CGroup2&data%5Bip_opt%5D=10.20.10.30';
 
 describe('parseMailchimpWebhook', () => {
-  it('turns a profile update into an upsert of a member-shaped record', () => {
+  it('turns a profile update, which states no status, into a fetch of the member', () => {
+    // Built from the delivery, the member's new version would have no status, and would replace
+    // the held one whole: the consent Mailchimp holds for them would be lost.
+    expect(PROFILE).not.toMatch(/status/);
     expect(parseMailchimpWebhook(delivery(PROFILE))).toEqual([
+      {
+        dedupeKey: expect.stringMatching(/^mailchimp:[0-9a-f]{32}$/),
+        kind: 'fetch',
+        externalId: subscriberHash('api@mailchimp.com'),
+        occurredAt: '2009-03-26T21:31:21.000Z',
+      },
+    ]);
+  });
+
+  it('reads a subscribe into an upsert of a member-shaped record', () => {
+    const subscribe = PROFILE.replace('type=profile', 'type=subscribe');
+    expect(parseMailchimpWebhook(delivery(subscribe))).toEqual([
       {
         dedupeKey: expect.stringMatching(/^mailchimp:[0-9a-f]{32}$/),
         kind: 'upsert',
@@ -30,6 +45,7 @@ describe('parseMailchimpWebhook', () => {
         record: {
           id: subscriberHash('api@mailchimp.com'),
           email_address: 'api@mailchimp.com',
+          status: 'subscribed',
           list_id: 'a6b5da1054',
           last_changed: '2009-03-26T21:31:21.000Z',
           // EMAIL repeats the address and INTERESTS are groups, not merge fields.
@@ -46,7 +62,10 @@ describe('parseMailchimpWebhook', () => {
     const [event] = parseMailchimpWebhook(delivery(upper));
     expect(event.externalId).toBe(subscriberHash('api@mailchimp.com'));
     expect(event.externalId).toMatch(/^[0-9a-f]{32}$/);
-    expect(event.record!.id).toBe(event.externalId);
+    const [subscribed] = parseMailchimpWebhook(
+      delivery(upper.replace('type=profile', 'type=subscribe')),
+    );
+    expect(subscribed.record!.id).toBe(event.externalId);
   });
 
   it('keys a delivery by its content, whatever the order of its parameters', () => {
@@ -98,22 +117,32 @@ describe('parseMailchimpWebhook', () => {
         `type=upemail&${base}&data[new_id]=51da8c3259&data[new_email]=api%2Bnew%40mailchimp.com&data[old_email]=api%2Bold%40mailchimp.com`,
       ),
     );
-    // new_id is the new address's unique_email_id: the member is keyed by the new hash, and
-    // the record under the old hash ends.
+    // new_id is the new address's unique_email_id: the record under the old hash ends, and the
+    // member is keyed by the new hash, fetched whole (the delivery states no status) and known
+    // by the old address too, so it stays with the profile that held it.
     expect(changed).toEqual([
-      expect.objectContaining({
-        kind: 'upsert',
-        externalId: subscriberHash('api+new@mailchimp.com'),
-        record: expect.objectContaining({
-          email_address: 'api+new@mailchimp.com',
-          previous_email_address: 'api+old@mailchimp.com',
-        }),
-      }),
-      expect.objectContaining({
+      {
+        dedupeKey: expect.stringMatching(/:old$/),
         kind: 'delete',
         externalId: subscriberHash('api+old@mailchimp.com'),
-      }),
+        occurredAt: '2009-03-26T21:40:57.000Z',
+      },
+      {
+        dedupeKey: expect.stringMatching(/:new$/),
+        kind: 'fetch',
+        externalId: subscriberHash('api+new@mailchimp.com'),
+        occurredAt: '2009-03-26T21:40:57.000Z',
+        alsoKnownAs: [{ type: 'email', value: 'api+old@mailchimp.com' }],
+      },
     ]);
+    // Only the letter case changed: the same member id, nothing ends.
+    expect(
+      parseMailchimpWebhook(
+        delivery(
+          `type=upemail&${base}&data[new_id]=51da8c3259&data[new_email]=Api%40mailchimp.com&data[old_email]=api%40mailchimp.com`,
+        ),
+      ).map((event) => [event.kind, event.externalId]),
+    ).toEqual([['fetch', subscriberHash('api@mailchimp.com')]]);
   });
 
   it('ignores campaign deliveries and rejects what is not a delivery', () => {
@@ -136,7 +165,7 @@ describe('parseMailchimpWebhook', () => {
   it('reads fired_at as UTC, and falls back to the receive time without one', () => {
     expect(firedAt('2025-01-24 15:30:00')).toBe('2025-01-24T15:30:00.000Z');
     expect(firedAt('garbage')).toBeUndefined();
-    const [event] = parseMailchimpWebhook(delivery('type=profile&data[email]=a%40b.co'));
+    const [event] = parseMailchimpWebhook(delivery('type=subscribe&data[email]=a%40b.co'));
     expect(event.occurredAt).toBeUndefined();
     expect(event.record!.last_changed).toBe('2025-01-24T15:30:05.000Z');
   });

@@ -4,20 +4,34 @@ import { formObject, formText, parseFormBody, type FormObject } from './form-bod
 import { subscriberHash } from './subscriber-hash';
 import type { MailchimpAddress, MailchimpMember, MemberStatus, MergeValue } from './types';
 
+/** One event of the delivery; `suffix` tells its dedupe key from the delivery's other events'. */
+type EventMaker = (
+  kind: WebhookEvent['kind'],
+  externalId: string,
+  suffix?: string,
+  record?: MailchimpMember,
+) => WebhookEvent<MailchimpMember>;
+
 /** Merges that are not merge fields: EMAIL repeats `data[email]`, the rest are groups. */
 const NOT_MERGE_FIELDS = new Set(['EMAIL', 'INTERESTS', 'GROUPINGS']);
 
 /**
- * One delivery → the member events it carries, each with a member-shaped record `mapIn`
- * reads (only what the delivery carried, so traits it did not mention are left alone):
+ * One delivery → the member events it carries:
  *
- * - `subscribe`, `profile`: an upsert (`subscribe` also says the member is subscribed).
+ * - `subscribe`: an upsert of a member-shaped record `mapIn` reads (the delivery's data, and
+ *   the status it states: subscribed).
  * - `unsubscribe`: an upsert with status unsubscribed; with `data[action]=delete` (the
  *   member was deleted from the audience) a delete.
  * - `cleaned`: an upsert with status cleaned (the address bounced or was reported).
- * - `upemail`: the address changed, and with it the member id. An upsert of the new member
- *   that names the old address (so the store links it to the profile that had it), then a
- *   delete of the old member id.
+ * - `profile`: a fetch of the member. The delivery carries no status, and the store replaces a
+ *   source record's held version whole, so a record built from it would drop the member's email
+ *   consent. The runtime fetches the member as Mailchimp holds it instead: a member deleted
+ *   since is not returned and nothing changes (its deletion is a delivery of its own); one
+ *   archived since comes back archived and maps as deleted.
+ * - `upemail`: the address changed, and with it the member id. A delete of the old id, then a
+ *   fetch of the new member (the delivery carries nothing but the addresses, so a record built
+ *   from it would have no consent either) also known by the old address, so the member stays
+ *   with the profile that held it.
  * - `campaign` and anything else: no member, nothing.
  *
  * Every member id is the subscriber hash of the delivery's address, the id reads and writes
@@ -40,75 +54,63 @@ export function parseMailchimpWebhook(request: WebhookRequest): WebhookEvent<Mai
   const occurredAt = firedAt(formText(form, 'fired_at'));
   const changedAt = occurredAt ?? new Date(request.receivedAt).toISOString();
   const key = `mailchimp:${deliveryDigest(rawBody)}`;
-  const upsert = (record: MailchimpMember, suffix = ''): WebhookEvent<MailchimpMember> => ({
+  const event: EventMaker = (kind, externalId, suffix = '', record) => ({
     dedupeKey: `${key}${suffix}`,
-    kind: 'upsert',
-    externalId: record.id,
-    record,
-    ...(occurredAt ? { occurredAt } : {}),
-  });
-  const remove = (externalId: string, suffix = ''): WebhookEvent<MailchimpMember> => ({
-    dedupeKey: `${key}${suffix}`,
-    kind: 'delete',
+    kind,
     externalId,
+    ...(record ? { record } : {}),
     ...(occurredAt ? { occurredAt } : {}),
   });
+  const upsert = (record: MailchimpMember, suffix = '') =>
+    event('upsert', record.id, suffix, record);
 
   switch (type) {
     case 'subscribe':
       return [upsert(memberOf(data, changedAt, 'subscribed'))];
     case 'profile':
-      return [upsert(memberOf(data, changedAt))];
+      return [event('fetch', memberId(data))];
     case 'unsubscribe':
-      if (formText(data, 'action') === 'delete') return [remove(memberOf(data, changedAt).id)];
+      if (formText(data, 'action') === 'delete') return [event('delete', memberId(data))];
       return [upsert(memberOf(data, changedAt, 'unsubscribed'))];
     case 'cleaned':
       return [upsert(memberOf(data, changedAt, 'cleaned'))];
     case 'upemail':
-      return emailChange(data, changedAt, upsert, remove);
+      return emailChange(data, event);
     default:
       return [];
   }
 }
 
-function emailChange(
-  data: FormObject,
-  changedAt: string,
-  upsert: (record: MailchimpMember, suffix: string) => WebhookEvent<MailchimpMember>,
-  remove: (externalId: string, suffix: string) => WebhookEvent<MailchimpMember>,
-): WebhookEvent<MailchimpMember>[] {
+function emailChange(data: FormObject, event: EventMaker): WebhookEvent<MailchimpMember>[] {
   const newEmail = formText(data, 'new_email')?.trim();
   const oldEmail = formText(data, 'old_email')?.trim();
   if (!newEmail || !oldEmail) throw new Error('upemail delivery without new_email and old_email');
   const newId = subscriberHash(newEmail);
   const oldId = subscriberHash(oldEmail);
-  const events = [
-    upsert(
-      {
-        id: newId,
-        email_address: newEmail,
-        previous_email_address: oldEmail,
-        last_changed: changedAt,
-        ...listOf(data),
-      },
-      ':new',
-    ),
+  // The same hash means only the letter case changed: still one member, and no id to end.
+  if (oldId === newId) return [event('fetch', newId, ':new')];
+  // The old id ends first, so the new member can take its place in the profile (one member
+  // per audience and person), which the old address, known to the new one, leads it to.
+  return [
+    event('delete', oldId, ':old'),
+    { ...event('fetch', newId, ':new'), alsoKnownAs: [{ type: 'email', value: oldEmail }] },
   ];
-  // The same hash means only the letter case changed: still one member.
-  if (oldId !== newId) events.push(remove(oldId, ':old'));
-  return events;
 }
 
-function memberOf(data: FormObject, changedAt: string, status?: MemberStatus): MailchimpMember {
+function memberId(data: FormObject): string {
   const email = formText(data, 'email')?.trim();
   if (!email) throw new Error('Mailchimp delivery names no member (no data[email])');
+  return subscriberHash(email);
+}
+
+function memberOf(data: FormObject, changedAt: string, status: MemberStatus): MailchimpMember {
   const member: MailchimpMember = {
-    id: subscriberHash(email),
-    email_address: email,
+    id: memberId(data),
+    email_address: formText(data, 'email')?.trim(),
+    status,
     last_changed: changedAt,
     ...listOf(data),
   };
-  if (status) member.status = status;
   const merges = formObject(data, 'merges');
   if (merges) member.merge_fields = mergeFields(merges);
   return member;

@@ -58,7 +58,8 @@ export interface MailchimpTag {
 
 /**
  * A list member as `GET /lists/{id}/members` returns it (the fields this connector asks for),
- * or as `parseWebhook` rebuilds it from a delivery (then only what the delivery carried).
+ * or as `parseWebhook` rebuilds it from a delivery that states the member's status (then only
+ * what the delivery carried).
  */
 export interface MailchimpMember {
   /** MD5 of the lower-cased email: the subscriber hash. */
@@ -74,11 +75,6 @@ export interface MailchimpMember {
   last_changed?: string;
   timestamp_opt?: string;
   timestamp_signup?: string;
-  /**
-   * Not a Mailchimp field: `parseWebhook` sets it on the record an `upemail` delivery becomes,
-   * so `mapIn` can link the new address to the profile that held the old one.
-   */
-  previous_email_address?: string;
 }
 
 export interface MailchimpMembersPage {

@@ -260,6 +260,12 @@ export interface WebhookEvent<Raw = unknown> {
   /** The full vendor record when the delivery carries it (`upsert`). */
   record?: Raw;
   occurredAt?: string;
+  /**
+   * `fetch`: identifiers the fetched record is also known by that the vendor's record no longer
+   * shows, such as the address a Mailchimp member had before changing it: the record then stays
+   * with the profile that held that address instead of starting a new one.
+   */
+  alsoKnownAs?: { type: IdentifierType; value: string }[];
 }
 
 export interface Connector<

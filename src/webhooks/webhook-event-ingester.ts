@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { ConnectorRegistry } from '../connector-registry/connector-registry';
-import type { MappedRecord } from '../connector-sdk/connector.types';
+import type { MappedRecord, WebhookEvent } from '../connector-sdk/connector.types';
 import { mapVendorRecord } from '../connector-registry/map-vendor-record';
 import { HttpRequestError } from '../connector-sdk/errors';
 import { isBeyondClockSkew } from '../profiles/ingest/believable-time';
@@ -145,11 +145,14 @@ export class WebhookEventIngester {
     const missing: string[] = [];
     for (const index of indexes) {
       const externalId = jobs[index].event.externalId;
-      const item = records.get(externalId);
-      if (item) {
+      const fetchedItem = records.get(externalId);
+      if (fetchedItem) {
         const entry = entries.get(externalId);
-        if (entry) entry.jobs.push(index);
-        else entries.set(externalId, { item, jobs: [index] });
+        const item = withAliases(entry?.item ?? fetchedItem, jobs[index].event.alsoKnownAs);
+        if (entry) {
+          entry.jobs.push(index);
+          entry.item = item;
+        } else entries.set(externalId, { item, jobs: [index] });
       } else if (mappingErrors.length > 0) {
         // Which fetched record failed to map is unknown (it has no id we can trust), so
         // every unmatched event fails with the mapping error rather than being skipped.
@@ -226,6 +229,18 @@ function causeOf(entries: Entry[], jobs: readonly WebhookJobData[]): IngestCause
   return deliveries.size === 1
     ? { kind: 'webhook', deliveryId: [...deliveries][0] }
     : { kind: 'webhook' };
+}
+
+/** The item with `aliases` added to its record's identifiers (an event's `alsoKnownAs`). */
+function withAliases(item: IngestItem, aliases: WebhookEvent['alsoKnownAs']): IngestItem {
+  if (!aliases || aliases.length === 0) return item;
+  const identifiers = [...(item.record.identifiers ?? [])];
+  for (const alias of aliases) {
+    if (!identifiers.some((known) => known.type === alias.type && known.value === alias.value)) {
+      identifiers.push(alias);
+    }
+  }
+  return { ...item, record: { ...item.record, identifiers } };
 }
 
 function failed(error: Error): Outcome {

@@ -604,7 +604,11 @@ export class MailchimpEmulator extends VendorEmulator {
     return undefined;
   }
 
-  /** The webhook events one change fires, in Mailchimp's order: address, status, profile. */
+  /**
+   * The webhook events one change fires, in Mailchimp's order: address, status, profile.
+   * Mailchimp's webhook documentation notes that an address change always comes with a profile
+   * update. Neither states the member's status (see `memberWebhookData`).
+   */
   private announce(store: MemberStore, change: MemberChange, source: WebhookSource): void {
     const { member } = change;
     if (change.previousEmail !== undefined) {
@@ -618,7 +622,8 @@ export class MailchimpEmulator extends VendorEmulator {
         this.notify(store, 'unsubscribe', member, source, { action: 'delete' });
       }
     }
-    if (change.profileChanged && member.status !== 'archived') {
+    const profileUpdate = change.profileChanged || change.previousEmail !== undefined;
+    if (profileUpdate && member.status !== 'archived') {
       this.notify(store, 'profile', member, source);
     }
   }

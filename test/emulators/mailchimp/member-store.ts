@@ -193,7 +193,9 @@ export class MemberStore {
     }
     if (changes.tags !== undefined) {
       member.tags = changes.tags.map((name) => this.tag(name));
-      fieldsChanged = true;
+      // Tags are not profile fields: Mailchimp's "profile updates" webhook does not fire for
+      // them (tag changes reach other systems only through journeys' own webhooks).
+      changed = true;
     }
     result.profileChanged = fieldsChanged;
     if (changed || fieldsChanged) member.lastChanged = toSecond(at);

@@ -68,6 +68,8 @@ export function firedAt(ms: number): string {
  *
  * `data[id]` and `data[new_id]` are the member's `unique_email_id` (10 hex characters), not
  * the subscriber hash the API keys members by: a receiver has to hash `data[email]` itself.
+ * No delivery states the member's status: `subscribe`, `unsubscribe` and `cleaned` imply one by
+ * their type, and `profile` and `upemail` say nothing of it.
  */
 export function memberWebhookData(
   type: Exclude<MailchimpWebhookType, 'campaign'>,

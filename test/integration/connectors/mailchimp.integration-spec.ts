@@ -770,7 +770,16 @@ describe('Mailchimp webhooks', () => {
         emailConsent: 'subscribed',
       },
     });
-    expect(connector.mapIn!(profile[0].record!).traits).not.toHaveProperty('emailConsent');
+    // A profile update states no status: the member is fetched whole.
+    expect(profile).toEqual([
+      { dedupeKey: expect.any(String), kind: 'fetch', externalId: ann.id, occurredAt: at },
+    ]);
+    const [fetched] = await connector.fetch!(context(), [profile[0].externalId]);
+    expect(connector.mapIn!(fetched).traits).toMatchObject({
+      email: ann.email,
+      firstName: 'First0',
+      emailConsent: 'subscribed',
+    });
     expect(connector.mapIn!(unsubscribe[0].record!).traits.emailConsent).toBe('unsubscribed');
     expect(deleted).toEqual([
       { dedupeKey: expect.any(String), kind: 'delete', externalId: ann.id, occurredAt: at },
@@ -781,17 +790,12 @@ describe('Mailchimp webhooks', () => {
       emailConsent: 'cleaned',
     });
 
+    // The old id ends; the new member is fetched whole.
     expect(upemail.map((e) => [e.kind, e.externalId])).toEqual([
-      ['upsert', md5('ann.new@example.com')],
       ['delete', ann.id],
+      ['fetch', md5('ann.new@example.com')],
     ]);
     expect(new Set(upemail.map((e) => e.dedupeKey)).size).toBe(2);
-    expect(connector.mapIn!(upemail[0].record!)).toEqual({
-      externalId: md5('ann.new@example.com'),
-      updatedAt: at,
-      traits: { email: 'ann.new@example.com' },
-      identifiers: [{ type: 'email', value: ann.email }],
-    });
     expect(campaign).toEqual([]);
 
     // Mailchimp retries a delivery unchanged: same key. Another second: another change.
@@ -818,13 +822,29 @@ describe('Mailchimp webhooks', () => {
       await emulator.flushWebhooks();
 
       expect(receiver.rejected).toEqual([]);
+      const newId = md5('ann.new@example.com');
+      // The name's profile update; the address change, and the profile update that comes with it.
       expect(receiver.events.map((e) => [e.kind, e.externalId])).toEqual([
-        ['upsert', oldId],
-        ['upsert', md5('ann.new@example.com')],
+        ['fetch', oldId],
         ['delete', oldId],
+        ['fetch', newId],
+        ['fetch', newId],
       ]);
       const after = await readAll({ mode: 'full', cursor: null });
-      expect(after.records.map((m) => m.id)).toEqual([md5('ann.new@example.com')]);
+      expect(after.records.map((m) => m.id)).toEqual([newId]);
+      // Fetched now, the old id is gone and the new member is whole: name, consent.
+      const fetchIds = receiver.events.filter((e) => e.kind === 'fetch').map((e) => e.externalId);
+      const fetched = await connector.fetch!(context(), fetchIds);
+      expect(fetched.map((m) => connector.mapIn!(m))).toEqual([
+        expect.objectContaining({
+          externalId: newId,
+          traits: expect.objectContaining({
+            email: 'Ann.New@example.com',
+            firstName: 'Annie',
+            emailConsent: 'subscribed',
+          }),
+        }),
+      ]);
     } finally {
       await receiver.close();
     }
@@ -857,8 +877,9 @@ describe('Mailchimp webhooks', () => {
       expect(receiver.rejected).toEqual([]);
       expect(receiver.events).toHaveLength(1);
       const [echo] = receiver.events;
-      expect(echo).toMatchObject({ kind: 'upsert', externalId: ann.id });
-      expect(connector.mapIn!(echo.record!).traits.phone).toBe('+15551230000');
+      expect(echo).toMatchObject({ kind: 'fetch', externalId: ann.id });
+      const [member] = await connector.fetch!(context(), [echo.externalId]);
+      expect(connector.mapIn!(member).traits.phone).toBe('+15551230000');
     } finally {
       await receiver.close();
     }
