@@ -1,3 +1,4 @@
+import { creationTag } from './creation-tag';
 import { mapCustomer } from './map-in';
 import type { ShopifyCustomer } from './types';
 
@@ -73,6 +74,14 @@ describe('mapCustomer', () => {
       address: null,
       tags: [],
     });
+  });
+
+  it("leaves Syncline's creation tag out of the tags, keeping the merchant's look-alikes", () => {
+    const tags = (text: string) =>
+      mapCustomer({ id: 5, updated_at: '2024-01-01T00:00:00Z', tags: text }).traits.tags;
+    expect(tags('vip, syncline-0123456789abcdef')).toEqual(['vip']);
+    expect(tags(creationTag('p-1'))).toEqual([]);
+    expect(tags('syncline-partner, syncline-0123')).toEqual(['syncline-partner', 'syncline-0123']);
   });
 
   it('reads only stated consent: never subscribing, invalid or redacted state none', () => {

@@ -5,6 +5,7 @@ import {
   type CanonicalTraits,
   type MappedRecord,
 } from '../../src/connector-sdk';
+import { isCreationTag } from './creation-tag';
 import { customerId } from './customer-id';
 import type { ShopifyAddress, ShopifyCustomer } from './types';
 
@@ -70,12 +71,16 @@ function mapAddress(address: ShopifyAddress): CanonicalAddress {
   return mapped;
 }
 
-/** `"vip, newsletter"` → `["vip", "newsletter"]`; `""` → `[]`. */
+/**
+ * `"vip, newsletter"` → `["vip", "newsletter"]`; `""` → `[]`. A creation tag (creation-tag.ts)
+ * is Syncline's bookkeeping, not the merchant's: left out, it never reaches the profile nor,
+ * through it, another tool.
+ */
 function splitTags(tags: string | null): string[] {
   return (tags ?? '')
     .split(',')
     .map((tag) => tag.trim())
-    .filter(Boolean);
+    .filter((tag) => tag !== '' && !isCreationTag(tag));
 }
 
 function updatedAt(raw: ShopifyCustomer): string {

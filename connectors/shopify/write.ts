@@ -1,21 +1,25 @@
-import type {
-  ConnectorContext,
-  HttpResponse,
-  JsonValue,
-  VendorFields,
-  WriteItem,
-  WriteResult,
+import {
+  HttpRequestError,
+  RateLimitedError,
+  type ConnectorContext,
+  type HttpResponse,
+  type JsonValue,
+  type VendorFields,
+  type WriteItem,
+  type WriteResult,
 } from '../../src/connector-sdk';
+import { creationTag, withTag } from './creation-tag';
 import { customerId } from './customer-id';
 import { describeShopifyError, isTaken } from './errors';
 import { ADDRESS_PREFIX, mapOut, type ShopifyBody } from './map-out';
-import { findByEmail, findByPhone } from './find-customer';
+import { findByCreationTag, findByEmail, findByPhone } from './find-customer';
 import { CUSTOMERS_PATH, customerAddressesPath, customerAddressPath, customerPath } from './paths';
 import type {
   ShopifyAddress,
   ShopifyAddressResponse,
   ShopifyConfig,
   ShopifyCredentials,
+  ShopifyCustomer,
   ShopifyCustomerResponse,
 } from './types';
 
@@ -39,8 +43,10 @@ type Outcome = { ok: true; id: string } | { ok: false; retryable: boolean; error
  * then found with `GET /customers/search.json?query=email:…` and updated instead, so a create
  * retried after a crash or a 429 never duplicates anyone. A profile without an email is found
  * the same way by its phone, which Shopify keeps unique too (a create retried after a timeout
- * that had in fact landed answers "phone has already been taken"). A known customer deleted
- * in Shopify since (404) is created again: the profile still pushes here.
+ * that had in fact landed answers "phone has already been taken"). A profile with neither has
+ * nothing Shopify keeps unique: its create carries a creation tag, looked for before creating
+ * (see `createUntraceable`). A known customer deleted in Shopify since (404) is created again:
+ * the profile still pushes here.
  *
  * The default address is not a customer field in REST: a changed one is written through the
  * customer address resource (`PUT /customers/{id}/addresses/{address_id}.json`, or `POST` a
@@ -64,24 +70,22 @@ async function writeCustomer(ctx: Ctx, item: WriteItem): Promise<Outcome> {
       customerId: item.externalId,
     });
   }
-  return createCustomer(ctx, item.fields);
+  return createCustomer(ctx, item);
 }
 
-async function createCustomer(ctx: Ctx, fields: VendorFields): Promise<Outcome> {
+async function createCustomer(ctx: Ctx, item: WriteItem): Promise<Outcome> {
+  const { fields } = item;
   const { customer, address } = mapOut(fields, { clear: false });
-  const body: ShopifyBody = { ...customer };
-  if (Object.keys(address).length > 0) body.addresses = [{ ...address, default: true }];
+  const key = matchKey(customer);
+  if (!key) return createUntraceable(ctx, item.profileId, fields, customer, address);
   const response = await ctx.http.request<ShopifyCustomerResponse>({
     method: 'POST',
     path: CUSTOMERS_PATH,
-    body: { customer: body },
+    body: { customer: createBody(customer, address) },
     acceptStatuses: REJECTIONS,
   });
   if (response.status < 300) return { ok: true, id: customerId(response.data.customer) };
-  const key = matchKey(customer);
-  if (response.status !== 422 || !key || !isTaken(response.data, key.field)) {
-    return refused(response);
-  }
+  if (response.status !== 422 || !isTaken(response.data, key.field)) return refused(response);
   const match =
     key.field === 'email' ? await findByEmail(ctx, key.value) : await findByPhone(ctx, key.value);
   // Search runs on an index that can trail writes: a customer created a moment ago (by a
@@ -93,16 +97,101 @@ async function createCustomer(ctx: Ctx, fields: VendorFields): Promise<Outcome> 
       error: `Shopify says ${key.value} is taken but its search does not return that customer yet`,
     };
   }
+  return adopt(ctx, match, fields);
+}
+
+/**
+ * A customer with neither email nor phone. Nothing Shopify keeps unique would tell a retried
+ * create that the customer exists, so the create carries the profile's creation tag
+ * (creation-tag.ts), and every create first looks for a customer with that tag: one made by an
+ * earlier try whose answer was lost (a timeout, a dropped connection, a crash before the id
+ * was recorded) is updated instead. The create is sent once: after a timeout, a dropped
+ * connection or a 5xx it may have landed, so instead of sending it again (which the HTTP client
+ * would do at once, before anything could find the first), the item fails, retryably, and the
+ * next try looks first. What that look can still miss is listed at `findByCreationTag`. Not
+ * covered at all: a profile given an email or phone before the retry (that create looks for
+ * no tag), one merged into another meanwhile (the survivor's tag differs), and a tag removed in
+ * Shopify before the retry.
+ */
+async function createUntraceable(
+  ctx: Ctx,
+  profileId: string,
+  fields: VendorFields,
+  customer: ShopifyBody,
+  address: ShopifyBody,
+): Promise<Outcome> {
+  const tag = creationTag(profileId);
+  const earlier = await findByCreationTag(ctx, tag);
+  if (earlier) {
+    ctx.logger.info('Shopify customer made by an earlier try found by its creation tag', {
+      customerId: customerId(earlier),
+      tag,
+    });
+    return adopt(ctx, earlier, keepingTag(fields, tag));
+  }
+  let response: HttpResponse<ShopifyCustomerResponse>;
+  try {
+    response = await ctx.http.request<ShopifyCustomerResponse>({
+      method: 'POST',
+      path: CUSTOMERS_PATH,
+      body: { customer: createBody({ ...customer, tags: withTag(customer.tags, tag) }, address) },
+      acceptStatuses: REJECTIONS,
+      idempotent: false,
+    });
+  } catch (error) {
+    if (!isOutcomeUnknown(error)) throw error;
+    return {
+      ok: false,
+      retryable: true,
+      error: `Shopify's answer to the create was lost (${error.message}); the next try looks for a customer tagged ${tag} before creating one`,
+    };
+  }
+  return response.status < 300
+    ? { ok: true, id: customerId(response.data.customer) }
+    : refused(response);
+}
+
+/** A create that must not make a second customer writes every mapped field to the one found. */
+async function adopt(ctx: Ctx, match: ShopifyCustomer, fields: VendorFields): Promise<Outcome> {
+  const id = customerId(match);
+  // Undefined when the answer left the address out: it is then read before being written.
+  const defaultAddress = 'default_address' in match ? (match.default_address ?? null) : undefined;
   const outcome = await updateCustomer(
     ctx,
-    customerId(match),
+    id,
     fields,
     { keys: Object.keys(fields), clear: false },
-    match.default_address ?? null,
+    defaultAddress,
   );
   return outcome === GONE
-    ? { ok: false, retryable: true, error: `Shopify customer ${customerId(match)} vanished` }
+    ? { ok: false, retryable: true, error: `Shopify customer ${id} vanished` }
     : outcome;
+}
+
+function createBody(customer: ShopifyBody, address: ShopifyBody): ShopifyBody {
+  const body: ShopifyBody = { ...customer };
+  if (Object.keys(address).length > 0) body.addresses = [{ ...address, default: true }];
+  return body;
+}
+
+/**
+ * Mapped tags replace a customer's: on a customer found by its creation tag they keep that
+ * tag, so a try that fails before its id is recorded leaves it findable. Without mapped tags
+ * nothing is sent and the customer's stay as they are.
+ */
+function keepingTag(fields: VendorFields, tag: string): VendorFields {
+  const tags = fields.tags;
+  if (Array.isArray(tags)) return tags.length > 0 ? { ...fields, tags: [...tags, tag] } : fields;
+  return typeof tags === 'string' && tags.trim() !== ''
+    ? { ...fields, tags: withTag(tags, tag) }
+    : fields;
+}
+
+/** Sent, and no answer says whether it took effect (a 429 says it did not, and is waited out). */
+function isOutcomeUnknown(error: unknown): error is HttpRequestError {
+  return (
+    error instanceof HttpRequestError && error.retryable && !(error instanceof RateLimitedError)
+  );
 }
 
 /**

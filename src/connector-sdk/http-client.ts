@@ -129,6 +129,9 @@ export class AxiosHttpClient implements HttpClient {
       if (!retryable) {
         throw new HttpRequestError({ ...base, ...describe(failure), retryable: false });
       }
+      if (request.idempotent === false && failure.status !== 429) {
+        throw new HttpRequestError({ ...base, ...describe(failure), retryable: true });
+      }
 
       const { delayMs, source } = retryDelay({
         attempt,

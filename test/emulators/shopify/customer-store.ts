@@ -217,6 +217,18 @@ export function toWire(customer: StoredCustomer) {
   };
 }
 
+/** A customer's wire shape with only the `fields` named (comma-separated), as `?fields=` asks. */
+export function pickFields<Wire extends Record<string, unknown>>(
+  wire: Wire,
+  fields: string | undefined,
+): Partial<Wire> {
+  if (!fields) return wire;
+  const names = new Set(fields.split(',').map((name) => name.trim()));
+  return Object.fromEntries(
+    Object.entries(wire).filter(([name]) => names.has(name)),
+  ) as Partial<Wire>;
+}
+
 /** What Shopify sends for `customers/delete`: little more than the id. */
 export function deletedWire(id: number) {
   return {

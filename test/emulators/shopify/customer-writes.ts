@@ -7,6 +7,7 @@ import type { EmulatorRequest, EmulatorResponse } from '../common';
 import {
   addressId,
   addressWire,
+  pickFields,
   toWire,
   type CustomerInput,
   type CustomerStore,
@@ -92,10 +93,16 @@ export function deleteCustomer(store: CustomerStore, id: number): EmulatorRespon
 
 /**
  * `GET /customers/search.json?query=…`: `field:value` terms (email, phone, first_name,
- * last_name, id; a value may be quoted) match the whole value case-insensitively; other words
- * match anywhere in the name, email or phone. Terms combine with AND.
+ * last_name, id; a value may be quoted) match the whole value case-insensitively, `tag:value`
+ * one of the customer's tags; other words match anywhere in the name, email or phone. Terms
+ * combine with AND. `fields` keeps only the fields named. Only customers `indexed` are found:
+ * Shopify searches an index that can trail its writes.
  */
-export function searchCustomers(store: CustomerStore, request: EmulatorRequest): EmulatorResponse {
+export function searchCustomers(
+  store: CustomerStore,
+  request: EmulatorRequest,
+  indexed: (customer: StoredCustomer) => boolean = () => true,
+): EmulatorResponse {
   const query = String(last(request.query.query) ?? '');
   const limit = Number(last(request.query.limit) ?? 50);
   if (!Number.isInteger(limit) || limit < 1 || limit > 250) {
@@ -106,18 +113,25 @@ export function searchCustomers(store: CustomerStore, request: EmulatorRequest):
       ? { field: undefined, value: m[3].toLowerCase() }
       : { field: m[1], value: m[2].replace(/^"|"$/g, '').toLowerCase() },
   );
-  const matches = store.all().filter((customer) =>
-    terms.every(({ field, value }) => {
-      if (field === undefined) {
-        return [customer.email, customer.first_name, customer.last_name, customer.phone].some(
-          (text) => text?.toLowerCase().includes(value),
-        );
-      }
-      const held = field === 'id' ? String(customer.id) : fieldText(customer, field);
-      return held?.toLowerCase() === value;
-    }),
+  const matches = store.all().filter(
+    (customer) =>
+      indexed(customer) &&
+      terms.every(({ field, value }) => {
+        if (field === undefined) {
+          return [customer.email, customer.first_name, customer.last_name, customer.phone].some(
+            (text) => text?.toLowerCase().includes(value),
+          );
+        }
+        if (field === 'tag') {
+          return (customer.tags ?? '').split(',').some((tag) => tag.trim().toLowerCase() === value);
+        }
+        const held = field === 'id' ? String(customer.id) : fieldText(customer, field);
+        return held?.toLowerCase() === value;
+      }),
   );
-  return { status: 200, body: { customers: matches.slice(0, limit).map(toWire) } };
+  const fields = last(request.query.fields);
+  const customers = matches.slice(0, limit).map((customer) => pickFields(toWire(customer), fields));
+  return { status: 200, body: { customers } };
 }
 
 /** `POST /customers/{id}/addresses.json` `{address}` → 201 `{customer_address}`. */

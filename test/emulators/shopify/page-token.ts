@@ -3,6 +3,8 @@
  * started the paging, so a page request must not repeat them.
  */
 export interface CustomerFilters {
+  created_at_min?: string;
+  created_at_max?: string;
   updated_at_min?: string;
   updated_at_max?: string;
   since_id?: string;

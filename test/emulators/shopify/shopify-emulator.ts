@@ -3,10 +3,18 @@
  * count, search, shop, create/update/delete, the default address, `X-Shopify-Access-Token`
  * auth and the leaky-bucket rate limit, with Shopify's own bodies and headers; plus the
  * GraphQL `customerRequestDataErasure` mutation. It also sends signed webhook deliveries.
- * Built on `VendorEmulator`, so it records requests and takes injected faults.
+ * Built on `VendorEmulator`, so it records requests and takes injected faults; besides those
+ * (answered instead of the request), `loseAnswers` carries a request out and then answers 504,
+ * and `searchIndexLagMs` keeps new customers out of search for a while.
  */
 import { VendorEmulator, type EmulatorRequest, type EmulatorResponse } from '../common';
-import { CustomerStore, toWire, type CustomerInput, type StoredCustomer } from './customer-store';
+import {
+  CustomerStore,
+  pickFields,
+  toWire,
+  type CustomerInput,
+  type StoredCustomer,
+} from './customer-store';
 import {
   createAddress,
   createCustomer,
@@ -39,6 +47,21 @@ export interface ShopifyEmulatorOptions {
    * erasure mutation without its scope answers `ACCESS_DENIED`.
    */
   grantedScopes?: string[];
+  /**
+   * How long a customer created through the API stays out of `customers/search.json`: Shopify
+   * searches an index that trails its writes (by how much it does not document). Default 0.
+   * Lists, counts and reads by id see the customer at once.
+   */
+  searchIndexLagMs?: number;
+}
+
+/** Which requests `loseAnswers` applies to: method, and path after `/admin/api/{version}`. */
+export interface LostAnswerSpec {
+  method?: string;
+  /** e.g. `/customers.json`. Default every path. */
+  path?: string;
+  /** How many matching requests. Default 1. */
+  times?: number;
 }
 
 const API_PREFIX = /^\/admin\/api\/(\d{4}-\d{2}|unstable)(\/.*)$/;
@@ -46,7 +69,14 @@ const LIST_MAX_LIMIT = 250;
 const LIST_DEFAULT_LIMIT = 50;
 /** Query parameters a `page_info` request may carry; anything else is answered 400. */
 const PAGE_PARAMS = new Set(['page_info', 'limit', 'fields']);
-const FILTER_PARAMS = ['updated_at_min', 'updated_at_max', 'since_id', 'ids'] as const;
+const FILTER_PARAMS = [
+  'created_at_min',
+  'created_at_max',
+  'updated_at_min',
+  'updated_at_max',
+  'since_id',
+  'ids',
+] as const;
 export const DEFAULT_API_VERSION = '2024-10';
 
 export class ShopifyEmulator extends VendorEmulator {
@@ -55,9 +85,14 @@ export class ShopifyEmulator extends VendorEmulator {
   private readonly tokens: Set<string>;
   private readonly bucket?: LeakyBucket;
   private readonly scopes: Set<string>;
+  private readonly searchIndexLagMs: number;
+  /** When each customer created through the API becomes searchable. */
+  private readonly searchableFrom = new Map<number, number>();
+  private lostAnswers: (LostAnswerSpec & { remaining: number })[] = [];
 
   constructor(options: ShopifyEmulatorOptions = {}) {
     super();
+    this.searchIndexLagMs = options.searchIndexLagMs ?? 0;
     this.tokens = new Set(options.accessTokens ?? ['test-token']);
     const limit = options.rateLimit ?? { bucketSize: 40, leakPerSecond: 2 };
     if (limit) this.bucket = new LeakyBucket(limit.bucketSize, limit.leakPerSecond);
@@ -73,6 +108,15 @@ export class ShopifyEmulator extends VendorEmulator {
   }
   resetRateLimit(): void {
     this.bucket?.reset();
+  }
+
+  /**
+   * The next matching requests are carried out (a create creates), and then answered 504
+   * Gateway Timeout instead of their result, as when Shopify finishes a request its edge gave
+   * up waiting for: the client cannot tell whether it took effect. Applied in the order given.
+   */
+  loseAnswers(spec: LostAnswerSpec = {}): void {
+    this.lostAnswers.push({ ...spec, remaining: spec.times ?? 1 });
   }
 
   /** `count` sample customers, or the given ones; `updated_at` = `at` (default now). */
@@ -131,7 +175,8 @@ export class ShopifyEmulator extends VendorEmulator {
         },
       };
     }
-    const response = match ? this.route(request, match[2], version, now) : notFound();
+    const carriedOut = match ? this.route(request, match[2], version, now) : notFound();
+    const response = this.takeLostAnswer(request.method, match?.[2]) ? { status: 504 } : carriedOut;
     return { ...response, headers: { ...headers, ...this.callLimit(now), ...response.headers } };
   }
 
@@ -144,7 +189,9 @@ export class ShopifyEmulator extends VendorEmulator {
     if (request.method !== 'GET') return this.write(request, path, now);
     if (path === '/customers.json') return this.list(request, version);
     if (path === '/customers/count.json') return this.count(request);
-    if (path === '/customers/search.json') return searchCustomers(this.store, request);
+    if (path === '/customers/search.json') {
+      return searchCustomers(this.store, request, (customer) => this.searchable(customer, now));
+    }
     if (path === '/shop.json') return { status: 200, body: { shop: this.shop() } };
     const one = path.match(/^\/customers\/(\d+)\.json$/);
     if (one) {
@@ -163,7 +210,10 @@ export class ShopifyEmulator extends VendorEmulator {
     }
     const { method, body } = request;
     if (path === '/customers.json' && method === 'POST') {
-      return createCustomer(this.store, body, now);
+      const created = createCustomer(this.store, body, now);
+      const id = (created.body as { customer?: { id?: number } } | undefined)?.customer?.id;
+      if (id !== undefined) this.searchableFrom.set(id, now + this.searchIndexLagMs);
+      return created;
     }
     const one = path.match(/^\/customers\/(\d+)\.json$/);
     if (one && method === 'PUT') return updateCustomer(this.store, Number(one[1]), body, now);
@@ -211,10 +261,12 @@ export class ShopifyEmulator extends VendorEmulator {
       candidates = this.matching(filters);
     }
     const page = candidates.slice(0, limit);
+    const fields = queryValue(request, 'fields');
     const links: string[] = [];
     const link = (direction: 'next' | 'previous', boundaryId: number) => {
       const token = encodePageToken({ direction, boundaryId, filters });
-      const url = `${this.baseUrl}/admin/api/${version}/customers.json?limit=${limit}&page_info=${token}`;
+      const kept = fields ? `&fields=${encodeURIComponent(fields)}` : '';
+      const url = `${this.baseUrl}/admin/api/${version}/customers.json?limit=${limit}${kept}&page_info=${token}`;
       links.push(`<${url}>; rel="${direction}"`);
     };
     const all = this.matching(filters);
@@ -225,7 +277,7 @@ export class ShopifyEmulator extends VendorEmulator {
     return {
       status: 200,
       headers: links.length > 0 ? { link: links.join(', ') } : {},
-      body: { customers: page.map(toWire) },
+      body: { customers: page.map((customer) => pickFields(toWire(customer), fields)) },
     };
   }
 
@@ -241,16 +293,42 @@ export class ShopifyEmulator extends VendorEmulator {
   }
 
   private matching(filters: CustomerFilters): StoredCustomer[] {
-    const min = filters.updated_at_min ? Date.parse(filters.updated_at_min) : -Infinity;
-    const max = filters.updated_at_max ? Date.parse(filters.updated_at_max) : Infinity;
+    const time = (value: string | undefined, otherwise: number) =>
+      value ? Date.parse(value) : otherwise;
+    const createdMin = time(filters.created_at_min, -Infinity);
+    const createdMax = time(filters.created_at_max, Infinity);
+    const min = time(filters.updated_at_min, -Infinity);
+    const max = time(filters.updated_at_max, Infinity);
     const sinceId = filters.since_id ? Number(filters.since_id) : -Infinity;
     const ids = filters.ids ? new Set(filters.ids.split(',').map(Number)) : undefined;
     return this.store
       .all()
       .filter(
         (c) =>
-          c.updatedAt >= min && c.updatedAt <= max && c.id > sinceId && (!ids || ids.has(c.id)),
+          c.createdAt >= createdMin &&
+          c.createdAt <= createdMax &&
+          c.updatedAt >= min &&
+          c.updatedAt <= max &&
+          c.id > sinceId &&
+          (!ids || ids.has(c.id)),
       );
+  }
+
+  private searchable(customer: StoredCustomer, now: number): boolean {
+    return (this.searchableFrom.get(customer.id) ?? -Infinity) <= now;
+  }
+
+  private takeLostAnswer(method: string, path: string | undefined): boolean {
+    const index = this.lostAnswers.findIndex(
+      (spec) =>
+        (!spec.method || spec.method.toUpperCase() === method) &&
+        (!spec.path || spec.path === path),
+    );
+    if (index < 0) return false;
+    const spec = this.lostAnswers[index];
+    spec.remaining -= 1;
+    if (spec.remaining <= 0) this.lostAnswers.splice(index, 1);
+    return true;
   }
 
   private shop() {
@@ -302,8 +380,14 @@ export class ShopifyEmulator extends VendorEmulator {
       this.deleteCustomer(Number(one[1]));
       return { status: 204 };
     }
+    if (route === 'POST /__emulator/shopify/lost-answers') {
+      this.loseAnswers((request.body ?? {}) as LostAnswerSpec);
+      return { status: 201, body: { queued: this.lostAnswers.length } };
+    }
     if (route === 'POST /__emulator/reset') {
       this.store.clear();
+      this.searchableFrom.clear();
+      this.lostAnswers = [];
       this.resetRateLimit();
       this.server.clearRequests();
       this.server.clearFaults();
@@ -339,7 +423,12 @@ function queryValue(request: EmulatorRequest, name: string): string | undefined 
 }
 
 function invalidDate(filters: CustomerFilters): string | undefined {
-  for (const name of ['updated_at_min', 'updated_at_max'] as const) {
+  for (const name of [
+    'created_at_min',
+    'created_at_max',
+    'updated_at_min',
+    'updated_at_max',
+  ] as const) {
     const value = filters[name];
     if (value !== undefined && Number.isNaN(Date.parse(value))) return name;
   }

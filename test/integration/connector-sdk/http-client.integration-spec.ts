@@ -161,6 +161,37 @@ describe('AxiosHttpClient', () => {
     expect(emulator.requests()).toHaveLength(2);
   });
 
+  it('never sends a request marked not idempotent again once it may have taken effect; a 429 it does', async () => {
+    const once = (options: Partial<AxiosHttpClientOptions> = {}) =>
+      client(options)
+        .request({ method: 'POST', path: '/orders', body: { n: 1 }, idempotent: false })
+        .catch((e: unknown) => e as HttpRequestError);
+
+    // Carried out after our side gave up waiting.
+    emulator.injectFault({ delayMs: 500 });
+    const timedOut = await once({ timeoutMs: 150 });
+    expect(timedOut).toBeInstanceOf(HttpRequestError);
+    expect(timedOut).toMatchObject({ retryable: true, attempts: 1, status: undefined });
+    expect(emulator.requests()).toHaveLength(1);
+
+    emulator.clearRequests();
+    emulator.injectFault({ status: 503, body: 'unavailable' });
+    const unavailable = await once();
+    expect(unavailable).toMatchObject({ retryable: true, attempts: 1, status: 503 });
+    expect(emulator.requests()).toHaveLength(1);
+
+    emulator.clearRequests();
+    emulator.injectFault({ status: 429, headers: { 'Retry-After': '0' } });
+    const limited = await client().request({
+      method: 'POST',
+      path: '/orders',
+      body: { n: 1 },
+      idempotent: false,
+    });
+    expect(limited.status).toBe(200);
+    expect(emulator.requests().map((r) => r.status)).toEqual([429, 200]);
+  });
+
   it('gives up on connection errors after maxRetries with a retryable error', async () => {
     const port = await closedPort();
     const unreachable = new AxiosHttpClient(

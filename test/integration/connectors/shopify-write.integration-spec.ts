@@ -15,7 +15,14 @@ import {
   type WriteItem,
 } from '../../../src/connector-sdk';
 import { changedFields, mapTraits } from '../../../src/outbound/field-mapping';
-import { addressId, ShopifyEmulator, type ShopifyEmulatorOptions } from '../../emulators/shopify';
+import { creationTag } from '../../../connectors/shopify/creation-tag';
+import { RECENTLY_CREATED_MS } from '../../../connectors/shopify/find-customer';
+import {
+  addressId,
+  ShopifyEmulator,
+  toWire,
+  type ShopifyEmulatorOptions,
+} from '../../emulators/shopify';
 import { readAllPages, useConnectorRuntime } from '../../support/connector-runtime-harness';
 
 const API = '/admin/api/2024-10';
@@ -291,6 +298,162 @@ describe('Shopify connector: write', () => {
     const mapped = connector.mapIn!(records[0]);
     expect(mapped.traits).toMatchObject(named);
     expect(changedFields(mapTraits(mapping, named), mapTraits(mapping, mapped.traits))).toEqual({});
+  });
+});
+
+describe('Shopify connector: write, a customer with neither email nor phone', () => {
+  const ann: CanonicalTraits = { firstName: 'Ann', lastName: 'Lee' };
+  const tag = creationTag('p-ann');
+
+  it('is created with its creation tag once none is found; a create with an email or phone looks for none', async () => {
+    await startEmulator();
+    const started = Date.now();
+    const [result] = await connector.write!(context(), [newPerson('p-ann', ann)]);
+    const finished = Date.now();
+
+    const [created] = emulator.store.all();
+    expect(result).toEqual({ profileId: 'p-ann', ok: true, externalId: String(created.id) });
+    expect(tag).toMatch(/^syncline-[0-9a-f]{16}$/);
+    expect(created).toMatchObject({ first_name: 'Ann', last_name: 'Lee', tags: tag });
+    expect(calls()).toEqual([
+      'GET /customers.json 200',
+      'GET /customers/search.json 200',
+      'POST /customers.json 201',
+    ]);
+    const [list, search, create] = emulator.requests();
+    expect(list.query).toEqual({
+      created_at_min: expect.any(String),
+      limit: '250',
+      fields: 'id,admin_graphql_api_id,tags,default_address',
+    });
+    const since = Date.parse(list.query.created_at_min as string);
+    expect(since).toBeGreaterThanOrEqual(started - RECENTLY_CREATED_MS);
+    expect(since).toBeLessThanOrEqual(finished - RECENTLY_CREATED_MS);
+    expect(search.query).toEqual({
+      query: `tag:${tag}`,
+      fields: 'id,admin_graphql_api_id,tags,default_address',
+    });
+    expect(create.body).toEqual({ customer: { first_name: 'Ann', last_name: 'Lee', tags: tag } });
+
+    // Read back, the tag is not the merchant's: no tags reach the profile.
+    expect(connector.mapIn!(toWire(created)).traits.tags).toEqual([]);
+
+    emulator.clearRequests();
+    await connector.write!(context(), [
+      newPerson('p-ben', { firstName: 'Ben', phone: '+16135550123' }),
+    ]);
+    expect(calls()).toEqual(['POST /customers.json 201']);
+    expect(emulator.requests()[0].body).toEqual({
+      customer: { phone: '+16135550123', first_name: 'Ben' },
+    });
+  });
+
+  it('a create whose answer was lost is not sent again; the retry finds the customer by its tag and updates it', async () => {
+    await startEmulator();
+    emulator.loseAnswers({ method: 'POST', path: '/customers.json' });
+
+    const [lost] = await connector.write!(context(), [newPerson('p-ann', ann)]);
+
+    expect(emulator.store.all()).toHaveLength(1);
+    expect(lost).toEqual({
+      profileId: 'p-ann',
+      ok: false,
+      retryable: true,
+      error: expect.stringContaining(`looks for a customer tagged ${tag}`),
+    });
+    expect(calls()).toEqual([
+      'GET /customers.json 200',
+      'GET /customers/search.json 200',
+      'POST /customers.json 504',
+    ]);
+
+    // The push job's retry, with the name changed meanwhile.
+    emulator.clearRequests();
+    const [retried] = await connector.write!(context(), [
+      newPerson('p-ann', { ...ann, lastName: 'Lee-Okafor' }),
+    ]);
+
+    const [customer] = emulator.store.all();
+    expect(emulator.store.all()).toHaveLength(1);
+    expect(retried).toEqual({ profileId: 'p-ann', ok: true, externalId: String(customer.id) });
+    expect(customer).toMatchObject({ first_name: 'Ann', last_name: 'Lee-Okafor', tags: tag });
+    expect(calls()).toEqual(['GET /customers.json 200', `PUT /customers/${customer.id}.json 200`]);
+  });
+
+  it('finds the customer among those created lately while search does not return it yet, and by search once older', async () => {
+    await startEmulator({ searchIndexLagMs: 60_000 });
+    emulator.loseAnswers({ method: 'POST', path: '/customers.json' });
+    await connector.write!(context(), [newPerson('p-ann', ann)]);
+    const [created] = emulator.store.all();
+
+    emulator.clearRequests();
+    const [retried] = await connector.write!(context(), [newPerson('p-ann', ann)]);
+
+    expect(retried).toEqual({ profileId: 'p-ann', ok: true, externalId: String(created.id) });
+    expect(emulator.store.all()).toHaveLength(1);
+    expect(calls()).toEqual(['GET /customers.json 200', `PUT /customers/${created.id}.json 200`]);
+    const unindexed = await context().http.request<{ customers: unknown[] }>({
+      path: '/customers/search.json',
+      query: { query: `tag:${tag}` },
+    });
+    expect(unindexed.data.customers).toEqual([]);
+    await emulator.stop();
+
+    // Created long ago (a retry replayed from the dead letters): beyond the list, found by search.
+    await startEmulator();
+    const [old] = emulator.seedCustomers([{ first_name: 'Ann', tags: `vip, ${tag}` }], {
+      at: DAY_AGO,
+    });
+    const [replayed] = await connector.write!(context(), [newPerson('p-ann', ann)]);
+    expect(replayed).toEqual({ profileId: 'p-ann', ok: true, externalId: String(old.id) });
+    expect(calls()).toEqual([
+      'GET /customers.json 200',
+      'GET /customers/search.json 200',
+      `PUT /customers/${old.id}.json 200`,
+    ]);
+    expect(emulator.store.all()).toHaveLength(1);
+    expect(emulator.store.get(old.id)).toMatchObject({ last_name: 'Lee', tags: `vip, ${tag}` });
+  });
+
+  it('mapped tags carry the creation tag on the create and keep it on the customer found', async () => {
+    await startEmulator();
+    const fields = { first_name: 'Ann', tags: ['vip'] };
+    const [created] = await connector.write!(context(), [
+      { profileId: 'p-ann', fields, changed: fields },
+    ]);
+    const customer = emulator.store.get(Number(created.externalId))!;
+    expect(customer.tags).toBe(`vip, ${tag}`);
+    expect(connector.mapIn!(toWire(customer)).traits.tags).toEqual(['vip']);
+
+    // Found again (its id not recorded): the mapped tags replace the customer's, the tag stays.
+    emulator.clearRequests();
+    const moved = { first_name: 'Ann', tags: ['gold'] };
+    await connector.write!(context(), [{ profileId: 'p-ann', fields: moved, changed: moved }]);
+    expect(emulator.requests()[1].body).toEqual({
+      customer: { id: customer.id, first_name: 'Ann', tags: `gold, ${tag}` },
+    });
+    expect(emulator.store.all()).toHaveLength(1);
+    expect(emulator.store.get(customer.id)!.tags).toBe(`gold, ${tag}`);
+  });
+
+  it('a customer with an email: a lost answer is sent again at once, as Shopify keeps emails unique', async () => {
+    await startEmulator();
+    emulator.loseAnswers({ method: 'POST', path: '/customers.json' });
+
+    const [result] = await connector.write!(context(), [
+      newPerson('p-1', { email: 'nia@example.com', firstName: 'Nia' }),
+    ]);
+
+    const [customer] = emulator.store.all();
+    expect(emulator.store.all()).toHaveLength(1);
+    expect(result).toEqual({ profileId: 'p-1', ok: true, externalId: String(customer.id) });
+    expect(calls()).toEqual([
+      'POST /customers.json 504',
+      'POST /customers.json 422',
+      'GET /customers/search.json 200',
+      `PUT /customers/${customer.id}.json 200`,
+    ]);
+    expect(customer.tags).toBe('');
   });
 });
 
