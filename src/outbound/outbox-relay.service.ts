@@ -24,8 +24,8 @@ const RELAY_BATCH = 1000;
 const POLL_MS = 50;
 const ERROR_BACKOFF_MS = 1000;
 
-/** Change kinds after which a profile's current state must reach the destinations. */
-const PUSHED_KINDS = new Set(['created', 'updated', 'merged', 'split', 'reopened', 'outvoted']);
+/** Change kinds after which a profile's current state must reach every destination. */
+const PUSHED_KINDS = new Set(['created', 'updated', 'merged', 'split', 'reopened']);
 
 /**
  * Reads the profile change log in order and turns it into outbound jobs, one per destination
@@ -113,24 +113,44 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 }
 
+/**
+ * One push job per profile and destination its changes concern: every destination after a
+ * change of the profile; after an `outvoted` row (the profile did not change, a tool's record
+ * lost to it) only the tools that were outvoted, and none when those do not take writes (a
+ * pull-only connection).
+ */
 function pushJobs(changes: OutboxChange[], destinations: Destination[]) {
-  const profiles = new Set(
-    changes.filter((change) => PUSHED_KINDS.has(change.kind)).map((change) => change.profileId),
-  );
-  return [...profiles].flatMap((profileId) =>
-    destinations.map((destination) => ({
-      name: OutboundJobName.Push,
-      data: { connectionId: destination.id, profileId },
-      opts: {
-        delay: COALESCE_WINDOW_MS,
-        // One pending job per destination and profile; a change while it runs queues one more.
-        deduplication: {
-          id: pushDedupeId(destination.id, profileId),
-          keepLastIfActive: true,
-        },
-      } satisfies JobsOptions,
-    })),
-  );
+  const everywhere = new Set<string>();
+  const outvoted = new Map<string, Set<string>>();
+  for (const change of changes) {
+    if (PUSHED_KINDS.has(change.kind)) everywhere.add(change.profileId);
+    if (change.kind !== 'outvoted') continue;
+    const losers = outvoted.get(change.profileId) ?? new Set<string>();
+    for (const connectionId of change.outvotedConnectionIds) losers.add(connectionId);
+    outvoted.set(change.profileId, losers);
+  }
+  const targets: [string, Destination][] = [];
+  for (const profileId of everywhere) {
+    for (const destination of destinations) targets.push([profileId, destination]);
+  }
+  for (const [profileId, losers] of outvoted) {
+    if (everywhere.has(profileId)) continue;
+    for (const destination of destinations) {
+      if (losers.has(destination.id)) targets.push([profileId, destination]);
+    }
+  }
+  return targets.map(([profileId, destination]) => ({
+    name: OutboundJobName.Push,
+    data: { connectionId: destination.id, profileId },
+    opts: {
+      delay: COALESCE_WINDOW_MS,
+      // One pending job per destination and profile; a change while it runs queues one more.
+      deduplication: {
+        id: pushDedupeId(destination.id, profileId),
+        keepLastIfActive: true,
+      },
+    } satisfies JobsOptions,
+  }));
 }
 
 /**

@@ -9,6 +9,8 @@ export interface OutboxChange {
   profileId: string;
   kind: string;
   mergedIds: string[];
+  /** `outvoted`: the connections whose records lost, the only ones that need putting right. */
+  outvotedConnectionIds: string[];
 }
 
 export interface Destination {
@@ -82,10 +84,13 @@ export class OutboxRepository {
       profile_id: string;
       kind: string;
       merged_ids: string[] | null;
+      outvoted_connection_ids: string[] | null;
     }>(
       runner,
       `SELECT seq::text, tx::text, profile_id, kind,
-              ARRAY(SELECT json_array_elements_text(changes->'mergedIds')) AS merged_ids
+              ARRAY(SELECT json_array_elements_text(changes->'mergedIds')) AS merged_ids,
+              ARRAY(SELECT loser->>'connectionId' FROM json_array_elements(changes->'outvoted') loser)
+                AS outvoted_connection_ids
        FROM profile_change
        WHERE (tx, seq) > ($1::xid8, $2::bigint) AND tx < $3::xid8
        ORDER BY tx, seq
@@ -98,6 +103,7 @@ export class OutboxRepository {
       profileId: row.profile_id,
       kind: row.kind,
       mergedIds: row.merged_ids ?? [],
+      outvotedConnectionIds: row.outvoted_connection_ids ?? [],
     }));
   }
 

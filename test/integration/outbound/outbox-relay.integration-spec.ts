@@ -114,6 +114,46 @@ describe('OutboxRelay (real PostgreSQL)', () => {
     expect(pushedProfiles().sort()).toEqual([first, second, third, fourth].sort());
   });
 
+  it('pushes a profile whose tool was outvoted to that tool alone, and nowhere for a pull-only one', async () => {
+    const [outvotedTool, otherTool, pullOnly] = [
+      await connection({ direction: 'both' }),
+      await connection(),
+      await connection({ direction: 'pull' }),
+    ];
+    const [outvotedInWritableTool, outvotedInPullOnlyTool, changed] = [
+      randomUUID(),
+      randomUUID(),
+      randomUUID(),
+    ];
+    const outvoted = (profileId: string, connectionId: string) =>
+      env.sql(
+        `INSERT INTO profile_change (profile_id, kind, changes) VALUES ($1, 'outvoted', $2)`,
+        [
+          profileId,
+          JSON.stringify({ outvoted: [{ connectionId, externalId: 'x', traits: ['firstName'] }] }),
+        ],
+      );
+    await outvoted(outvotedInWritableTool, outvotedTool);
+    await outvoted(outvotedInPullOnlyTool, pullOnly);
+    await outvoted(changed, outvotedTool);
+    await env.sql(`INSERT INTO profile_change (profile_id, kind) VALUES ($1, 'updated')`, [
+      changed,
+    ]);
+
+    await relayUntilIdle();
+    const pushes = queued
+      .filter((job) => job.name === 'push')
+      .map((job) => [job.data.profileId, job.data.connectionId]);
+    expect(pushes).toHaveLength(3);
+    expect(pushes).toEqual(
+      expect.arrayContaining([
+        [outvotedInWritableTool, outvotedTool],
+        [changed, outvotedTool],
+        [changed, otherTool],
+      ]),
+    );
+  });
+
   it('queues an erase for every connection holding the person, whatever its settings now', async () => {
     const holders = [
       await connection(),
