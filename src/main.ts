@@ -1,6 +1,7 @@
 /**
  * Syncline entry point. `SYNCLINE_ROLE` picks the process: `api` (HTTP), `worker` (queue
- * consumers and schedulers, no HTTP server) or `all` (both, for development).
+ * consumers and schedulers; no HTTP server, only an optional metrics listener on
+ * `WORKER_METRICS_PORT`) or `all` (both, for development).
  */
 import 'reflect-metadata';
 import { createApiApp } from './app/create-api-app';

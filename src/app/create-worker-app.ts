@@ -4,7 +4,10 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { AppModule } from './app.module';
 
-/** The worker process: queue consumers and schedulers, no HTTP server. */
+/**
+ * The worker process: queue consumers and schedulers. No HTTP server, only the optional
+ * metrics listener (WORKER_METRICS_PORT).
+ */
 export async function createWorkerApp(config: AppConfig): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(
     AppModule.forRole({ ...config, role: 'worker' }),

@@ -28,6 +28,11 @@ export interface AppConfig {
    * below the orchestrator's own grace period (Kubernetes: 30 s by default).
    */
   shutdownGraceMs: number;
+  /**
+   * Where a process that runs the workers serves its own Prometheus metrics (on `host`);
+   * undefined: it serves none. The API serves its metrics on `port`.
+   */
+  workerMetricsPort: number | undefined;
   jobs: {
     /** Tries per job before it is dead-lettered. */
     attempts: number;

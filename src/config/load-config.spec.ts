@@ -127,3 +127,23 @@ describe('loadConfig: SHUTDOWN_GRACE_MS', () => {
     ]);
   });
 });
+
+describe('loadConfig: WORKER_METRICS_PORT', () => {
+  it('is unset by default: a worker opens no port', () => {
+    expect(loadConfig(valid).workerMetricsPort).toBeUndefined();
+    expect(loadConfig({ ...valid, WORKER_METRICS_PORT: '' }).workerMetricsPort).toBeUndefined();
+  });
+
+  it('takes a port number', () => {
+    expect(loadConfig({ ...valid, WORKER_METRICS_PORT: '9464' }).workerMetricsPort).toBe(9464);
+  });
+
+  it.each(['metrics', '65536', '-1', '9464.5', ':9464'])(
+    'refuses %s, naming the variable',
+    (value) => {
+      expect(problemsOf({ WORKER_METRICS_PORT: value })).toEqual([
+        'WORKER_METRICS_PORT is invalid: expected a port number 0-65535',
+      ]);
+    },
+  );
+});

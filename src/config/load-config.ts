@@ -170,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       JOB_BACKOFF_MS: boundedInteger(10, 3_600_000)({ default: 2000 }),
       JOB_LOCK_MS: boundedInteger(1000, 600_000)({ default: 30_000 }),
       SHUTDOWN_GRACE_MS: boundedInteger(1000, 3_600_000)({ default: 25_000 }),
+      WORKER_METRICS_PORT: port({ default: undefined }),
       SYNC_LOOKBACK_SECONDS: boundedInteger(0, 7 * 24 * 3600)({ default: 300 }),
       SYNC_MAX_DELETE_FRACTION: fraction({ default: 0.5 }),
       SYNC_DELETE_GUARD_MIN_RECORDS: boundedInteger(0, 1_000_000_000)({ default: 10 }),
@@ -193,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     connectorsDir: clean.CONNECTORS_DIR,
     defaultPhoneRegion: clean.DEFAULT_PHONE_REGION,
     shutdownGraceMs: clean.SHUTDOWN_GRACE_MS,
+    workerMetricsPort: clean.WORKER_METRICS_PORT,
     jobs: {
       attempts: clean.JOB_ATTEMPTS,
       backoffMs: clean.JOB_BACKOFF_MS,

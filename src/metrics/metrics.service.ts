@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { withTimeout } from '../common/time/with-timeout';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { QueueDirectory } from '../queues/queue-directory';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 import { webhookInboxKeys } from '../webhooks/webhook-inbox';
+import { collectProcessMetrics } from './process-metrics';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
 const JOB_OUTCOMES = ['completed', 'failed'] as const;
@@ -49,7 +50,7 @@ export class MetricsService {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.inboxKey = webhookInboxKeys(config.queuePrefix).stream;
-    collectDefaultMetrics({ register: this.registry, prefix: 'syncline_' });
+    collectProcessMetrics(this.registry);
 
     this.httpDuration = new Histogram({
       name: 'syncline_http_request_duration_seconds',
