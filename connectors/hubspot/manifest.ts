@@ -79,6 +79,8 @@ export const hubspotManifest: ConnectorManifest = {
     country: 'address.country',
   },
   // No second address line in HubSpot: a contact's address says nothing about one.
+  // A public app's one webhook URL carries every installing account's events.
+  webhookAccountKey: 'portalId',
   partialTraits: { address: ['line1', 'city', 'region', 'postalCode', 'country'] },
   // `batch/upsert` and `batch/update` take at most 100 inputs.
   writeBatchSize: 100,

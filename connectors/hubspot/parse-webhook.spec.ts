@@ -32,21 +32,29 @@ describe('parseHubspotWebhook', () => {
         { ...base, eventId: 14, subscriptionType: 'company.creation', objectId: 5 },
       ]),
     );
+    const account = '62515';
     expect(events).toEqual([
       {
         dedupeKey: 'hubspot:10:contact.creation:1:0:',
         kind: 'fetch',
         externalId: '1',
         occurredAt: '1970-01-01T00:00:00.000Z',
+        account,
       },
       {
         dedupeKey: 'hubspot:11:contact.propertyChange:2:1564113600000:email',
         kind: 'fetch',
         externalId: '2',
         occurredAt: '2019-07-26T04:00:00.000Z',
+        account,
       },
-      { dedupeKey: 'hubspot:12:contact.deletion:3::', kind: 'delete', externalId: '3' },
-      { dedupeKey: 'hubspot:13:contact.privacyDeletion:4::', kind: 'delete', externalId: '4' },
+      { dedupeKey: 'hubspot:12:contact.deletion:3::', kind: 'delete', externalId: '3', account },
+      {
+        dedupeKey: 'hubspot:13:contact.privacyDeletion:4::',
+        kind: 'delete',
+        externalId: '4',
+        account,
+      },
     ]);
   });
 
@@ -113,64 +121,31 @@ describe('parseHubspotWebhook', () => {
     ]);
   });
 
-  describe('with a portalId configured', () => {
-    const ours = { config: { portalId: 62515 } };
+  it("names each event's portal as its account, for the runtime to hand to that portal's connection", () => {
     const creation = { ...base, subscriptionType: 'contact.creation', occurredAt: 0 };
-
-    it("ignores other portals' events, which share the app's URL and secret", () => {
-      const events = parseHubspotWebhook(
-        delivery([
-          { ...creation, eventId: 30, objectId: 1 },
-          { ...creation, eventId: 31, objectId: 2, portalId: 99001 },
-          {
-            ...base,
-            eventId: 32,
-            subscriptionType: 'contact.deletion',
-            objectId: 3,
-            portalId: 99001,
-          },
-          {
-            ...base,
-            eventId: 33,
-            subscriptionType: 'contact.merge',
-            objectId: 4,
-            primaryObjectId: 4,
-            mergedObjectIds: [5],
-            portalId: 99001,
-          },
-          { ...base, eventId: 34, subscriptionType: 'contact.deletion', objectId: 6 },
-        ]),
-        ours,
-      );
-      expect(events.map(({ kind, externalId }) => ({ kind, externalId }))).toEqual([
-        { kind: 'fetch', externalId: '1' },
-        { kind: 'delete', externalId: '6' },
-      ]);
-    });
-
-    it('ignores an event that names no portal', () => {
-      const { portalId: _portalId, ...anonymous } = creation;
-      expect(
-        parseHubspotWebhook(delivery([{ ...anonymous, eventId: 40, objectId: 1 }]), ours),
-      ).toEqual([]);
-    });
-
-    it("does not refuse a delivery over another portal's malformed event", () => {
-      const events = parseHubspotWebhook(
-        delivery([
-          { ...creation, eventId: 50, objectId: 1 },
-          { ...base, subscriptionType: 'contact.creation', portalId: 99001 },
-        ]),
-        ours,
-      );
-      expect(events.map((e) => e.externalId)).toEqual(['1']);
-    });
-
-    it('takes every portal as before when none is configured', () => {
-      const foreign = delivery([{ ...creation, eventId: 60, objectId: 1, portalId: 99001 }]);
-      expect(parseHubspotWebhook(foreign, { config: {} })).toHaveLength(1);
-      expect(parseHubspotWebhook(foreign)).toHaveLength(1);
-    });
+    const { portalId: _portalId, ...anonymous } = creation;
+    const events = parseHubspotWebhook(
+      delivery([
+        { ...creation, eventId: 30, objectId: 1, portalId: 62515 },
+        {
+          ...base,
+          eventId: 33,
+          subscriptionType: 'contact.merge',
+          objectId: 4,
+          primaryObjectId: 4,
+          mergedObjectIds: [5],
+          portalId: 99001,
+        },
+        { ...anonymous, eventId: 40, objectId: 7 },
+      ]),
+    );
+    expect(events.map(({ kind, externalId, account }) => ({ kind, externalId, account }))).toEqual([
+      { kind: 'fetch', externalId: '1', account: '62515' },
+      { kind: 'fetch', externalId: '4', account: '99001' },
+      { kind: 'delete', externalId: '5', account: '99001' },
+      // No portal: only a connection bound to none takes it.
+      { kind: 'fetch', externalId: '7', account: undefined },
+    ]);
   });
 
   it('rejects a body that is not an array of events', () => {

@@ -1,5 +1,5 @@
-import type { ConnectorContext, WebhookEvent, WebhookRequest } from '../../src/connector-sdk';
-import type { HubspotConfig, HubspotContact } from './types';
+import type { WebhookEvent, WebhookRequest } from '../../src/connector-sdk';
+import type { HubspotContact } from './types';
 import type { HubspotWebhookEvent } from './webhook-types';
 
 /** Events that carry only an id: the runtime fetches the contact (batched) to ingest it. */
@@ -11,23 +11,19 @@ const MERGE_TYPE = 'contact.merge';
  * A delivery's body is a JSON array of events (HubSpot batches up to 100 per request).
  * Subscriptions this connector does not handle (companies, deals, …) are ignored.
  *
- * With `config.portalId` set, so are other HubSpot accounts' events: a public app has one
- * webhook URL for every account that installs it and signs all their events with the same
- * client secret, so a valid signature does not say the event belongs to this connection.
- * Fetched with this connection's token, another account's contact id would read as a deletion
- * (unknown here) or ingest whichever contact happens to hold that id here.
+ * Each event names its HubSpot account (`account`: the portalId): a public app has one webhook
+ * URL for every account that installs it and signs all their events with the same client
+ * secret, so a valid signature does not say the event belongs to this connection. The runtime
+ * hands it to the connection bound to that account (`config.portalId`, the manifest's
+ * `webhookAccountKey`), or ignores it.
  *
  * A merge ends the secondary contacts (their ids now lead to the primary, so fetching them
  * would never say they are gone) and changes the resulting one: deletions for the former, a
  * fetch of the latter.
  */
-export function parseHubspotWebhook(
-  request: WebhookRequest,
-  ctx?: Pick<ConnectorContext<HubspotConfig>, 'config'>,
-): WebhookEvent<HubspotContact>[] {
+export function parseHubspotWebhook(request: WebhookRequest): WebhookEvent<HubspotContact>[] {
   const body: unknown = JSON.parse(request.rawBody.toString('utf8'));
   if (!Array.isArray(body)) throw new Error('HubSpot webhook body is not a JSON array of events');
-  const portalId = ctx?.config.portalId;
   const events: WebhookEvent<HubspotContact>[] = [];
   for (const item of body as HubspotWebhookEvent[]) {
     const handled =
@@ -35,8 +31,6 @@ export function parseHubspotWebhook(
       DELETE_TYPES.has(item.subscriptionType) ||
       item.subscriptionType === MERGE_TYPE;
     if (!handled) continue;
-    // An event without a portalId cannot show it is this account's: ignored too.
-    if (portalId !== undefined && item.portalId !== portalId) continue;
     if (item.eventId === undefined || item.objectId === undefined) {
       throw new Error(`HubSpot ${item.subscriptionType} event without eventId or objectId`);
     }
@@ -44,11 +38,15 @@ export function parseHubspotWebhook(
       typeof item.occurredAt === 'number'
         ? { occurredAt: new Date(item.occurredAt).toISOString() }
         : {};
+    // An event without a portalId cannot show whose it is: only a connection bound to no
+    // account takes it.
+    const account = item.portalId === undefined ? {} : { account: String(item.portalId) };
     const event = (kind: 'fetch' | 'delete', objectId: number): WebhookEvent<HubspotContact> => ({
       dedupeKey: dedupeKey(item, objectId),
       kind,
       externalId: String(objectId),
       ...occurredAt,
+      ...account,
     });
     if (item.subscriptionType !== MERGE_TYPE) {
       events.push(

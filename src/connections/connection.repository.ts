@@ -28,6 +28,18 @@ export class ConnectionRepository {
     return keysetPage(query, limit, after);
   }
 
+  /** Ids of the connections of `connector` whose config holds `value` under `key` (as text). */
+  async idsByConfigValue(connector: string, key: string, value: string): Promise<string[]> {
+    const rows = await this.connections
+      .createQueryBuilder('c')
+      .select('c.id', 'id')
+      .where('c.connector = :connector', { connector })
+      .andWhere('c.config ->> :key = :value', { key, value })
+      .orderBy('c.created_at')
+      .getRawMany<{ id: string }>();
+    return rows.map((row) => row.id);
+  }
+
   listAll(): Promise<ConnectionEntity[]> {
     return this.connections.find({ order: { createdAt: 'ASC' } });
   }

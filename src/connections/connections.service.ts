@@ -166,6 +166,11 @@ export class ConnectionsService {
     }
   }
 
+  /** Ids of the connections of `connector` bound to a vendor account (`webhookAccountKey`). */
+  idsBoundTo(connector: string, key: string, account: string): Promise<string[]> {
+    return this.connections.idsByConfigValue(connector, key, account);
+  }
+
   /** Loads a connection with opened credentials for the sync and outbound runtimes. */
   async open(id: string): Promise<OpenedConnection> {
     const opened = await this.openIfExists(id);

@@ -85,6 +85,15 @@ export interface ConnectorManifest {
    * both have them) instead of dropping it.
    */
   partialTraits?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Connectors whose webhook deliveries can carry several vendor accounts' events (a public
+   * HubSpot app has one webhook URL and one signing secret for every account installing it):
+   * the config key that binds a connection to one account (`portalId`). Events name their
+   * account (`WebhookEvent.account`); one of another account goes to the connection of the
+   * same connector bound to that account, if its credentials verify the delivery too, else it
+   * is ignored. A connection not bound takes the events no bound connection claims.
+   */
+  webhookAccountKey?: string;
 }
 
 /**
@@ -266,6 +275,8 @@ export interface WebhookEvent<Raw = unknown> {
    * with the profile that held that address instead of starting a new one.
    */
   alsoKnownAs?: { type: IdentifierType; value: string }[];
+  /** The vendor account the event belongs to, where one delivery can carry several (see `webhookAccountKey`). */
+  account?: string;
 }
 
 export interface Connector<

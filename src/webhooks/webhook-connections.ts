@@ -37,6 +37,7 @@ interface Entry {
 export class WebhookConnections {
   private readonly logger = new Logger(WebhookConnections.name);
   private readonly entries = new Map<string, Entry>();
+  private readonly bound = new Map<string, { expiresAt: number; value: Promise<string[]> }>();
 
   constructor(
     private readonly connections: ConnectionsService,
@@ -46,6 +47,8 @@ export class WebhookConnections {
     events.subscribe(async (change) => {
       const id = change.kind === 'saved' ? change.connection.id : change.connectionId;
       this.entries.delete(id.toLowerCase());
+      // A saved connection may have been bound to another account.
+      this.bound.clear();
     });
   }
 
@@ -65,6 +68,23 @@ export class WebhookConnections {
       // Maps iterate in insertion order: the first key is the oldest entry.
       this.entries.delete(this.entries.keys().next().value as string);
     }
+    return value;
+  }
+
+  /**
+   * Ids of the connections of `connector` bound to a vendor account, cached like `get` (a
+   * public app's deliveries for other accounts would otherwise cost a query each).
+   */
+  boundTo(connector: string, key: string, account: string, now = Date.now()): Promise<string[]> {
+    const cacheKey = JSON.stringify([connector, key, account]);
+    const cached = this.bound.get(cacheKey);
+    if (cached && cached.expiresAt > now) return cached.value;
+    const value = this.connections.idsBoundTo(connector, key, account);
+    this.bound.set(cacheKey, { expiresAt: now + CONNECTION_CACHE_TTL_MS, value });
+    value.catch(() => {
+      if (this.bound.get(cacheKey)?.value === value) this.bound.delete(cacheKey);
+    });
+    if (this.bound.size > MAX_ENTRIES) this.bound.delete(this.bound.keys().next().value as string);
     return value;
   }
 

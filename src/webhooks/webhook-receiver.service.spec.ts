@@ -2,6 +2,7 @@ import type { Connector, WebhookEvent, WebhookRequest } from '../connector-sdk/c
 import type { InboundWebhook } from './inbound-webhook';
 import type { WebhookConnection, WebhookConnections } from './webhook-connections';
 import type { WebhookInbox } from './webhook-inbox';
+import { WebhookAccountRouter } from './webhook-account-router';
 import { WebhookReceiver } from './webhook-receiver.service';
 
 const ID = '11111111-1111-4111-8111-111111111111';
@@ -49,7 +50,11 @@ function setup(
     get: jest.fn(async () => (options.found === false ? undefined : target)),
   } as unknown as WebhookConnections;
   const append = jest.fn(async () => ({ duplicates: 1 }));
-  const receiver = new WebhookReceiver(connections, { append } as unknown as WebhookInbox);
+  const receiver = new WebhookReceiver(
+    connections,
+    { append } as unknown as WebhookInbox,
+    new WebhookAccountRouter(connections),
+  );
   return { receiver, verifyWebhook, parseWebhook, append };
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { WebhookEvent, WebhookGetAnswer } from '../connector-sdk/connector.types';
 import type { InboundWebhook } from './inbound-webhook';
+import { WebhookAccountRouter } from './webhook-account-router';
 import { WebhookConnection, WebhookConnections } from './webhook-connections';
 import {
   MalformedWebhookError,
@@ -38,10 +39,12 @@ export class WebhookReceiver {
   constructor(
     private readonly connections: WebhookConnections,
     private readonly inbox: WebhookInbox,
+    private readonly router: WebhookAccountRouter,
   ) {}
 
   async receive(connectionId: string, request: InboundWebhook): Promise<WebhookReceipt> {
-    const { connector, opened } = await this.target(connectionId);
+    const target = await this.target(connectionId);
+    const { connector, opened } = target;
     if (!connector.verifyWebhook || !connector.parseWebhook) {
       throw new WebhookConnectionNotFoundError(
         `Connection ${connectionId} uses ${connector.manifest.name}, which does not receive webhooks`,
@@ -65,15 +68,19 @@ export class WebhookReceiver {
     if (events.length === 0) return { received: 0, duplicates: 0 };
 
     const receivedAt = new Date(request.receivedAt).toISOString();
-    const jobs = events.map((event): WebhookJobData => ({
-      connectionId: opened.connection.id,
-      connector: connector.manifest.name,
-      deliveryId: request.requestId,
-      receivedAt,
-      event,
-    }));
+    const routed = await this.router.route(target, request, events);
+    const jobs = routed.flatMap(({ target: owner, events: owned }) =>
+      owned.map((event): WebhookJobData => ({
+        connectionId: owner.opened.connection.id,
+        connector: connector.manifest.name,
+        deliveryId: request.requestId,
+        receivedAt,
+        event,
+      })),
+    );
+    if (jobs.length === 0) return { received: 0, duplicates: 0 };
     const { duplicates } = await this.inbox.append(jobs);
-    return { received: events.length, duplicates };
+    return { received: jobs.length, duplicates };
   }
 
   /**

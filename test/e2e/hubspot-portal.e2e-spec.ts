@@ -156,6 +156,57 @@ describe('HubSpot connections bound to a portal', () => {
     }
   });
 
+  it("hands another portal's events to the connection bound to that portal, if it shares the app", async () => {
+    const receiving = await createConnection('HubSpot (Acme, app URL)', {
+      portalId: DEFAULT_PORTAL_ID,
+    });
+    const bindTo = async (name: string, portalId: number, clientSecret: string) => {
+      const created = await app.request('POST', '/v1/connections', {
+        body: {
+          connector: 'hubspot',
+          name,
+          direction: 'pull',
+          config: { baseUrl: other.baseUrl, portalId },
+          credentials: { accessToken: OTHER_TOKEN, clientSecret },
+        },
+      });
+      expect(created.status).toBe(201);
+      return (created.body as { id: string }).id;
+    };
+    const otherAccount = await bindTo('HubSpot (Other)', OTHER_PORTAL_ID, APP_SECRET);
+    // Bound to a third account, but installed through another app: its secret differs.
+    await bindTo('HubSpot (another app)', 77001, 'another-apps-client-secret-987654');
+    const [xia] = other.seedContacts([{ email: 'xia@other.syncline.dev', firstname: 'Xia' }]);
+    acme.clearRequests();
+    other.clearRequests();
+
+    const routed = await other.sendWebhook(
+      hookUrl(receiving),
+      [{ subscriptionType: 'contact.creation', objectId: Number(xia.id) }],
+      { clientSecret: APP_SECRET },
+    );
+    expect(JSON.parse(routed.body)).toEqual({ received: 1, duplicates: 0 });
+    const profile = await waitForValue("the other portal's contact ingested", () =>
+      byEmail('xia@other.syncline.dev'),
+    );
+    expect(profile.sources).toEqual([
+      expect.objectContaining({ connectionId: otherAccount, externalId: xia.id }),
+    ]);
+    // Fetched from its own account with its own token; nothing asked of Acme's.
+    expect(
+      other.requests({ method: 'POST', pathPrefix: '/crm/v3/objects/contacts/batch/read' }),
+    ).toHaveLength(1);
+    expect(acme.requests({ pathPrefix: '/crm/v3/objects/contacts' })).toEqual([]);
+
+    // The third account's connection does not verify this app's signature: nobody takes it.
+    const unclaimed = await other.sendWebhook(
+      hookUrl(receiving),
+      [{ subscriptionType: 'contact.deletion', objectId: Number(xia.id) }],
+      { clientSecret: APP_SECRET, portalId: 77001 },
+    );
+    expect(JSON.parse(unclaimed.body)).toEqual({ received: 0, duplicates: 0 });
+  });
+
   it("the emulator's account details answer as HubSpot documents: Bearer token, else 401", async () => {
     const details = (token?: string) =>
       fetch(`${other.baseUrl}/account-info/v3/details`, {
