@@ -1,7 +1,8 @@
 import type { ConnectorContext, EraseItem, WriteResult } from '../../src/connector-sdk';
 import { customerId } from './customer-id';
 import { describeShopifyError } from './errors';
-import { findByEmail } from './find-customer';
+import { creationTag } from './creation-tag';
+import { findByCreationTag, findByEmail } from './find-customer';
 import { customerPath, GRAPHQL_PATH } from './paths';
 import type {
   CustomerRequestDataErasureData,
@@ -28,7 +29,9 @@ const REQUEST_DATA_ERASURE = `mutation customerRequestDataErasure($customerId: I
  * `write_customer_data_erasure` scope; without it, or when Shopify refuses, the erase fails
  * (not retryable) naming what is missing, and the customer stays until someone acts in Shopify.
  *
- * The customer is found by id when known, else by the email last written or read. A customer
+ * The customer is found by id when known, else by the email last written or read, else (a
+ * person without an email) by the creation tag a create carries when its answer may be lost
+ * (write.ts): a customer made by a create whose answer never came is erased too. A customer
  * already gone (404, or no match) is done, so a retried erase completes.
  */
 export async function eraseCustomers(ctx: Ctx, batch: EraseItem[]): Promise<WriteResult[]> {
@@ -41,7 +44,9 @@ async function eraseCustomer(ctx: Ctx, item: EraseItem): Promise<WriteResult> {
   let id = item.externalId && /^\d+$/.test(item.externalId) ? item.externalId : undefined;
   if (!id) {
     const email = typeof item.fields.email === 'string' ? item.fields.email.trim() : '';
-    const match = email ? await findByEmail(ctx, email) : undefined;
+    const match = email
+      ? await findByEmail(ctx, email)
+      : await findByCreationTag(ctx, creationTag(item.profileId));
     if (!match) return { profileId: item.profileId, ok: true };
     id = customerId(match);
   }

@@ -380,6 +380,19 @@ describe('Shopify connector: write, a customer with neither email nor phone', ()
     expect(calls()).toEqual(['GET /customers.json 200', `PUT /customers/${customer.id}.json 200`]);
   });
 
+  it('an erase before the retry finds the customer made by the lost create, by its tag', async () => {
+    await startEmulator();
+    emulator.loseAnswers({ method: 'POST', path: '/customers.json' });
+    await connector.write!(context(), [newPerson('p-ann', ann)]);
+    const [orphan] = emulator.store.all();
+
+    // No id was ever recorded for the person, and they have no email.
+    const [erased] = await connector.erase!(context(), [{ profileId: 'p-ann', fields: {} }]);
+
+    expect(erased).toEqual({ profileId: 'p-ann', ok: true, externalId: String(orphan.id) });
+    expect(emulator.store.all()).toEqual([]);
+  });
+
   it('finds the customer among those created lately while search does not return it yet, and by search once older', async () => {
     await startEmulator({ searchIndexLagMs: 60_000 });
     emulator.loseAnswers({ method: 'POST', path: '/customers.json' });
