@@ -5,107 +5,23 @@
  * of edits, echoes and consent changes, and over a person's whole life cycle (erase, a delete in
  * one tool, priority, the same change arriving twice, a merge and its split).
  */
-import type { HubspotEmulator } from '../emulators/hubspot';
-import type { MailchimpEmulator } from '../emulators/mailchimp';
-import type { ShopifyEmulator, ShopifyWebhookTopic } from '../emulators/shopify';
-import type { ZendeskEmulator } from '../emulators/zendesk';
-import { FourTools, startFourTools } from '../support/four-tools';
-import type { TestApp } from '../support/test-app';
+import { useFourTools } from '../support/four-tools';
+import { journeyHelpers, JourneyProfile, sleep } from '../support/journey-helpers';
 import { triggerSync, waitForRun } from '../support/sync-api';
 import { waitUntil } from '../support/wait-for';
 
 const SHOPIFY_SECRET = 'shopify-client-secret';
 const HUBSPOT_SECRET = 'hubspot-client-secret';
 const ZENDESK_SECRET = 'zendesk-webhook-secret';
-const MAILCHIMP_TOKEN = 'mailchimp-webhook-token-0123456789';
 
-let app: TestApp;
-let shopify: ShopifyEmulator;
-let hubspot: HubspotEmulator;
-let mailchimp: MailchimpEmulator;
-let zendesk: ZendeskEmulator;
-const ids = { shopify: '', hubspot: '', mailchimp: '', zendesk: '' };
-
-let tools: FourTools | undefined;
-
-beforeAll(async () => {
-  tools = await startFourTools({
-    secrets: { shopify: SHOPIFY_SECRET, hubspot: HUBSPOT_SECRET, zendesk: ZENDESK_SECRET },
-    mailchimpToken: MAILCHIMP_TOKEN,
-    env: { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' },
-  });
-  ({ app, shopify, hubspot, mailchimp, zendesk } = tools);
-  Object.assign(ids, tools.ids);
-  await tools.registerMailchimpWebhook();
+const tools = useFourTools({
+  secrets: { shopify: SHOPIFY_SECRET, hubspot: HUBSPOT_SECRET, zendesk: ZENDESK_SECRET },
+  mailchimpToken: 'mailchimp-webhook-token-0123456789',
+  env: { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' },
 });
-
-afterAll(() => tools?.close());
-
-const webhookUrl = (connectionId: string) => `${app.baseUrl}/webhooks/${connectionId}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const settle = () => tools!.settle();
-
-interface ProfileBody {
-  id: string;
-  traits: Record<string, unknown>;
-  sources: {
-    connectionId: string;
-    externalId: string;
-    deleted: boolean;
-    traits?: Record<string, unknown>;
-  }[];
-}
-
-async function profileByEmail(email: string): Promise<ProfileBody | undefined> {
-  const response = await app.request('GET', `/v1/profiles?email=${encodeURIComponent(email)}`);
-  const [first] = (response.body as { data: ProfileBody[] }).data;
-  if (!first) return undefined;
-  return (await app.request('GET', `/v1/profiles/${first.id}`)).body as ProfileBody;
-}
-
-async function shopifyWebhook(topic: ShopifyWebhookTopic, customerId: number): Promise<void> {
-  const customer = shopify.store.get(customerId)!;
-  const sent = await shopify.sendWebhook(webhookUrl(ids.shopify), topic, customer, {
-    secret: SHOPIFY_SECRET,
-  });
-  expect(sent.status).toBe(200);
-}
-
-async function hubspotWebhook(
-  contactId: string,
-  event: 'contact.creation' | 'contact.propertyChange',
-  property?: { name: string; value: string },
-): Promise<void> {
-  const sent = await hubspot.sendWebhook(
-    webhookUrl(ids.hubspot),
-    [
-      {
-        subscriptionType: event,
-        objectId: Number(contactId),
-        ...(property ? { propertyName: property.name, propertyValue: property.value } : {}),
-      },
-    ],
-    { clientSecret: HUBSPOT_SECRET },
-  );
-  expect(sent.status).toBe(200);
-}
-
-async function zendeskWebhook(
-  type: 'user.created' | 'user.deleted',
-  userId: number,
-): Promise<void> {
-  const user = zendesk.store.get(userId)!;
-  const sent = await zendesk.sendWebhook(webhookUrl(ids.zendesk), type, user, {
-    secret: ZENDESK_SECRET,
-  });
-  expect(sent.status).toBe(200);
-}
-
-async function fullSync(connectionId: string): Promise<void> {
-  const run = await waitForRun(app, await triggerSync(app, connectionId, { mode: 'full' }));
-  expect(run.status).toBe('succeeded');
-}
+const { shopify, hubspot, mailchimp, zendesk, ids } = tools;
+const { settle, profileById, profileByEmail, changesOf, fullSync, setPriority } =
+  journeyHelpers(tools);
 
 /** A customer created in the shop an hour ago, delivered, and pushed on until HubSpot has them. */
 async function shopCustomerReachingHubspot(
@@ -115,7 +31,7 @@ async function shopCustomerReachingHubspot(
   const [customer] = shopify.seedCustomers([{ email, first_name: firstName }], {
     at: Date.now() - 3_600_000,
   });
-  await shopifyWebhook('customers/create', customer.id);
+  await tools.shopifyWebhook('customers/create', customer.id);
   await waitUntil(() => hubspot.store.findByEmail(email)?.properties.firstname === firstName);
   return { customerId: customer.id, contactId: hubspot.store.findByEmail(email)!.id };
 }
@@ -142,7 +58,7 @@ async function firstNameEverywhere(email: string, customerId: number, contactId:
   };
 }
 
-const liveSources = (profile: ProfileBody | undefined) =>
+const liveSources = (profile: JourneyProfile | undefined) =>
   (profile?.sources ?? []).filter((source) => !source.deleted).map((source) => source.connectionId);
 
 describe('a customer across four tools, from first record to erasure', () => {
@@ -153,14 +69,10 @@ describe('a customer across four tools, from first record to erasure', () => {
     const [customer] = shopify.seedCustomers([{ email, first_name: 'Erin' }], { at: longAgo });
     const [member] = mailchimp.seedMembers([{ email, status: 'subscribed' }], { at: longAgo });
     const [user] = zendesk.seedUsers([{ email, name: 'Erin' }], { at: longAgo });
-    await hubspotWebhook(contact.id, 'contact.creation');
-    await shopifyWebhook('customers/create', customer.id);
-    await mailchimp.sendWebhook(
-      `${webhookUrl(ids.mailchimp)}?token=${MAILCHIMP_TOKEN}`,
-      'subscribe',
-      member,
-    );
-    await zendeskWebhook('user.created', user.id);
+    await tools.hubspotWebhook(contact.id);
+    await tools.shopifyWebhook('customers/create', customer.id);
+    await mailchimp.sendWebhook(tools.webhookUrl('mailchimp'), 'subscribe', member);
+    await tools.zendeskWebhook(email, 'user.created');
     await waitUntil(async () => liveSources(await profileByEmail(email)).length === 4);
     await settle();
     const profile = (await profileByEmail(email))!;
@@ -168,7 +80,7 @@ describe('a customer across four tools, from first record to erasure', () => {
     const staleCustomer = structuredClone(shopify.store.get(customer.id)!);
     const staleUser = structuredClone(zendesk.store.get(user.id)!);
 
-    const erased = await app.request('POST', `/v1/profiles/${profile.id}/erase`);
+    const erased = await tools.app.request('POST', `/v1/profiles/${profile.id}/erase`);
     expect(erased.status).toBeLessThan(300);
     // Each connector's documented erase: a GDPR delete in HubSpot, a permanent delete in
     // Mailchimp, a delete in Shopify (no orders), a delete then permanent delete in Zendesk.
@@ -191,21 +103,17 @@ describe('a customer across four tools, from first record to erasure', () => {
     });
 
     // The tools' stale deliveries and every connection's next full sync come after.
-    await hubspotWebhook(contact.id, 'contact.creation');
+    await tools.hubspotWebhook(contact.id);
     const resent = await shopify.sendWebhook(
-      webhookUrl(ids.shopify),
+      tools.webhookUrl('shopify'),
       'customers/update',
       staleCustomer,
       { secret: SHOPIFY_SECRET },
     );
     expect(resent.status).toBe(200);
-    await mailchimp.sendWebhook(
-      `${webhookUrl(ids.mailchimp)}?token=${MAILCHIMP_TOKEN}`,
-      'profile',
-      member,
-    );
+    await mailchimp.sendWebhook(tools.webhookUrl('mailchimp'), 'profile', member);
     const resentUser = await zendesk.sendWebhook(
-      webhookUrl(ids.zendesk),
+      tools.webhookUrl('zendesk'),
       'user.created',
       staleUser,
       {
@@ -227,7 +135,7 @@ describe('a customer across four tools, from first record to erasure', () => {
     const email = 'dee.delete@northwind.dev';
     const longAgo = Date.now() - 3_600_000;
     const [customer] = shopify.seedCustomers([{ email, first_name: 'Dee' }], { at: longAgo });
-    await shopifyWebhook('customers/create', customer.id);
+    await tools.shopifyWebhook('customers/create', customer.id);
     await waitUntil(
       () =>
         mailchimp.member(email) !== undefined &&
@@ -239,14 +147,14 @@ describe('a customer across four tools, from first record to erasure', () => {
     // Every tool now holds Dee and reports her back.
     for (const id of Object.values(ids)) await fullSync(id);
     // Zendesk's export holds back the last minute's changes; its webhook reports the user now.
-    await zendeskWebhook('user.created', zendesk.store.findByEmail(email)!.id);
+    await tools.zendeskWebhook(email, 'user.created');
     await waitUntil(async () => liveSources(await profileByEmail(email)).length === 4);
     await settle();
     const pushesBefore = mailchimp.requests().length;
 
     shopify.deleteCustomer(customer.id);
     const deleted = await shopify.sendWebhook(
-      webhookUrl(ids.shopify),
+      tools.webhookUrl('shopify'),
       'customers/delete',
       customer.id,
       {
@@ -268,7 +176,7 @@ describe('a customer across four tools, from first record to erasure', () => {
 
     hubspot.archiveContact(contactId);
     await hubspot.sendWebhook(
-      webhookUrl(ids.hubspot),
+      tools.webhookUrl('hubspot'),
       [{ subscriptionType: 'contact.deletion', objectId: Number(contactId) }],
       { clientSecret: HUBSPOT_SECRET },
     );
@@ -288,7 +196,7 @@ describe('a customer across four tools, from first record to erasure', () => {
     const [customer] = shopify.seedCustomers([{ email, first_name: 'Sam' }], {
       at: Date.now() - 3_600_000,
     });
-    await shopifyWebhook('customers/create', customer.id);
+    await tools.shopifyWebhook('customers/create', customer.id);
     await waitUntil(
       () =>
         zendesk.store.findByEmail(email) !== undefined &&
@@ -299,15 +207,10 @@ describe('a customer across four tools, from first record to erasure', () => {
     const profileId = (await profileByEmail(email))!.id;
 
     shopify.updateCustomer(customer.id, { last_name: 'Twice' });
-    await shopifyWebhook('customers/update', customer.id);
+    await tools.shopifyWebhook('customers/update', customer.id);
     await waitUntil(() => zendesk.store.findByEmail(email)?.name === 'Sam Twice');
     await settle();
-    const history = async () =>
-      (
-        (await app.request('GET', `/v1/profiles/${profileId}/history?limit=200`)).body as {
-          data: unknown[];
-        }
-      ).data.length;
+    const history = async () => (await changesOf(profileId)).length;
     const changesBefore = await history();
     const requestsBefore = {
       hubspot: hubspot.requests().filter((r) => r.method !== 'GET').length,
@@ -316,10 +219,10 @@ describe('a customer across four tools, from first record to erasure', () => {
     };
 
     await fullSync(ids.shopify);
-    await triggerSync(app, ids.shopify, { mode: 'incremental' }).then((run) =>
-      waitForRun(app, run),
+    await triggerSync(tools.app, ids.shopify, { mode: 'incremental' }).then((run) =>
+      waitForRun(tools.app, run),
     );
-    await shopifyWebhook('customers/update', customer.id);
+    await tools.shopifyWebhook('customers/update', customer.id);
     await settle();
 
     expect(await history()).toBe(changesBefore);
@@ -334,7 +237,7 @@ describe('a customer across four tools, from first record to erasure', () => {
     const email = 'tia.twice@northwind.dev';
     const longAgo = Date.now() - 3_600_000;
     const [contact] = hubspot.seedContacts([{ email, firstname: 'Tia' }], { at: longAgo });
-    await hubspotWebhook(contact.id, 'contact.creation');
+    await tools.hubspotWebhook(contact.id);
     await waitUntil(
       () =>
         mailchimp.member(email) !== undefined &&
@@ -350,20 +253,11 @@ describe('a customer across four tools, from first record to erasure', () => {
     // each announced by its webhook.
     const twoMinutesAgo = Date.now() - 120_000;
     hubspot.updateContact(contact.id, { jobtitle: 'Buyer' }, twoMinutesAgo);
-    await hubspotWebhook(contact.id, 'contact.propertyChange', {
-      name: 'jobtitle',
-      value: 'Buyer',
-    });
+    await tools.hubspotWebhook(contact.id, 'jobtitle');
     mailchimp.updateMember(memberId, { mergeFields: { LNAME: 'Twice' } }, { at: twoMinutesAgo });
     await mailchimp.flushWebhooks();
     zendesk.updateUser(userId, { phone: '+14155550177' }, twoMinutesAgo);
-    const sent = await zendesk.sendWebhook(
-      webhookUrl(ids.zendesk),
-      'user.details_changed',
-      zendesk.store.get(userId)!,
-      { secret: ZENDESK_SECRET },
-    );
-    expect(sent.status).toBe(200);
+    await tools.zendeskWebhook(email);
     await waitUntil(async () => {
       const traits = (await profileByEmail(email))?.traits ?? {};
       return (
@@ -374,12 +268,7 @@ describe('a customer across four tools, from first record to erasure', () => {
     });
     await settle();
 
-    const changes = async () =>
-      (
-        (await app.request('GET', `/v1/profiles/${profileId}/history?limit=200`)).body as {
-          data: unknown[];
-        }
-      ).data.length;
+    const changes = async () => (await changesOf(profileId)).length;
     // Writes about Tia: the syncs also bring in other people (Zendesk's own staff accounts).
     const customerId = shopify.store.findByEmail(email)!.id;
     const aboutTia = (request: { method: string; path: string; body?: unknown }) => {
@@ -399,7 +288,7 @@ describe('a customer across four tools, from first record to erasure', () => {
     const writesBefore = writes();
 
     for (const id of [ids.hubspot, ids.mailchimp, ids.zendesk]) {
-      await waitForRun(app, await triggerSync(app, id, { mode: 'incremental' }));
+      await waitForRun(tools.app, await triggerSync(tools.app, id, { mode: 'incremental' }));
     }
     // Zendesk's full export leaves out the last minute's changes (see the report): only the
     // other tools are read in full here.
@@ -417,24 +306,16 @@ describe('a customer across four tools, from first record to erasure', () => {
 });
 
 describe('connection priority', () => {
-  /** The CRM ranks above every other tool (10), or has no priority (null), as connections start. */
-  async function setCrmPriority(priority: number | null): Promise<void> {
-    const patched = await app.request('PATCH', `/v1/connections/${ids.hubspot}`, {
-      body: { priority },
-    });
-    expect(patched.status).toBe(200);
-  }
-
-  beforeEach(() => setCrmPriority(10));
+  beforeEach(() => setPriority('hubspot', 10));
   // Not 0: that is a priority too, above every connection without one.
-  afterEach(() => setCrmPriority(null));
+  afterEach(() => setPriority('hubspot', null));
 
   it("the CRM's name outranks a newer one typed in the shop, in the profile and every tool", async () => {
     const email = 'pat.priority@northwind.dev';
     const [contact] = hubspot.seedContacts([{ email, firstname: 'Pat' }], {
       at: Date.now() - 3_600_000,
     });
-    await hubspotWebhook(contact.id, 'contact.creation');
+    await tools.hubspotWebhook(contact.id);
     await waitUntil(
       () =>
         mailchimp.member(email)?.mergeFields?.FNAME === 'Pat' &&
@@ -446,7 +327,7 @@ describe('connection priority', () => {
 
     // Someone at the till retypes her name, later than the CRM's value.
     shopify.updateCustomer(customerId, { first_name: 'Patty' });
-    await shopifyWebhook('customers/update', customerId);
+    await tools.shopifyWebhook('customers/update', customerId);
     await waitUntil(async () =>
       ((await profileByEmail(email))?.sources ?? []).some(
         (source) => source.connectionId === ids.shopify && source.traits?.firstName === 'Patty',
@@ -466,13 +347,13 @@ describe('connection priority', () => {
     const email = 'quinn.copy@northwind.dev';
     const { customerId, contactId } = await shopCustomerReachingHubspot(email, 'Quinn');
     // HubSpot tells us about the contact our write created: the name is the shop's, copied.
-    await hubspotWebhook(contactId, 'contact.creation');
+    await tools.hubspotWebhook(contactId);
     await waitUntil(async () => liveSources(await profileByEmail(email)).includes(ids.hubspot));
     await settle();
 
     // The customer corrects their name in the shop.
     shopify.updateCustomer(customerId, { first_name: 'Quincy' });
-    await shopifyWebhook('customers/update', customerId);
+    await tools.shopifyWebhook('customers/update', customerId);
     await waitUntil(() => sourceHoldsFirstName(email, ids.shopify, 'Quincy'));
     await settle();
 
@@ -505,11 +386,9 @@ describe('a couple merged through their shared email, then split', () => {
     const [contact] = hubspot.seedContacts([{ email: household, firstname: 'Ann' }], {
       at: longAgo,
     });
-    const [user] = zendesk.seedUsers([{ email: own, name: 'Ben', phone: benPhone }], {
-      at: longAgo,
-    });
-    await hubspotWebhook(contact.id, 'contact.creation');
-    await zendeskWebhook('user.created', user.id);
+    zendesk.seedUsers([{ email: own, name: 'Ben', phone: benPhone }], { at: longAgo });
+    await tools.hubspotWebhook(contact.id);
+    await tools.zendeskWebhook(own, 'user.created');
     await waitUntil(() =>
       [household, own].every(
         (email) =>
@@ -526,10 +405,7 @@ describe('a couple merged through their shared email, then split', () => {
 
     mailchimp.updateMember(mailchimp.member(household)!.id, { mergeFields: { PHONE: benPhone } });
     await mailchimp.flushWebhooks();
-    await waitUntil(async () => {
-      const ben = (await app.request('GET', `/v1/profiles/${benId}`)).body as { status: string };
-      return ben.status === 'merged';
-    });
+    await waitUntil(async () => (await profileById(benId)).status === 'merged');
     await settle();
     return { household, own, annId, benId };
   }
@@ -556,18 +432,18 @@ describe('a couple merged through their shared email, then split', () => {
     async (name, block) => {
       const { household, own, annId, benId } = await mergedCouple(name);
 
-      const split = await app.request('POST', `/v1/profiles/${annId}/split`, {
+      const split = await tools.app.request('POST', `/v1/profiles/${annId}/split`, {
         body: block ? { blockIdentifier: true } : {},
       });
       expect(split.status).toBe(200);
       await settle();
 
-      const ann = (await app.request('GET', `/v1/profiles/${annId}`)).body as ProfileBody;
-      const ben = (await app.request('GET', `/v1/profiles/${benId}`)).body as ProfileBody;
+      const ann = await profileById(annId);
+      const ben = await profileById(benId);
       expect(ann.traits).toMatchObject({ email: household, firstName: 'Ann' });
       expect(ben.traits).toMatchObject({ email: own, firstName: 'Ben' });
       // Ben's helpdesk record went back to him, with what it brought.
-      const zendeskSources = (profile: ProfileBody) =>
+      const zendeskSources = (profile: JourneyProfile) =>
         profile.sources.filter((source) => source.connectionId === ids.zendesk);
       expect(zendeskSources(ben).map((source) => source.externalId)).toEqual([
         String(zendesk.store.findByEmail(own)!.id),
@@ -585,7 +461,7 @@ describe('Zendesk full sync', () => {
     const [user] = zendesk.seedUsers([{ email, name: 'Zed Recent', phone: '+14155550188' }], {
       at: Date.now() - 3_600_000,
     });
-    await zendesk.sendWebhook(webhookUrl(ids.zendesk), 'user.created', user, {
+    await zendesk.sendWebhook(tools.webhookUrl('zendesk'), 'user.created', user, {
       secret: ZENDESK_SECRET,
     });
     await waitUntil(async () => liveSources(await profileByEmail(email)).includes(ids.zendesk));
@@ -594,7 +470,7 @@ describe('Zendesk full sync', () => {
     // An agent edits Zendesk's user; the webhook brings the change in at once.
     zendesk.updateUser(user.id, { phone: '+14155550189' });
     await zendesk.sendWebhook(
-      webhookUrl(ids.zendesk),
+      tools.webhookUrl('zendesk'),
       'user.details_changed',
       zendesk.store.get(user.id)!,
       { secret: ZENDESK_SECRET },
@@ -602,12 +478,7 @@ describe('Zendesk full sync', () => {
     await waitUntil(async () => (await profileByEmail(email))?.traits.phone === '+14155550189');
     await settle();
     const profileId = (await profileByEmail(email))!.id;
-    const history = async () =>
-      (
-        (await app.request('GET', `/v1/profiles/${profileId}/history?limit=200`)).body as {
-          data: unknown[];
-        }
-      ).data.length;
+    const history = async () => (await changesOf(profileId)).length;
     const changesBefore = await history();
 
     // The nightly full sync happens to start within the minute Zendesk's export leaves out.
@@ -628,11 +499,7 @@ describe('a customer in several tools, every connection pulling and pushing', ()
     const [member] = mailchimp.seedMembers([{ email, status: 'subscribed' }], {
       at: Date.now() - 7_200_000,
     });
-    await mailchimp.sendWebhook(
-      `${webhookUrl(ids.mailchimp)}?token=${MAILCHIMP_TOKEN}`,
-      'subscribe',
-      member,
-    );
+    await mailchimp.sendWebhook(tools.webhookUrl('mailchimp'), 'subscribe', member);
     await waitUntil(
       async () => (await profileByEmail(email))?.traits.emailConsent === 'subscribed',
     );
@@ -651,7 +518,7 @@ describe('a customer in several tools, every connection pulling and pushing', ()
     const [customer] = shopify.seedCustomers([
       { email, first_name: 'Eva', email_marketing_consent: { state: 'pending' } },
     ]);
-    await shopifyWebhook('customers/create', customer.id);
+    await tools.shopifyWebhook('customers/create', customer.id);
     await settle();
 
     const statusesSent = mailchimp
@@ -672,7 +539,7 @@ describe('a customer in several tools, every connection pulling and pushing', ()
     const [contact] = hubspot.seedContacts([{ email: oldEmail, firstname: 'Cy' }], {
       at: longAgo,
     });
-    await hubspotWebhook(contact.id, 'contact.creation');
+    await tools.hubspotWebhook(contact.id);
     await waitUntil(
       () =>
         mailchimp.member(oldEmail) !== undefined &&
@@ -683,7 +550,7 @@ describe('a customer in several tools, every connection pulling and pushing', ()
     const customerId = shopify.store.findByEmail(oldEmail)!.id;
 
     hubspot.updateContact(contact.id, { email: newEmail });
-    await hubspotWebhook(contact.id, 'contact.propertyChange', { name: 'email', value: newEmail });
+    await tools.hubspotWebhook(contact.id, 'email');
     await waitUntil(() => mailchimp.member(newEmail) !== undefined);
     await settle();
 
@@ -708,7 +575,7 @@ describe('a customer in several tools, every connection pulling and pushing', ()
       people.map((email) => ({ email, first_name: 'Old' })),
       { at: Date.now() - 3_600_000 },
     );
-    for (const customer of customers) await shopifyWebhook('customers/create', customer.id);
+    for (const customer of customers) await tools.shopifyWebhook('customers/create', customer.id);
     await waitUntil(() => people.every((email) => mailchimp.member(email) !== undefined));
     await settle();
 
@@ -729,7 +596,7 @@ describe('a customer in several tools, every connection pulling and pushing', ()
     mailchimp.injectFault({ method: 'PUT', pathPrefix: '/3.0/lists', status: 503, times: 3 });
     for (const customer of customers) {
       shopify.updateCustomer(customer.id, { first_name: 'New' });
-      await shopifyWebhook('customers/update', customer.id);
+      await tools.shopifyWebhook('customers/update', customer.id);
     }
     await waitUntil(
       () =>
@@ -740,7 +607,7 @@ describe('a customer in several tools, every connection pulling and pushing', ()
     await settle();
 
     // None of this test's pushes gave up (earlier journeys in this file leave their own).
-    const letters = await app.request('GET', '/v1/dead-letters?queue=outbound');
+    const letters = await tools.app.request('GET', '/v1/dead-letters?queue=outbound');
     const ours = (letters.body as { data: { failedAt: string }[] }).data.filter(
       (letter) => letter.failedAt >= startedAt,
     );
@@ -760,21 +627,15 @@ describe('a customer in several tools, every connection pulling and pushing', ()
     // so both versions carry the same `updated_at`, older than our writes to the other tools.
     const second = Math.floor(Date.now() / 1000) * 1000;
     shopify.updateCustomer(customerId, { first_name: 'Samuel' }, second);
-    await shopifyWebhook('customers/update', customerId);
+    await tools.shopifyWebhook('customers/update', customerId);
     await waitUntil(() => hubspot.store.get(contactId)?.properties.firstname === 'Samuel');
     shopify.updateCustomer(customerId, { first_name: 'Sammy' }, second + 900);
     // HubSpot's notice of our write of the first edit arrives before Shopify's of the second.
-    await hubspotWebhook(contactId, 'contact.propertyChange', {
-      name: 'firstname',
-      value: 'Samuel',
-    });
+    await tools.hubspotWebhook(contactId, 'firstname');
     await waitUntil(() => sourceHoldsFirstName(email, ids.hubspot, 'Samuel'));
-    await shopifyWebhook('customers/update', customerId);
+    await tools.shopifyWebhook('customers/update', customerId);
     await settle();
-    await hubspotWebhook(contactId, 'contact.propertyChange', {
-      name: 'firstname',
-      value: 'Sammy',
-    });
+    await tools.hubspotWebhook(contactId, 'firstname');
     await settle();
 
     expect(await firstNameEverywhere(email, customerId, contactId)).toEqual({
@@ -793,7 +654,7 @@ describe('a customer in several tools, every connection pulling and pushing', ()
       [{ email, first_name: 'Ana', email_marketing_consent: { state: 'subscribed' } }],
       { at: an_hour_ago },
     );
-    await shopifyWebhook('customers/create', customer.id);
+    await tools.shopifyWebhook('customers/create', customer.id);
     await waitUntil(() => mailchimp.member(email)?.status === 'subscribed');
     await settle();
 
@@ -811,7 +672,7 @@ describe('a customer in several tools, every connection pulling and pushing', ()
     // still showing the marketing state it had, which she never changed there.
     await sleep(1100);
     shopify.updateCustomer(customer.id, { orders_count: 1 });
-    await shopifyWebhook('customers/update', customer.id);
+    await tools.shopifyWebhook('customers/update', customer.id);
     await settle();
 
     expect({

@@ -6,99 +6,24 @@
  * time"). What a demanding owner expects: an edit a person makes in any tool is never lost to
  * a copy, a copy never reverts an edit, and nothing ping-pongs.
  */
-import type { HubspotEmulator } from '../emulators/hubspot';
-import type { MailchimpEmulator } from '../emulators/mailchimp';
 import type { StoredMember } from '../emulators/mailchimp/member-store';
-import type { ShopifyEmulator } from '../emulators/shopify';
 import type { CustomerInput } from '../emulators/shopify/customer-store';
-import type { ZendeskEmulator } from '../emulators/zendesk';
 import { ECHO_CLOCK_SKEW_MS } from '../../src/profiles/survivorship/sent-values';
-import { FourTools, startFourTools } from '../support/four-tools';
-import type { TestApp } from '../support/test-app';
-import type { TestEnvironment } from '../support/test-environment';
-import { triggerSync, waitForRun } from '../support/sync-api';
+import { useFourTools } from '../support/four-tools';
+import { journeyHelpers, sleep } from '../support/journey-helpers';
 import { waitUntil } from '../support/wait-for';
 
 const SECRETS = { shopify: 'shop-secret', hubspot: 'crm-secret', zendesk: 'desk-secret' };
-const MAILCHIMP_TOKEN = 'echo-journeys-webhook-token';
 const AN_HOUR_AGO = () => Date.now() - 3_600_000;
 
-let env: TestEnvironment;
-let app: TestApp;
-let shopify: ShopifyEmulator;
-let hubspot: HubspotEmulator;
-let mailchimp: MailchimpEmulator;
-let zendesk: ZendeskEmulator;
-const ids = { shopify: '', hubspot: '', mailchimp: '', zendesk: '' };
-let mailchimpHookId = '';
-
-let tools: FourTools | undefined;
-
-beforeAll(async () => {
-  tools = await startFourTools({
-    secrets: SECRETS,
-    mailchimpToken: MAILCHIMP_TOKEN,
-    env: { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' },
-  });
-  ({ env, app, shopify, hubspot, mailchimp, zendesk } = tools);
-  Object.assign(ids, tools.ids);
-  await registerMailchimpHook();
+const tools = useFourTools({
+  secrets: SECRETS,
+  mailchimpToken: 'echo-journeys-webhook-token',
+  env: { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' },
 });
-
-afterAll(() => tools?.close());
-
-const webhookUrl = (connectionId: string) => `${app.baseUrl}/webhooks/${connectionId}`;
-const mailchimpHookUrl = () => tools!.webhookUrl('mailchimp');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function registerMailchimpHook(): Promise<void> {
-  mailchimpHookId = await tools!.registerMailchimpWebhook();
-}
-
-const settle = () => tools!.settle();
-
-interface Source {
-  connectionId: string;
-  externalId: string;
-  deleted: boolean;
-  traits: Record<string, unknown>;
-  traitTimes: Record<string, string>;
-  echoedTraits: string[];
-}
-
-interface Profile {
-  id: string;
-  traits: Record<string, unknown>;
-  provenance: Record<string, { connectionId: string }>;
-  sources: Source[];
-}
-
-async function profileByEmail(email: string): Promise<Profile | undefined> {
-  const found = await app.request('GET', `/v1/profiles?email=${encodeURIComponent(email)}`);
-  const [first] = (found.body as { data: { id: string }[] }).data;
-  return first && ((await app.request('GET', `/v1/profiles/${first.id}`)).body as Profile);
-}
-
-async function changesOf(profileId: string) {
-  const response = await app.request('GET', `/v1/profiles/${profileId}/history?limit=200`);
-  return (
-    response.body as {
-      data: { kind: string; changes: { traits?: Record<string, { after: unknown }> } | null }[];
-    }
-  ).data;
-}
-
-async function fullSync(connectionId: string): Promise<void> {
-  const run = await waitForRun(app, await triggerSync(app, connectionId, { mode: 'full' }));
-  expect(run.status).toBe('succeeded');
-}
-
-async function setCrmPriority(priority: number | null): Promise<void> {
-  const patched = await app.request('PATCH', `/v1/connections/${ids.hubspot}`, {
-    body: { priority },
-  });
-  expect(patched.status).toBe(200);
-}
+const { shopify, hubspot, mailchimp, zendesk, ids } = tools;
+const { settle, profileByEmail, changesOf, fullSync, setPriority, editInShop, editInCrm } =
+  journeyHelpers(tools);
 
 /**
  * A customer created in the shop an hour ago and announced; once every other tool holds them,
@@ -106,7 +31,7 @@ async function setCrmPriority(priority: number | null): Promise<void> {
  */
 async function shopCustomer(email: string, input: CustomerInput = {}) {
   const [customer] = shopify.seedCustomers([{ email, ...input }], { at: AN_HOUR_AGO() });
-  await tools!.shopifyWebhook('customers/create', customer.id);
+  await tools.shopifyWebhook('customers/create', customer.id);
   await waitUntil(
     () =>
       hubspot.store.findByEmail(email) !== undefined &&
@@ -114,22 +39,10 @@ async function shopCustomer(email: string, input: CustomerInput = {}) {
       zendesk.store.findByEmail(email) !== undefined,
   );
   const contactId = hubspot.store.findByEmail(email)!.id;
-  await tools!.hubspotWebhook(contactId);
-  await tools!.zendeskWebhook(email, 'user.created');
+  await tools.hubspotWebhook(contactId);
+  await tools.zendeskWebhook(email, 'user.created');
   await settle();
   return { customerId: customer.id, contactId };
-}
-
-/** The shop's customer edits something and Shopify announces it. */
-async function editInShop(customerId: number, changes: CustomerInput): Promise<void> {
-  shopify.updateCustomer(customerId, changes);
-  await tools!.shopifyWebhook('customers/update', customerId);
-}
-
-/** A HubSpot user edits the contact and HubSpot announces it. */
-async function editInCrm(contactId: string, property: string, value: string): Promise<void> {
-  hubspot.updateContact(contactId, { [property]: value });
-  await tools!.hubspotWebhook(contactId, property);
 }
 
 /**
@@ -138,10 +51,10 @@ async function editInCrm(contactId: string, property: string, value: string): Pr
  */
 async function renamedInCrm(email: string, shopName: string, crmName: string) {
   const { customerId, contactId } = await shopCustomer(email, { first_name: shopName });
-  await editInCrm(contactId, 'firstname', crmName);
+  await editInCrm(contactId, { firstname: crmName });
   await waitUntil(() => shopify.store.get(customerId)?.first_name === crmName);
-  await tools!.shopifyWebhook('customers/update', customerId);
-  await tools!.zendeskWebhook(email);
+  await tools.shopifyWebhook('customers/update', customerId);
+  await tools.zendeskWebhook(email);
   await settle();
   return { customerId, contactId };
 }
@@ -192,13 +105,13 @@ describe('a person changing a field back in the tool we copied it to', () => {
     const { customerId, contactId } = await shopCustomer(email, { first_name: 'Rita' });
     await editInShop(customerId, { first_name: 'Margarita' });
     await waitUntil(() => hubspot.store.get(contactId)?.properties.firstname === 'Margarita');
-    await tools!.hubspotWebhook(contactId, 'firstname');
+    await tools.hubspotWebhook(contactId, 'firstname');
     await settle();
     // Longer after our write than a tool's clock may run ahead, so it cannot be its echo.
     await sleep(ECHO_CLOCK_SKEW_MS + 500);
 
     // Rita rings the sales team: she goes by Rita. They retype it in HubSpot.
-    await editInCrm(contactId, 'firstname', 'Rita');
+    await editInCrm(contactId, { firstname: 'Rita' });
     await settle();
 
     expect(await firstNames(email)).toEqual(everywhere('Rita'));
@@ -211,14 +124,14 @@ describe('a person changing a field back in the tool we copied it to', () => {
   ])(
     "a HubSpot user's own rename, then back to the name the shop once gave, wins everywhere (%s)",
     async (_case, name, priority) => {
-      await setCrmPriority(priority);
+      await setPriority('hubspot', priority);
       try {
         const email = `${name}@northwind.dev`;
         const { contactId } = await renamedInCrm(email, 'Ann', 'Anna');
         expect(await firstNames(email)).toEqual(everywhere('Anna'));
 
         // Ann tells the rep she prefers Ann after all; the rep types it back.
-        await editInCrm(contactId, 'firstname', 'Ann');
+        await editInCrm(contactId, { firstname: 'Ann' });
         await settle();
 
         expect(await firstNames(email)).toEqual(everywhere('Ann'));
@@ -226,7 +139,7 @@ describe('a person changing a field back in the tool we copied it to', () => {
         expect(profile?.provenance.firstName.connectionId).toBe(ids.hubspot);
       } finally {
         // Not 0: that is a priority too, above every connection without one.
-        await setCrmPriority(null);
+        await setPriority('hubspot', null);
       }
     },
   );
@@ -238,7 +151,7 @@ describe('late echoes', () => {
     const { customerId, contactId } = await shopCustomer(email, { first_name: 'Lena' });
     const profileId = (await profileByEmail(email))!.id;
     // Mailchimp's deliveries are held up for a while (its queue is behind).
-    mailchimp.webhooks.remove(mailchimpHookId);
+    mailchimp.webhooks.remove(tools.mailchimpWebhookId);
     const held: { member: StoredMember; firedAt: number }[] = [];
     // The shop's rename reaches Mailchimp and HubSpot; Mailchimp's notice of it waits.
     const renameInShop = async (firstName: string) => {
@@ -259,11 +172,11 @@ describe('late echoes', () => {
 
     // The first write's notices arrive now: Mailchimp's carries its data as it was then;
     // HubSpot's names the property and value of then, but Syncline reads the contact as it is.
-    await mailchimp.sendWebhook(mailchimpHookUrl(), 'profile', held[0].member, {
+    await mailchimp.sendWebhook(tools.webhookUrl('mailchimp'), 'profile', held[0].member, {
       firedAt: held[0].firedAt,
     });
     await hubspot.sendWebhook(
-      webhookUrl(ids.hubspot),
+      tools.webhookUrl('hubspot'),
       [
         {
           subscriptionType: 'contact.propertyChange',
@@ -275,10 +188,10 @@ describe('late echoes', () => {
       { clientSecret: SECRETS.hubspot },
     );
     await settle();
-    await mailchimp.sendWebhook(mailchimpHookUrl(), 'profile', held[1].member, {
+    await mailchimp.sendWebhook(tools.webhookUrl('mailchimp'), 'profile', held[1].member, {
       firedAt: held[1].firedAt,
     });
-    await registerMailchimpHook();
+    await tools.registerMailchimpWebhook();
     await settle();
 
     expect(await firstNames(email)).toEqual(everywhere('Helene'));
@@ -297,7 +210,7 @@ describe('echoes of the records our writes create', () => {
     // within it, and both versions carry the same `updated_at`.
     const second = Math.floor(Date.now() / 1000) * 1000;
     const [customer] = shopify.seedCustomers([{ email, first_name: 'Cara' }], { at: second });
-    await tools!.shopifyWebhook('customers/create', customer.id);
+    await tools.shopifyWebhook('customers/create', customer.id);
     await waitUntil(
       () =>
         hubspot.store.findByEmail(email) !== undefined &&
@@ -306,14 +219,14 @@ describe('echoes of the records our writes create', () => {
     shopify.updateCustomer(customer.id, { first_name: 'Carla' }, second + 900);
     const contactId = hubspot.store.findByEmail(email)!.id;
     // The tools' creation notices of what our writes made arrive before the shop's update.
-    await tools!.hubspotWebhook(contactId);
-    await tools!.zendeskWebhook(email, 'user.created');
+    await tools.hubspotWebhook(contactId);
+    await tools.zendeskWebhook(email, 'user.created');
     await waitUntil(async () =>
       ((await profileByEmail(email))?.sources ?? []).some(
         (source) => source.connectionId === ids.hubspot,
       ),
     );
-    await tools!.shopifyWebhook('customers/update', customer.id);
+    await tools.shopifyWebhook('customers/update', customer.id);
     await settle();
 
     expect(await firstNames(email)).toEqual(everywhere('Carla'));
@@ -356,29 +269,29 @@ describe('structured traits copied to tools that hold only part of them', () => 
 });
 
 describe('connection priority: the CRM ranks above every other tool', () => {
-  beforeEach(() => setCrmPriority(10));
+  beforeEach(() => setPriority('hubspot', 10));
   // Not 0: that is a priority too, above every connection without one.
-  afterEach(() => setCrmPriority(null));
+  afterEach(() => setPriority('hubspot', null));
 
   it("a copied name stays a copy when the CRM edits something else; the CRM user's own rename then takes over", async () => {
     const email = 'quinn.copy2@northwind.dev';
     const { customerId, contactId } = await shopCustomer(email, { first_name: 'Quinn' });
     // A rep fills in the job title: HubSpot's record is newer, its name still our copy.
-    await editInCrm(contactId, 'jobtitle', 'Buyer');
+    await editInCrm(contactId, { jobtitle: 'Buyer' });
     await waitUntil(async () => (await profileByEmail(email))?.traits.jobTitle === 'Buyer');
     await settle();
 
     // The customer corrects the name in the shop: it flows everywhere, the CRM included.
     await editInShop(customerId, { first_name: 'Quincy' });
     await waitUntil(() => hubspot.store.get(contactId)?.properties.firstname === 'Quincy');
-    await tools!.hubspotWebhook(contactId, 'firstname');
+    await tools.hubspotWebhook(contactId, 'firstname');
     await settle();
     expect(await firstNames(email)).toEqual(everywhere('Quincy'));
 
     // The rep renames the contact in HubSpot: the CRM's own value outranks the shop's.
-    await editInCrm(contactId, 'firstname', 'Q');
+    await editInCrm(contactId, { firstname: 'Q' });
     await waitUntil(() => shopify.store.get(customerId)?.first_name === 'Q');
-    await tools!.shopifyWebhook('customers/update', customerId);
+    await tools.shopifyWebhook('customers/update', customerId);
     await settle();
 
     expect(await firstNames(email)).toEqual(everywhere('Q'));
@@ -422,7 +335,7 @@ describe('a copy left behind by a write that failed', () => {
     await sleep(ECHO_CLOCK_SKEW_MS + 500);
 
     // A rep fills in the job title; HubSpot still holds the old name we wrote there.
-    await editInCrm(contactId, 'jobtitle', 'Owner');
+    await editInCrm(contactId, { jobtitle: 'Owner' });
     await waitUntil(async () => (await profileByEmail(email))?.traits.jobTitle === 'Owner');
     await settle();
 
@@ -474,15 +387,15 @@ describe('after a series of pushes', () => {
     });
     await editInShop(customerId, { last_name: 'Idema' });
     await waitUntil(() => hubspot.store.get(contactId)?.properties.lastname === 'Idema');
-    await tools!.hubspotWebhook(contactId, 'lastname');
-    await tools!.zendeskWebhook(email);
+    await tools.hubspotWebhook(contactId, 'lastname');
+    await tools.zendeskWebhook(email);
     await settle();
     // A rep retypes the phone in national format and adds a job title.
-    await editInCrm(contactId, 'phone', '(415) 555-0135');
-    await editInCrm(contactId, 'jobtitle', 'Buyer');
+    await editInCrm(contactId, { phone: '(415) 555-0135' });
+    await editInCrm(contactId, { jobtitle: 'Buyer' });
     await waitUntil(() => shopify.store.get(customerId)?.phone === '+14155550135');
-    await tools!.shopifyWebhook('customers/update', customerId);
-    await tools!.zendeskWebhook(email);
+    await tools.shopifyWebhook('customers/update', customerId);
+    await tools.zendeskWebhook(email);
     await settle();
     const profile = (await profileByEmail(email))!;
     expect(profile.traits).toMatchObject({
@@ -517,7 +430,7 @@ describe('a person who asks for their data, then to be erased', () => {
     await shopCustomer(email, { first_name: 'Eve', phone: '+14155550136' });
     const profileId = (await profileByEmail(email))!.id;
 
-    const exported = await app.request('GET', `/v1/profiles/${profileId}/export`);
+    const exported = await tools.app.request('GET', `/v1/profiles/${profileId}/export`);
     expect(exported.status).toBe(200);
     const sent = (
       exported.body as {
@@ -532,10 +445,12 @@ describe('a person who asks for their data, then to be erased', () => {
       zendesk: sentFirstName(ids.zendesk),
     }).toEqual({ hubspot: 'Eve', mailchimp: 'Eve', zendesk: 'Eve' });
 
-    expect((await app.request('POST', `/v1/profiles/${profileId}/erase`)).status).toBeLessThan(300);
+    expect(
+      (await tools.app.request('POST', `/v1/profiles/${profileId}/erase`)).status,
+    ).toBeLessThan(300);
     await waitUntil(() => hubspot.store.findByEmail(email) === undefined, 20_000);
     expect(
-      await env.sql('SELECT 1 FROM push_sent_values WHERE profile_id = $1', [profileId]),
+      await tools.env.sql('SELECT 1 FROM push_sent_values WHERE profile_id = $1', [profileId]),
     ).toEqual([]);
   });
 
@@ -552,13 +467,13 @@ describe('a person who asks for their data, then to be erased', () => {
       const [customer] = shopify.seedCustomers([{ email, first_name: 'Fay' }], {
         at: AN_HOUR_AGO(),
       });
-      await tools!.shopifyWebhook('customers/create', customer.id);
+      await tools.shopifyWebhook('customers/create', customer.id);
       await waitUntil(() => mailchimp.member(email) !== undefined);
       const profileId = (await profileByEmail(email))!.id;
       await waitUntil(
         async () =>
           (
-            await env.sql(
+            await tools.env.sql(
               'SELECT 1 FROM push_sent_values WHERE profile_id = $1 AND connection_id = $2',
               [profileId, ids.hubspot],
             )
@@ -567,7 +482,7 @@ describe('a person who asks for their data, then to be erased', () => {
       await settle();
       expect(hubspot.store.findByEmail(email)).toBeUndefined();
 
-      const exported = await app.request('GET', `/v1/profiles/${profileId}/export`);
+      const exported = await tools.app.request('GET', `/v1/profiles/${profileId}/export`);
       const sent = (exported.body as { sentValues: { connectionId: string; traits: object }[] })
         .sentValues;
       // What Syncline holds about Fay for HubSpot is hers too: a data-subject request lists it.

@@ -10,91 +10,37 @@
  * receives about the person, change-log rows, dead letters. Once a tool has been put right,
  * another delivery of a record that changed nothing Syncline can act on costs nothing.
  */
-import type { HubspotEmulator } from '../emulators/hubspot';
-import type { MailchimpEmulator } from '../emulators/mailchimp';
-import type { ShopifyEmulator } from '../emulators/shopify';
 import type { CustomerInput } from '../emulators/shopify/customer-store';
 import type { ZendeskEmulator } from '../emulators/zendesk';
-import { FourTools, startFourTools, Tool } from '../support/four-tools';
-import type { TestApp } from '../support/test-app';
-import { triggerSync, waitForRun } from '../support/sync-api';
+import { Tool, useFourTools } from '../support/four-tools';
+import { journeyHelpers, ProfileChange, sleep } from '../support/journey-helpers';
 import { waitUntil } from '../support/wait-for';
 
-const SECRETS = { shopify: 'shop-secret', hubspot: 'crm-secret', zendesk: 'desk-secret' };
-const MAILCHIMP_TOKEN = 'outvoted-journeys-webhook-token';
 const AN_HOUR_AGO = () => Date.now() - 3_600_000;
 /** Journeys run many rounds of deliveries, each waiting for the queues to settle. */
 const JOURNEY_TIMEOUT_MS = 180_000;
 const TOOLS: Tool[] = ['hubspot', 'mailchimp', 'shopify', 'zendesk'];
 
-let app: TestApp;
-let shopify: ShopifyEmulator;
-let hubspot: HubspotEmulator;
-let mailchimp: MailchimpEmulator;
-let zendesk: ZendeskEmulator;
-const ids = { shopify: '', hubspot: '', mailchimp: '', zendesk: '' };
-
-let tools: FourTools | undefined;
-
-beforeAll(async () => {
-  tools = await startFourTools({
-    secrets: SECRETS,
-    mailchimpToken: MAILCHIMP_TOKEN,
-    env: { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' },
-  });
-  ({ app, shopify, hubspot, mailchimp, zendesk } = tools);
-  Object.assign(ids, tools.ids);
-  await tools.registerMailchimpWebhook();
+const tools = useFourTools({
+  secrets: { shopify: 'shop-secret', hubspot: 'crm-secret', zendesk: 'desk-secret' },
+  mailchimpToken: 'outvoted-journeys-webhook-token',
+  env: { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' },
 });
-
-afterAll(() => tools?.close());
-
-const settle = () => tools!.settle();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Profile {
-  id: string;
-  traits: Record<string, unknown>;
-  provenance: Record<string, { connectionId: string }>;
-}
-
-interface Change {
-  kind: string;
-  changes: { outvoted?: { connectionId: string; traits: string[] }[] } | null;
-}
-
-async function profileByEmail(email: string): Promise<Profile | undefined> {
-  const found = await app.request('GET', `/v1/profiles?email=${encodeURIComponent(email)}`);
-  const [first] = (found.body as { data: { id: string }[] }).data;
-  return first && ((await app.request('GET', `/v1/profiles/${first.id}`)).body as Profile);
-}
-
-async function changesOf(profileId: string): Promise<Change[]> {
-  const response = await app.request('GET', `/v1/profiles/${profileId}/history?limit=200`);
-  return (response.body as { data: Change[] }).data;
-}
+const { shopify, hubspot, mailchimp, zendesk, ids } = tools;
+const {
+  settle,
+  profileByEmail,
+  changesOf,
+  fullSync,
+  withCrmRankedFirst,
+  editInShop,
+  editInCrm,
+  deliverEveryRecord,
+} = journeyHelpers(tools);
 
 async function outboundDeadLetters(): Promise<number> {
-  const response = await app.request('GET', '/v1/dead-letters?queue=outbound&limit=200');
+  const response = await tools.app.request('GET', '/v1/dead-letters?queue=outbound&limit=200');
   return (response.body as { data: unknown[] }).data.length;
-}
-
-async function setPriority(tool: Tool, priority: number | null): Promise<void> {
-  const patched = await app.request('PATCH', `/v1/connections/${ids[tool]}`, {
-    body: { priority },
-  });
-  expect(patched.status).toBe(200);
-}
-
-/** Runs `journey` with the CRM ranked above every other tool, and unranks it after. */
-async function withCrmRankedFirst(journey: () => Promise<void>): Promise<void> {
-  await setPriority('hubspot', 10);
-  try {
-    await journey();
-  } finally {
-    // Not 0: that is a priority too, above every connection without one.
-    await setPriority('hubspot', null);
-  }
 }
 
 /** Every tool holds the person: each tool's notice of the record our writes made has come. */
@@ -110,7 +56,7 @@ async function everyToolHolds(email: string, { mailchimpRead = true } = {}): Pro
     // Mailchimp announces no member an app creates without subscribing them; its next read
     // hands the member over, as this delivery does.
     const member = mailchimp.member(email)!;
-    const sent = await mailchimp.sendWebhook(tools!.webhookUrl('mailchimp'), 'profile', member);
+    const sent = await mailchimp.sendWebhook(tools.webhookUrl('mailchimp'), 'profile', member);
     expect(sent.status).toBe(200);
   }
   await deliverEveryRecord(email);
@@ -123,7 +69,7 @@ async function shopCustomer(
   options: { mailchimpRead?: boolean } = {},
 ) {
   const [customer] = shopify.seedCustomers([{ email, ...input }], { at: AN_HOUR_AGO() });
-  await tools!.shopifyWebhook('customers/create', customer.id);
+  await tools.shopifyWebhook('customers/create', customer.id);
   await everyToolHolds(email, options);
   const profile = (await profileByEmail(email))!;
   return { customerId: customer.id, contactId: hubspot.store.findByEmail(email)!.id, profile };
@@ -139,37 +85,11 @@ async function renamedInCrm(email: string, shop: CustomerInput, firstName: strin
   return person;
 }
 
-/**
- * Each tool's notice of the person's record as it is now (Mailchimp's come by themselves, and
- * settle() flushes them). A record that did not change since the last one is the same
- * delivery again and is dropped as such, as a real tool's repeated notice would be.
- */
-async function deliverEveryRecord(email: string): Promise<void> {
-  const customer = shopify.store.findByEmail(email);
-  if (customer) await tools!.shopifyWebhook('customers/update', customer.id);
-  const contact = hubspot.store.findByEmail(email);
-  if (contact) await tools!.hubspotWebhook(contact.id);
-  if (zendesk.store.findByEmail(email)) await tools!.zendeskWebhook(email);
-  await settle();
-}
-
 /** The shop customer places an order: Shopify moves `updated_at` and announces the customer. */
 async function orderInShop(customerId: number): Promise<void> {
   const customer = shopify.store.get(customerId)!;
   shopify.updateCustomer(customerId, { orders_count: (customer.orders_count ?? 0) + 1 });
-  await tools!.shopifyWebhook('customers/update', customerId);
-}
-
-/** A HubSpot user edits the contact and HubSpot announces it. */
-async function editInCrm(contactId: string, properties: Record<string, string>): Promise<void> {
-  hubspot.updateContact(contactId, properties);
-  await tools!.hubspotWebhook(contactId, Object.keys(properties)[0]);
-}
-
-/** The shop's customer edits something and Shopify announces it. */
-async function editInShop(customerId: number, changes: CustomerInput): Promise<void> {
-  shopify.updateCustomer(customerId, changes);
-  await tools!.shopifyWebhook('customers/update', customerId);
+  await tools.shopifyWebhook('customers/update', customerId);
 }
 
 /** A helpdesk agent edits the user and Zendesk announces it. */
@@ -178,7 +98,7 @@ async function editInHelpdesk(
   changes: Parameters<ZendeskEmulator['updateUser']>[1],
 ): Promise<void> {
   zendesk.updateUser(zendesk.store.findByEmail(email)!.id, changes);
-  await tools!.zendeskWebhook(email);
+  await tools.zendeskWebhook(email);
 }
 
 type Writes = Record<Tool, number>;
@@ -220,7 +140,7 @@ interface Cost {
 
 interface Counts {
   writes: Writes;
-  changes: Change[];
+  changes: ProfileChange[];
   deadLetters: number;
 }
 
@@ -235,7 +155,8 @@ async function counts(email: string, profileId: string): Promise<Counts> {
 function costBetween(before: Counts, after: Counts): Cost {
   const writes = {} as Writes;
   for (const tool of TOOLS) writes[tool] = after.writes[tool] - before.writes[tool];
-  const outvoted = (list: Change[]) => list.filter((change) => change.kind === 'outvoted').length;
+  const outvoted = (list: ProfileChange[]) =>
+    list.filter((change) => change.kind === 'outvoted').length;
   return {
     writes,
     changeRows: after.changes.length - before.changes.length,
@@ -522,8 +443,7 @@ describe('tags', () => {
       // … Tia then orders, and Mailchimp's scheduled sync reads the member afterwards.
       await orderInShop(customerId);
       await settle();
-      const run = await waitForRun(app, await triggerSync(app, ids.mailchimp, { mode: 'full' }));
-      expect(run.status).toBe('succeeded');
+      await fullSync(ids.mailchimp);
       await settle();
 
       expect(

@@ -5,34 +5,13 @@
  * and push the deletions out. Defaults apply: SYNC_MAX_DELETE_FRACTION=0.5,
  * SYNC_DELETE_GUARD_MIN_RECORDS=10.
  */
-import { HubspotEmulator } from '../emulators/hubspot';
+import { app, env, hubspot, useHubspotSyncApp } from '../support/hubspot-sync-app';
 import { createHubspotConnection, triggerSync, waitForRun } from '../support/sync-api';
-import { startTestApp, TestApp } from '../support/test-app';
-import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
 
 const DAY_AGO = Date.now() - 24 * 3600 * 1000;
 const CONTACTS_PATH = '/crm/v3/objects/contacts';
 
-let env: TestEnvironment;
-let app: TestApp;
-let hubspot: HubspotEmulator;
-
-beforeAll(async () => {
-  env = await createTestEnvironment({ env: { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' } });
-  app = await startTestApp(env.config);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await env?.teardown();
-});
-
-beforeEach(async () => {
-  hubspot = new HubspotEmulator({ rateLimit: false, searchRateLimit: false });
-  await hubspot.start();
-});
-
-afterEach(() => hubspot.stop());
+useHubspotSyncApp({ JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' });
 
 /** A connection whose `contacts` records were all ingested by a first full sync. */
 async function syncedConnection(contacts: number): Promise<string> {

@@ -2,34 +2,13 @@
  * Sync runs end to end: the real app (API + worker in one process) against the HubSpot
  * emulator over HTTP, with real PostgreSQL and Redis.
  */
-import { HubspotEmulator } from '../emulators/hubspot';
+import { app, env, hubspot, replaceHubspot, useHubspotSyncApp } from '../support/hubspot-sync-app';
 import { createHubspotConnection, getRun, triggerSync, waitForRun } from '../support/sync-api';
-import { startTestApp, TestApp } from '../support/test-app';
-import { createTestEnvironment, TestEnvironment } from '../support/test-environment';
 import { waitUntil } from '../support/wait-for';
 
 const DAY_AGO = Date.now() - 24 * 3600 * 1000;
 
-let env: TestEnvironment;
-let app: TestApp;
-let hubspot: HubspotEmulator;
-
-beforeAll(async () => {
-  env = await createTestEnvironment({ env: { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' } });
-  app = await startTestApp(env.config);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await env?.teardown();
-});
-
-beforeEach(async () => {
-  hubspot = new HubspotEmulator({ rateLimit: false, searchRateLimit: false });
-  await hubspot.start();
-});
-
-afterEach(() => hubspot.stop());
+useHubspotSyncApp({ JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' });
 
 async function count(sql: string, params: unknown[] = []): Promise<number> {
   const [row] = await env.sql<{ count: string }>(sql, params);
@@ -153,12 +132,7 @@ describe('sync runs', () => {
   });
 
   it("slows down on the vendor's 429s without failing", async () => {
-    await hubspot.stop();
-    hubspot = new HubspotEmulator({
-      rateLimit: { max: 4, intervalMs: 1000 },
-      searchRateLimit: false,
-    });
-    await hubspot.start();
+    await replaceHubspot({ rateLimit: { max: 4, intervalMs: 1000 }, searchRateLimit: false });
     hubspot.seedContacts(1200, { at: DAY_AGO });
     const connectionId = await createHubspotConnection(app, hubspot.baseUrl);
 

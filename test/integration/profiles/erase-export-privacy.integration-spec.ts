@@ -34,11 +34,7 @@ describe('erase and export reach everything held about the person (real PostgreS
 
   beforeAll(async () => {
     app = await createProfilesTestApp();
-    [crm, shop, helpdesk] = [
-      await createConnection(app.env.sql),
-      await createConnection(app.env.sql),
-      await createConnection(app.env.sql),
-    ];
+    [crm, shop, helpdesk] = await app.createConnections(3);
     eraser = app.module.get(ProfileEraseService);
     queries = app.module.get(ProfileQueryService);
   });
@@ -53,7 +49,7 @@ describe('erase and export reach everything held about the person (real PostgreS
     )[0].dump;
   };
   const ingestOne = (connectionId: string, externalId: string, traits: Record<string, string>) =>
-    app.store.ingest([buildIngestItem({ connectionId, externalId, traits })], SYNC);
+    app.ingestRecord({ connectionId, externalId, traits });
 
   it('removes conflicts recorded on another profile that name the erased one', async () => {
     await ingestOne(crm, 'cf-1', { email: 'cf-p1@acme.io' });
@@ -61,17 +57,12 @@ describe('erase and export reach everything held about the person (real PostgreS
     const p1 = await ownerOf('cf-p1@acme.io');
     const p2 = await ownerOf('cf-p2@acme.io');
     // Merging them would give one profile two CRM records: a merge-limit conflict instead.
-    await app.store.ingest(
-      [
-        buildIngestItem({
-          connectionId: helpdesk,
-          externalId: 'cf-h',
-          traits: { email: 'cf-p1@acme.io' },
-          identifiers: [{ type: 'email', value: 'cf-p2@acme.io' }],
-        }),
-      ],
-      SYNC,
-    );
+    await app.ingestRecord({
+      connectionId: helpdesk,
+      externalId: 'cf-h',
+      traits: { email: 'cf-p1@acme.io' },
+      identifiers: [{ type: 'email', value: 'cf-p2@acme.io' }],
+    });
     const naming = `SELECT profile_id FROM identity_conflict
                      WHERE $1 = ANY(other_profile_ids) OR identifier_value = 'cf-p2@acme.io'`;
     expect(await app.env.sql(naming, [p2])).toEqual([{ profile_id: p1 }]);
@@ -85,30 +76,20 @@ describe('erase and export reach everything held about the person (real PostgreS
 
   it('scrubs the erased person from the change log of a profile it was merged into and split from', async () => {
     await ingestOne(crm, 'ms-a', { email: 'ms-a@acme.io', firstName: 'Ann' });
-    await app.store.ingest(
-      [
-        buildIngestItem({
-          connectionId: shop,
-          externalId: 'ms-b',
-          updatedAt: '2024-05-02T00:00:00Z',
-          traits: { email: 'ms-b@acme.io', firstName: 'Brunhilde', lastName: 'Bergmann' },
-        }),
-      ],
-      SYNC,
-    );
+    await app.ingestRecord({
+      connectionId: shop,
+      externalId: 'ms-b',
+      updatedAt: '2024-05-02T00:00:00Z',
+      traits: { email: 'ms-b@acme.io', firstName: 'Brunhilde', lastName: 'Bergmann' },
+    });
     const aId = await ownerOf('ms-a@acme.io');
     const bId = await ownerOf('ms-b@acme.io');
-    await app.store.ingest(
-      [
-        buildIngestItem({
-          connectionId: helpdesk,
-          externalId: 'ms-h',
-          traits: { email: 'ms-a@acme.io' },
-          identifiers: [{ type: 'email', value: 'ms-b@acme.io' }],
-        }),
-      ],
-      SYNC,
-    );
+    await app.ingestRecord({
+      connectionId: helpdesk,
+      externalId: 'ms-h',
+      traits: { email: 'ms-a@acme.io' },
+      identifiers: [{ type: 'email', value: 'ms-b@acme.io' }],
+    });
     expect(await ownerOf('ms-b@acme.io')).toBe(aId);
     const { mergeId } = await app.module.get(ProfileSplitService).split(aId);
     const aHistory = `SELECT kind, changes::text AS changes, cause::text AS cause

@@ -52,16 +52,11 @@ describe('merge redirects and splits of merged survivors (real PostgreSQL)', () 
   async function createPeople(prefix: string, names: string[]): Promise<Record<string, string>> {
     const ids: Record<string, string> = {};
     for (const name of names) {
-      await app.store.ingest(
-        [
-          buildIngestItem({
-            connectionId: await createConnection(app.env.sql),
-            externalId: `${prefix}-${name}`,
-            traits: { email: `${prefix}-${name}@acme.io`, firstName: name.toUpperCase() },
-          }),
-        ],
-        SYNC,
-      );
+      await app.ingestRecord({
+        connectionId: await createConnection(app.env.sql),
+        externalId: `${prefix}-${name}`,
+        traits: { email: `${prefix}-${name}@acme.io`, firstName: name.toUpperCase() },
+      });
       ids[name] = await ownerOf(`${prefix}-${name}@acme.io`);
     }
     return ids;
@@ -149,21 +144,12 @@ describe('merge redirects and splits of merged survivors (real PostgreSQL)', () 
   });
 
   it('split gives back identifiers the restored records gained after the merge, so they do not merge again', async () => {
-    const [crm, shop, helpdesk] = [
-      await createConnection(app.env.sql),
-      await createConnection(app.env.sql),
-      await createConnection(app.env.sql),
-    ];
-    await app.store.ingest(
-      [
-        buildIngestItem({
-          connectionId: crm,
-          externalId: 'a',
-          traits: { email: 'gain-a@acme.io' },
-        }),
-      ],
-      SYNC,
-    );
+    const [crm, shop, helpdesk] = await app.createConnections(3);
+    await app.ingestRecord({
+      connectionId: crm,
+      externalId: 'a',
+      traits: { email: 'gain-a@acme.io' },
+    });
     const shopB = buildIngestItem({
       connectionId: shop,
       externalId: 'b',
@@ -173,17 +159,12 @@ describe('merge redirects and splits of merged survivors (real PostgreSQL)', () 
     await app.store.ingest([shopB], SYNC);
     const aId = await ownerOf('gain-a@acme.io');
     const bId = await ownerOf('gain-b@acme.io');
-    await app.store.ingest(
-      [
-        buildIngestItem({
-          connectionId: helpdesk,
-          externalId: 'h',
-          traits: { email: 'gain-a@acme.io' },
-          identifiers: [{ type: 'email', value: 'gain-b@acme.io' }],
-        }),
-      ],
-      SYNC,
-    );
+    await app.ingestRecord({
+      connectionId: helpdesk,
+      externalId: 'h',
+      traits: { email: 'gain-a@acme.io' },
+      identifiers: [{ type: 'email', value: 'gain-b@acme.io' }],
+    });
     // The shop record changes its email while merged: the new email lands on A.
     const withNewEmail = (updatedAt: string, firstName: string) => ({
       ...shopB,

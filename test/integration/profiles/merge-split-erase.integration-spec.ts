@@ -15,11 +15,7 @@ describe('merge + split round trip, erase and export (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     app = await createProfilesTestApp();
-    [crm, shop, helpdesk] = [
-      await createConnection(app.env.sql),
-      await createConnection(app.env.sql),
-      await createConnection(app.env.sql),
-    ];
+    [crm, shop, helpdesk] = await app.createConnections(3);
   });
   afterAll(() => app.close());
 
@@ -41,27 +37,17 @@ describe('merge + split round trip, erase and export (real PostgreSQL)', () => {
   const ownerOf = (value: string) => app.requireOwner(value);
 
   it('split restores the merged profile exactly and can block the linking identifier', async () => {
-    await app.store.ingest(
-      [
-        buildIngestItem({
-          connectionId: crm,
-          externalId: 'a',
-          traits: { email: 'split-a@acme.io', firstName: 'Ann', company: 'A Corp' },
-        }),
-      ],
-      SYNC,
-    );
-    await app.store.ingest(
-      [
-        buildIngestItem({
-          connectionId: shop,
-          externalId: 'b',
-          updatedAt: '2024-05-02T00:00:00Z',
-          traits: { email: 'split-b@acme.io', firstName: 'Bea', lastName: 'Bee' },
-        }),
-      ],
-      SYNC,
-    );
+    await app.ingestRecord({
+      connectionId: crm,
+      externalId: 'a',
+      traits: { email: 'split-a@acme.io', firstName: 'Ann', company: 'A Corp' },
+    });
+    await app.ingestRecord({
+      connectionId: shop,
+      externalId: 'b',
+      updatedAt: '2024-05-02T00:00:00Z',
+      traits: { email: 'split-b@acme.io', firstName: 'Bea', lastName: 'Bee' },
+    });
     const aId = await ownerOf('split-a@acme.io');
     const bId = await ownerOf('split-b@acme.io');
     const beforeA = await profileState(aId);
@@ -132,41 +118,26 @@ describe('merge + split round trip, erase and export (real PostgreSQL)', () => {
   });
 
   it('split without blocking restores identifiers and the round trip is exact', async () => {
-    await app.store.ingest(
-      [
-        buildIngestItem({
-          connectionId: crm,
-          externalId: 'rt-a',
-          traits: { email: 'rt-a@acme.io', firstName: 'R' },
-        }),
-      ],
-      SYNC,
-    );
-    await app.store.ingest(
-      [
-        buildIngestItem({
-          connectionId: shop,
-          externalId: 'rt-b',
-          traits: { phone: '+33612345678', lastName: 'T' },
-        }),
-      ],
-      SYNC,
-    );
+    await app.ingestRecord({
+      connectionId: crm,
+      externalId: 'rt-a',
+      traits: { email: 'rt-a@acme.io', firstName: 'R' },
+    });
+    await app.ingestRecord({
+      connectionId: shop,
+      externalId: 'rt-b',
+      traits: { phone: '+33612345678', lastName: 'T' },
+    });
     const aId = await ownerOf('rt-a@acme.io');
     const bId = await ownerOf('+33612345678');
     const before = [await profileState(aId), await profileState(bId)];
     // The merge is caused by a newer version of A that now also carries B's phone.
-    await app.store.ingest(
-      [
-        buildIngestItem({
-          connectionId: crm,
-          externalId: 'rt-a',
-          updatedAt: '2024-05-03T00:00:00Z',
-          traits: { email: 'rt-a@acme.io', firstName: 'R', phone: '+33 6 12 34 56 78' },
-        }),
-      ],
-      SYNC,
-    );
+    await app.ingestRecord({
+      connectionId: crm,
+      externalId: 'rt-a',
+      updatedAt: '2024-05-03T00:00:00Z',
+      traits: { email: 'rt-a@acme.io', firstName: 'R', phone: '+33 6 12 34 56 78' },
+    });
     expect(await ownerOf('+33612345678')).toBe(aId);
     await app.module.get(ProfileSplitService).split(bId);
     const after = [await profileState(aId), await profileState(bId)];
@@ -182,38 +153,23 @@ describe('merge + split round trip, erase and export (real PostgreSQL)', () => {
       firstName: 'Zelda',
       lastName: 'Zorro',
     };
-    await app.store.ingest(
-      [
-        buildIngestItem({
-          connectionId: crm,
-          externalId: 'er-1',
-          traits: secret,
-          raw: { vendor: 'zelda-raw' },
-        }),
-      ],
-      SYNC,
-    );
-    await app.store.ingest(
-      [
-        buildIngestItem({
-          connectionId: shop,
-          externalId: 'er-2',
-          traits: { phone: secret.phone, company: 'Zorro Ltd' },
-        }),
-      ],
-      SYNC,
-    );
-    await app.store.ingest(
-      [
-        buildIngestItem({
-          connectionId: helpdesk,
-          externalId: 'er-3',
-          traits: { email: secret.email },
-          identifiers: [{ type: 'phone', value: secret.phone }],
-        }),
-      ],
-      SYNC,
-    );
+    await app.ingestRecord({
+      connectionId: crm,
+      externalId: 'er-1',
+      traits: secret,
+      raw: { vendor: 'zelda-raw' },
+    });
+    await app.ingestRecord({
+      connectionId: shop,
+      externalId: 'er-2',
+      traits: { phone: secret.phone, company: 'Zorro Ltd' },
+    });
+    await app.ingestRecord({
+      connectionId: helpdesk,
+      externalId: 'er-3',
+      traits: { email: secret.email },
+      identifiers: [{ type: 'phone', value: secret.phone }],
+    });
     const id = await ownerOf(secret.email);
 
     const exported = await app.module.get(ProfileQueryService).export(id);
