@@ -22,6 +22,10 @@ describe('mapTraits', () => {
     });
   });
 
+  it('clears nothing around an address without its street: a city alone is a fragment', () => {
+    expect(mapTraits(mapping, { address: { city: 'Toronto' } })).toEqual({ source: 'syncline' });
+  });
+
   it('never clears a custom field: a connector namespace is not one value', () => {
     expect(mapTraits(mapping, { custom: { shop: { other: 'x' } } })).toEqual({
       source: 'syncline',

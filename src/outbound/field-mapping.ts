@@ -14,9 +14,9 @@ export function effectiveMapping(
 /**
  * The vendor fields a profile maps to. Fields whose canonical value is empty are left out:
  * an empty value never overwrites what the vendor holds, as in survivorship. A part of a
- * structured trait the profile holds (`address.postalCode`) is the exception: it is null when
- * the trait lacks it, because the trait is one value: a move to an address without a postcode
- * must clear the old address's postcode, not keep it beside the new street.
+ * whole structured value the profile holds (an address with its street) is the exception: it
+ * is null when the value lacks it, because the value is one: a move to an address without a
+ * postcode must clear the old address's postcode, not keep it beside the new street.
  */
 export function mapTraits(mapping: FieldMapping, traits: CanonicalTraits): VendorFields {
   const fields: VendorFields = {};
@@ -24,22 +24,29 @@ export function mapTraits(mapping: FieldMapping, traits: CanonicalTraits): Vendo
     if (rule === null) continue;
     const value = typeof rule === 'string' ? valueAt(traits, rule) : rule.const;
     if (!isEmptyValue(value)) fields[vendorField] = value as JsonValue;
-    else if (typeof rule === 'string' && isPartOfHeldTrait(traits, rule))
+    else if (typeof rule === 'string' && isPartOfWholeValue(traits, rule)) {
       fields[vendorField] = null;
+    }
   }
   return fields;
 }
 
 /**
- * True for `trait.part` where the profile holds `trait` (an object). `custom.<connector>.<key>`
- * is not one value but a namespace of independent fields, so it never counts.
+ * Per structured trait, the part without which a value is not whole: an address without a
+ * street (a CRM holding only the city) is a fragment, and clears nothing a tool holds.
  */
-function isPartOfHeldTrait(traits: CanonicalTraits, path: string): boolean {
-  const parts = path.split('.');
-  if (parts.length !== 2 || parts[0] === 'custom') return false;
-  const trait = (traits as Record<string, unknown>)[parts[0]];
+const WHOLE_VALUE_PART: Readonly<Record<string, string>> = { address: 'line1' };
+
+/** True for `trait.part` where the profile holds a whole value of `trait`. */
+function isPartOfWholeValue(traits: CanonicalTraits, path: string): boolean {
+  const [name, part, ...deeper] = path.split('.');
+  const required = WHOLE_VALUE_PART[name];
+  if (!required || part === undefined || deeper.length > 0) return false;
+  const trait = (traits as Record<string, unknown>)[name];
   return (
-    typeof trait === 'object' && trait !== null && !Array.isArray(trait) && !isEmptyValue(trait)
+    typeof trait === 'object' &&
+    trait !== null &&
+    !isEmptyValue((trait as Record<string, unknown>)[required])
   );
 }
 

@@ -210,6 +210,31 @@ describe('computeTraits: values from connectors that hold only part of a trait',
     ).not.toHaveProperty('line2');
   });
 
+  it('takes the parts from the best-ranked whole value of the place as it stands: a line 2 the shop removed stays removed', () => {
+    const { line2: _line2, ...removed } = shopAddress;
+    const crmOwn = crm({ ...removed, city: 'Toronto' });
+    const shopNow = shop(removed, '2024-01-20T00:00:00.000Z');
+    // Older copies elsewhere still hold "Apt 4": a copy of our write, and a stale record.
+    const mailCopy = source({
+      connectionId: 'mail',
+      externalId: 'm',
+      updatedAt: '2024-01-25T00:00:00.000Z',
+      traits: { address: shopAddress },
+      echoedTraits: ['address'],
+    });
+    const staleDesk = source({
+      connectionId: 'desk',
+      externalId: 'd',
+      traits: { address: shopAddress },
+    });
+    const result = computeTraits([crmOwn, shopNow, mailCopy, staleDesk], crmFirst, partial);
+    expect(result.traits.address).not.toHaveProperty('line2');
+    // Without the shop's record, a copy of our own write never lends a part either.
+    expect(computeTraits([crmOwn, mailCopy], crmFirst, partial).traits.address).not.toHaveProperty(
+      'line2',
+    );
+  });
+
   it('fills nothing the winning connector holds: there, an absent part was cleared', () => {
     const { line2: _line2, ...withoutLine2 } = shopAddress;
     const cleared = shop(withoutLine2, '2024-03-01T00:00:00.000Z');

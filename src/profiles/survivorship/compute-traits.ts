@@ -147,11 +147,13 @@ function redecideDatedTraits(
 
 /**
  * A winning value from a connector that cannot hold some of its parts (HubSpot's address has
- * no second line) says nothing about those parts: each is taken from the best-ranked other
- * source whose value is the same place, so a CRM outranking the shop keeps the shop's
- * apartment number. The provenance stays the winner's. A value of another place (a move)
- * lends nothing, and a part the winner's connector holds is never filled: there, absent means
- * cleared.
+ * no second line) says nothing about those parts: they are taken from the best-ranked other
+ * value of the same place held whole, so a CRM outranking the shop keeps the shop's apartment
+ * number. That value is the reference as it stands: a part it lacks (the customer removed
+ * "Apt 4") stays missing, rather than coming back from a copy further down. Copies of our own
+ * writes (echoed traits) and values from other partial connectors never serve. The provenance
+ * stays the winner's. A value of another place (a move) lends nothing, and a part the winner's
+ * connector holds is never filled: there, absent means cleared.
  */
 function completePartialValues(
   ranked: TraitSource[],
@@ -164,19 +166,19 @@ function completePartialValues(
     const held = origin && partialTraits.get(origin.connectionId)?.[name];
     const value = traits[name];
     if (!held || !isPlainObject(value)) continue;
-    let completed: Record<string, unknown> | undefined;
-    for (const source of ranked) {
-      if (source.connectionId === origin.connectionId && source.externalId === origin.externalId) {
-        continue;
-      }
+    const reference = ranked.find((source) => {
+      if (partialTraits.get(source.connectionId)?.[name]) return false;
+      if (source.echoedTraits?.includes(name)) return false;
       const other = (source.traits as Record<string, unknown>)[name];
-      if (!isPlainObject(other) || !isSamePlace(value, other)) continue;
-      for (const part of Object.keys(other)) {
-        if (held.includes(part) || isEmptyValue(other[part])) continue;
-        if (!isEmptyValue((completed ?? value)[part])) continue;
-        completed ??= { ...value };
-        completed[part] = other[part];
-      }
+      return isPlainObject(other) && isSamePlace(value, other);
+    });
+    if (!reference) continue;
+    const whole = (reference.traits as Record<string, unknown>)[name] as Record<string, unknown>;
+    let completed: Record<string, unknown> | undefined;
+    for (const part of Object.keys(whole)) {
+      if (held.includes(part) || isEmptyValue(whole[part]) || !isEmptyValue(value[part])) continue;
+      completed ??= { ...value };
+      completed[part] = whole[part];
     }
     if (completed) traits[name] = sortKeys(completed);
   }
