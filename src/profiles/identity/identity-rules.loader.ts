@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StartupError } from '../../bootstrap/startup-error';
 import { LinkingIdentifierType } from './identifier';
-import { DEFAULT_IDENTITY_LIMITS, IdentityLimits, IdentityRules } from './identity-rules';
+import {
+  DEFAULT_IDENTITY_LIMITS,
+  DEFAULT_IDENTITY_LINKS,
+  IdentityLimits,
+  IdentityLinks,
+  IdentityRules,
+} from './identity-rules';
 import { normalizeEmail } from './normalize-email';
 import { normalizePhone } from './normalize-phone';
 
@@ -16,6 +22,7 @@ interface IdentityConfigFile {
     patterns?: { type: string; pattern: string }[];
   };
   limits?: Partial<IdentityLimits>;
+  links?: Partial<IdentityLinks>;
 }
 
 /** Reads config/identity.json (or `$SYNCLINE_IDENTITY_CONFIG`), failing fast on a bad file. */
@@ -68,5 +75,9 @@ export function parseIdentityRules(
   for (const [key, value] of Object.entries(limits)) {
     if (!Number.isInteger(value) || value < 1) fail(`limits.${key}`, 'must be an integer ≥ 1');
   }
-  return new IdentityRules(values, patterns, limits);
+  const links = { ...DEFAULT_IDENTITY_LINKS, ...file.links };
+  for (const [key, value] of Object.entries(links)) {
+    if (typeof value !== 'boolean') fail(`links.${key}`, 'must be true or false');
+  }
+  return new IdentityRules(values, patterns, limits, links);
 }

@@ -45,5 +45,15 @@ describe('identity normalization and guards', () => {
     expect(() =>
       parseIdentityRules({ blockList: { patterns: [{ type: 'email', pattern: '(' }] } }, 'US'),
     ).toThrow(/blockList.patterns\[0\].pattern/);
+    expect(() =>
+      parseIdentityRules({ links: { phoneAcrossEmails: 'no' as unknown as boolean } }, 'US'),
+    ).toThrow(/links.phoneAcrossEmails must be true or false/);
+  });
+
+  it('links a phone across emails unless the file says otherwise', () => {
+    expect(loadIdentityRules('US').links).toEqual({ phoneAcrossEmails: true });
+    expect(parseIdentityRules({ links: { phoneAcrossEmails: false } }, 'US').links).toEqual({
+      phoneAcrossEmails: false,
+    });
   });
 });

@@ -157,3 +157,61 @@ describe('resolveIdentities: the per-connection limit counts live records only',
     expect(resolution.conflicts.map((c) => c.reason)).toEqual(['external-limit']);
   });
 });
+
+describe('resolveIdentities: phones shared by a household', () => {
+  const phone: Identifier = { type: 'phone', value: '+14155550111' };
+  /** Profile a holds the household phone too; Bob's record carries it with his own email. */
+  const withHouseholdPhone = () => {
+    const state = fourProfiles();
+    state.identifierOwners.set(identifierKey(phone), 'a');
+    return state;
+  };
+  const bob: PreparedRecord = {
+    ...linker('a', 'a'),
+    connectionId: 'crm-a',
+    externalId: 'bob',
+    identifiers: [email('bob@x.io'), phone],
+    hash: 'bob',
+  };
+  const resolveWith = (state: BatchState, phoneAcrossEmails: boolean) =>
+    resolveIdentities(
+      [bob],
+      state,
+      new IdentityRules([], [], DEFAULT_IDENTITY_LIMITS, { phoneAcrossEmails }),
+      {
+        newId: () => 'new-bob',
+        now: '2024-03-01T00:00:00.000Z',
+        cause: { kind: 'sync' },
+      },
+    );
+
+  it("someone sharing the phone of a deleted customer does not take that customer's place", () => {
+    const state = withHouseholdPhone();
+    const held = state.sources.get(sourceKey('crm-a', 'a'))!;
+    state.sources.set(sourceKey('crm-a', 'a'), { ...held, deleted: true });
+    const resolution = resolveWith(state, true);
+
+    expect(state.sources.get(sourceKey('crm-a', 'bob'))?.profileId).toBe('new-bob');
+    expect(resolution.conflicts.map((c) => c.reason)).toEqual(['external-limit']);
+  });
+
+  it('with links.phoneAcrossEmails off, a phone alone never joins a record to a profile of other emails', () => {
+    const state = withHouseholdPhone();
+    state.sources.delete(sourceKey('crm-a', 'a'));
+    const apart = resolveWith(state, false);
+    expect(state.sources.get(sourceKey('crm-a', 'bob'))?.profileId).toBe('new-bob');
+    expect(apart.conflicts).toEqual([
+      expect.objectContaining({
+        reason: 'shared-phone',
+        profileId: 'new-bob',
+        otherProfileIds: ['a'],
+        identifierValue: phone.value,
+      }),
+    ]);
+
+    const linked = withHouseholdPhone();
+    linked.sources.delete(sourceKey('crm-a', 'a'));
+    resolveWith(linked, true);
+    expect(linked.sources.get(sourceKey('crm-a', 'bob'))?.profileId).toBe('a');
+  });
+});

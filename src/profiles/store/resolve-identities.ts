@@ -148,7 +148,9 @@ class Resolver {
     }
     this.result.stats.applied += 1;
 
-    const matches = this.matchingProfiles(record, existing);
+    const candidates = this.matchingProfiles(record, existing);
+    const strangers = this.phoneStrangers(record, candidates);
+    const matches = candidates.filter((profile) => !strangers.has(profile.id));
     let target: ProfileState;
     if (matches.length === 0) {
       target = this.createProfile();
@@ -158,13 +160,14 @@ class Resolver {
     } else {
       target = matches[0];
     }
-    if (!existing && this.externalLimitReached(target, record.connectionId)) {
+    if (!existing && this.externalLimitReached(target, record)) {
       this.conflict(record, target, [], 'external-limit', {
         type: 'external',
         value: `${record.connectionId}:${record.externalId}`,
       });
       target = this.createProfile();
     }
+    if (strangers.size > 0) this.recordSharedPhone(record, target, strangers);
     this.attach(record, target, existing);
   }
 
@@ -183,6 +186,39 @@ class Resolver {
       [...ids].map((id) => this.profile(id)),
       oldestFirst,
     );
+  }
+
+  /**
+   * The profiles a record reaches only through a phone when the record has an email and the
+   * profile holds emails, none of them the record's: a shared household phone, not the same
+   * person (unless `links.phoneAcrossEmails`). They are left out of its matches.
+   */
+  private phoneStrangers(record: PreparedRecord, matches: ProfileState[]): Set<string> {
+    const strangers = new Set<string>();
+    if (this.rules.links.phoneAcrossEmails || matches.length === 0) return strangers;
+    if (!record.identifiers.some((identifier) => identifier.type === 'email')) return strangers;
+    const held = this.state.sources.get(sourceKey(record.connectionId, record.externalId));
+    for (const profile of matches) {
+      if (held?.profileId === profile.id) continue;
+      if (this.linksByEmail(record, profile.id)) continue;
+      if (this.identifierKeysOf(profile.id).some((key) => key.startsWith('email:'))) {
+        strangers.add(profile.id);
+      }
+    }
+    return strangers;
+  }
+
+  /** The conflict telling that `record` shares a phone with `strangers` yet stays apart. */
+  private recordSharedPhone(
+    record: PreparedRecord,
+    target: ProfileState,
+    strangers: Set<string>,
+  ): void {
+    const phone = record.identifiers.find((identifier) => {
+      const owner = this.state.identifierOwners.get(identifierKey(identifier));
+      return identifier.type === 'phone' && owner !== undefined && strangers.has(owner);
+    });
+    if (phone) this.conflict(record, target, [...strangers], 'shared-phone', phone);
   }
 
   /** Merges every match into the oldest if the guards allow it; false when they do not. */
@@ -207,7 +243,7 @@ class Resolver {
       for (const key of this.sourceKeysOf(id)) {
         const source = this.state.sources.get(key) as SourceState;
         if (key === recordKey) recordCounted = true;
-        else if (source.deleted) continue;
+        else if (source.deleted && this.linksByEmail(record, id)) continue;
         perConnection.set(source.connectionId, (perConnection.get(source.connectionId) ?? 0) + 1);
       }
     }
@@ -322,17 +358,31 @@ class Resolver {
   }
 
   /**
-   * Whether the profile already holds as many live records of the connection as it may. A
-   * deleted one does not count: the person has left that id (a Mailchimp member whose address
-   * changed has a new id), and the record that takes its place belongs with them.
+   * Whether the profile already holds as many records of the record's connection as it may. A
+   * deleted one does not count when the record reaches the profile by an email: the person has
+   * left that id (a Mailchimp member whose address changed has a new id, known by the old
+   * address), and the record taking its place belongs with them. Reached by a phone alone, it
+   * still counts: someone else who shares the phone (a household) must not take the place of a
+   * deleted customer.
    */
-  private externalLimitReached(target: ProfileState, connectionId: string): boolean {
+  private externalLimitReached(target: ProfileState, record: PreparedRecord): boolean {
+    const byEmail = this.linksByEmail(record, target.id);
     let count = 0;
     for (const key of this.sourceKeysOf(target.id)) {
       const source = this.state.sources.get(key);
-      if (source?.connectionId === connectionId && !source.deleted) count += 1;
+      if (source?.connectionId !== record.connectionId) continue;
+      if (!source.deleted || !byEmail) count += 1;
     }
     return count >= this.rules.limits.externalIdsPerConnection;
+  }
+
+  /** Whether one of the record's emails belongs to the profile. */
+  private linksByEmail(record: PreparedRecord, profileId: string): boolean {
+    return record.identifiers.some(
+      (identifier) =>
+        identifier.type === 'email' &&
+        this.state.identifierOwners.get(identifierKey(identifier)) === profileId,
+    );
   }
 
   private attach(

@@ -74,7 +74,7 @@ export interface MergeRow {
 export interface ConflictRow {
   profileId: string;
   otherProfileIds: string[];
-  reason: 'email-limit' | 'phone-limit' | 'external-limit' | 'merge-limit';
+  reason: 'email-limit' | 'phone-limit' | 'external-limit' | 'merge-limit' | 'shared-phone';
   identifierType: string;
   identifierValue: string;
   connectionId: string;

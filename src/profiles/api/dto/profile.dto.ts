@@ -76,7 +76,9 @@ export class SourceRecordDto {
 }
 
 export class IdentityConflictDto {
-  @ApiProperty({ enum: ['email-limit', 'phone-limit', 'external-limit', 'merge-limit'] })
+  @ApiProperty({
+    enum: ['email-limit', 'phone-limit', 'external-limit', 'merge-limit', 'shared-phone'],
+  })
   reason!: string;
   @ApiProperty({
     type: [String],
