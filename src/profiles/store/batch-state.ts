@@ -49,4 +49,9 @@ export interface BatchState {
   sources: Map<string, SourceState>;
   /** Profile id → connection id → values we sent there (see sent-values.ts); loaded profiles only. */
   sentValues: Map<string, Map<string, SentValues>>;
+  /**
+   * sourceKey → the profile Syncline created that record for, for the batch's records without
+   * an email or phone: nothing else would tie our own creation, read back, to its person.
+   */
+  createdFor?: ReadonlyMap<string, string>;
 }

@@ -28,6 +28,8 @@ export interface BatchLookup {
   suppressed: Set<string>;
   /** identifierKeys blocked at run time (by a split). */
   blocked: Set<string>;
+  /** sourceKey → the profile Syncline created that record for (push state), for `anonymous`. */
+  createdFor: Map<string, string>;
 }
 
 /**
@@ -62,33 +64,60 @@ export class ProfileBatchRepository {
     identifiers: Identifier[],
     sources: SourceRef[],
     suppressionHashes: string[],
+    anonymous: SourceRef[] = [],
   ): Promise<BatchLookup> {
-    const rows = await queryRows<{ kind: 'o' | 'h' | 'b'; key: string }>(
+    const rows = await queryRows<{
+      kind: 'o' | 'h' | 'b' | 'c';
+      key: string;
+      connection_id: string | null;
+      external_id: string | null;
+    }>(
       runner,
-      `SELECT 'o' AS kind, i.profile_id::text AS key
+      `SELECT 'o' AS kind, i.profile_id::text AS key, NULL AS connection_id, NULL AS external_id
          FROM jsonb_to_recordset($1::jsonb) AS q(type text, value text)
          JOIN profile_identifier i ON i.type = q.type AND i.value = q.value
        UNION ALL
-       SELECT 'o', s.profile_id::text
+       SELECT 'o', s.profile_id::text, NULL, NULL
          FROM jsonb_to_recordset($2::jsonb) AS q("connectionId" uuid, "externalId" text)
          JOIN source_record s ON s.connection_id = q."connectionId" AND s.external_id = q."externalId"
        UNION ALL
-       SELECT 'h', encode(s.hash, 'hex')
+       SELECT 'h', encode(s.hash, 'hex'), NULL, NULL
          FROM unnest(string_to_array($3, ',')) AS q(hash)
          JOIN profile_suppression s ON s.hash = decode(q.hash, 'hex')
        UNION ALL
-       SELECT 'b', b.type || ':' || b.value
+       SELECT 'b', b.type || ':' || b.value, NULL, NULL
          FROM jsonb_to_recordset($1::jsonb) AS q(type text, value text)
-         JOIN identity_block b ON b.type = q.type AND b.value = q.value`,
+         JOIN identity_block b ON b.type = q.type AND b.value = q.value
+       UNION ALL
+       SELECT 'c', p.profile_id::text, p.connection_id::text, p.external_id
+         FROM jsonb_to_recordset($4::jsonb) AS q("connectionId" uuid, "externalId" text)
+         JOIN push_state p ON p.connection_id = q."connectionId" AND p.external_id = q."externalId"`,
       // JSON of the objects at hand and one comma-separated string of hex (which has no commas):
       // pg would otherwise build and escape array literals item by item.
-      [JSON.stringify(identifiers), JSON.stringify(sources), suppressionHashes.join(',')],
+      [
+        JSON.stringify(identifiers),
+        JSON.stringify(sources),
+        suppressionHashes.join(','),
+        JSON.stringify(anonymous),
+      ],
     );
-    const result: BatchLookup = { owners: new Set(), suppressed: new Set(), blocked: new Set() };
+    const result: BatchLookup = {
+      owners: new Set(),
+      suppressed: new Set(),
+      blocked: new Set(),
+      createdFor: new Map(),
+    };
     for (const row of rows) {
       if (row.kind === 'o') result.owners.add(row.key);
       else if (row.kind === 'h') result.suppressed.add(row.key);
-      else result.blocked.add(row.key);
+      else if (row.kind === 'b') result.blocked.add(row.key);
+      else {
+        result.owners.add(row.key);
+        result.createdFor.set(
+          sourceKey(row.connection_id as string, row.external_id as string),
+          row.key,
+        );
+      }
     }
     return result;
   }

@@ -76,11 +76,16 @@ export class ProfileStore {
     await this.batches.preferIndexProbes(runner);
     const identifiers = uniqueIdentifiers(prepared);
     const hashes = new Map(prepared.map((r) => [r, this.recordHashes(r)]));
-    const { owners, suppressed, blocked } = await this.lockOwners(
+    const sourceRef = (r: PreparedRecord) => ({
+      connectionId: r.connectionId,
+      externalId: r.externalId,
+    });
+    const { owners, suppressed, blocked, createdFor } = await this.lockOwners(
       runner,
       identifiers,
-      prepared.map((r) => ({ connectionId: r.connectionId, externalId: r.externalId })),
+      prepared.map(sourceRef),
       [...new Set([...hashes.values()].flat())],
+      prepared.filter((r) => r.identifiers.length === 0).map(sourceRef),
     );
     const records = prepared
       .filter((record) => !(hashes.get(record) ?? []).some((hash) => suppressed.has(hash)))
@@ -94,6 +99,7 @@ export class ProfileStore {
       );
 
     const state = await this.batches.loadState(runner, [...owners]);
+    state.createdFor = createdFor;
     const storedSourceKeys = new Set(state.sources.keys());
     const batchCause = { ...cause };
     const resolution = resolveIdentities(recognizeEchoes(records, state), state, this.rules, {
@@ -133,10 +139,17 @@ export class ProfileStore {
     identifiers: Identifier[],
     sourceRefs: SourceRef[],
     suppressionHashes: string[],
+    anonymousRefs: SourceRef[],
   ): Promise<BatchLookup> {
     const locked = new Set<string>();
     for (let round = 0; round < MAX_LOCK_ROUNDS; round += 1) {
-      const lookup = await this.batches.lookup(runner, identifiers, sourceRefs, suppressionHashes);
+      const lookup = await this.batches.lookup(
+        runner,
+        identifiers,
+        sourceRefs,
+        suppressionHashes,
+        anonymousRefs,
+      );
       const missing = [...lookup.owners].filter((id) => !locked.has(id));
       // Only the current owners matter; profiles that lost everything while we waited do not.
       if (missing.length === 0) return lookup;

@@ -178,6 +178,11 @@ class Resolver {
   ): ProfileState[] {
     const ids = new Set<string>();
     if (existing) ids.add(existing.profileId);
+    else {
+      // A record Syncline itself created (a person with neither email nor phone) is theirs.
+      const creator = this.state.createdFor?.get(sourceKey(record.connectionId, record.externalId));
+      if (creator && this.state.profiles.get(creator)?.status === 'active') ids.add(creator);
+    }
     for (const identifier of record.identifiers) {
       const owner = this.state.identifierOwners.get(identifierKey(identifier));
       if (owner) ids.add(owner);

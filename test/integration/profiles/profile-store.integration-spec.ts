@@ -570,6 +570,48 @@ describe('ProfileStore.ingest (real PostgreSQL)', () => {
     expect(conflict).toEqual({ reason: 'merge-limit', profile_id: alice.id });
   });
 
+  it('a record Syncline created for a person without email or phone, read back, joins that person', async () => {
+    const desk = await createConnection(app.env.sql);
+    await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: desk,
+          externalId: 'u-1',
+          traits: { firstName: 'Nameless' },
+        }),
+      ],
+      SYNC,
+    );
+    const [{ profile_id: person }] = await app.env.sql<{ profile_id: string }>(
+      `SELECT profile_id FROM source_record WHERE connection_id = $1 AND external_id = 'u-1'`,
+      [desk],
+    );
+    // Outbound created them in the shop as customer c-9 and recorded it.
+    await app.env.sql(
+      `INSERT INTO push_state (connection_id, profile_id, external_id, fields, status)
+       VALUES ($1, $2, 'c-9', '{"first_name": "Nameless"}', 'ok')`,
+      [shop, person],
+    );
+
+    const result = await app.store.ingest(
+      [
+        buildIngestItem({
+          connectionId: shop,
+          externalId: 'c-9',
+          traits: { firstName: 'Nameless' },
+        }),
+      ],
+      SYNC,
+    );
+
+    expect(result).toMatchObject({ applied: 1, profilesCreated: 0 });
+    const sources = await app.env.sql<{ external_id: string }>(
+      `SELECT external_id FROM source_record WHERE profile_id = $1 ORDER BY external_id`,
+      [person],
+    );
+    expect(sources.map((row) => row.external_id)).toEqual(['c-9', 'u-1']);
+  });
+
   /** One person, with a record `<prefix>-1` in the CRM and `<prefix>-2` in the shop. */
   const personInBothTools = (prefix: string, crmTraits: object, shopTraits: object) =>
     app.store.ingest(
