@@ -1,7 +1,7 @@
 import { identifierKey } from '../identity/identifier';
 import { PreparedRecord, sourceKey } from '../ingest/prepared-record';
 import { findEchoes } from '../survivorship/sent-values';
-import { BatchState } from './batch-state';
+import { BatchState, SourceState } from './batch-state';
 
 /**
  * The batch's records with the traits that echo our own writes marked and dated as their
@@ -19,9 +19,30 @@ export function recognizeEchoes(records: PreparedRecord[], state: BatchState): P
     const profileId = held?.profileId ?? ownerOf(record, state);
     const sent = profileId ? state.sentValues.get(profileId)?.get(record.connectionId) : undefined;
     if (!sent && !held?.echoedTraits) return record;
-    const echoes = findEchoes(record, sent, held?.deleted ? undefined : held);
+    const echoes = findEchoes(
+      record,
+      sent,
+      held?.deleted ? undefined : held,
+      profileId ? siblingsOf(record, profileId, state) : [],
+    );
     return echoes ? { ...record, ...echoes } : record;
   });
+}
+
+/** The profile's other live records of the record's connection (its earlier ids). */
+function siblingsOf(record: PreparedRecord, profileId: string, state: BatchState): SourceState[] {
+  const siblings: SourceState[] = [];
+  for (const source of state.sources.values()) {
+    if (
+      source.profileId === profileId &&
+      source.connectionId === record.connectionId &&
+      source.externalId !== record.externalId &&
+      !source.deleted
+    ) {
+      siblings.push(source);
+    }
+  }
+  return siblings;
 }
 
 function ownerOf(record: PreparedRecord, state: BatchState): string | undefined {

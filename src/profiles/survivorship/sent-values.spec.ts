@@ -57,6 +57,23 @@ describe('findEchoes', () => {
     });
   });
 
+  it("takes a value back to one we once sent as the destination's own when another of its records held its own since", () => {
+    // We sent a@… to the email tool; its member then changed address to b@… (a new member id,
+    // its own value), and now changes back to a@… under the first id.
+    const sentEmail = recordSent(
+      undefined,
+      { email: 'a@x.io' },
+      new Map([['email', null]]),
+      () => at(1),
+      at(2),
+    );
+    const changedAway = { traits: { email: 'b@x.io' }, updatedAt: at(5) };
+    const back = { traits: { email: 'a@x.io' }, updatedAt: at(9) };
+    expect(findEchoes(back, sentEmail, undefined, [changedAway])).toBeUndefined();
+    // Without that record, it would pass for our old write.
+    expect(findEchoes(back, sentEmail, undefined)?.echoedTraits).toEqual(['email']);
+  });
+
   it('leaves a value the destination holds of its own alone', () => {
     const sent = sends([{ firstName: 'Samuel' }, at(10), at(11)]);
     expect(

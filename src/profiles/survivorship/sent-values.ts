@@ -104,6 +104,7 @@ export function findEchoes(
   record: DestinationVersion,
   sent: SentValues | undefined,
   held: DestinationVersion | undefined,
+  siblings: readonly DestinationVersion[] = [],
 ): FoundEchoes | undefined {
   let found: FoundEchoes | undefined;
   const values = record.traits as Record<string, unknown>;
@@ -112,7 +113,14 @@ export function findEchoes(
     const value = values[name];
     if (isEmptyValue(value)) continue;
     const recordTime = timeOf(record, name);
-    const originTime = echoOrigin(name, value, recordTime, sent?.[name] ?? [], held);
+    const originTime = echoOrigin(
+      name,
+      value,
+      recordTime,
+      sent?.[name] ?? [],
+      held,
+      siblingsOwnSince(name, value, siblings),
+    );
     if (originTime === undefined) continue;
     found ??= { traitTimes: { ...record.traitTimes }, echoedTraits: [] };
     found.echoedTraits.push(name);
@@ -128,17 +136,41 @@ function echoOrigin(
   recordTime: string,
   history: readonly SentValue[],
   held: DestinationVersion | undefined,
+  siblingsOwnSince: string,
 ): string | undefined {
   const heldValue = held ? (held.traits as Record<string, unknown>)[name] : undefined;
   const unchanged = !isEmptyValue(heldValue) && stableJson(heldValue) === stableJson(value);
   if (unchanged && held?.echoedTraits?.includes(name)) return timeOf(held, name);
   // The destination's own value, held, replaced whatever we had sent there before it.
-  const ownSince =
+  const heldOwnSince =
     !unchanged && !isEmptyValue(heldValue) && !held?.echoedTraits?.includes(name)
       ? timeOf(held!, name)
       : '';
+  const ownSince = heldOwnSince > siblingsOwnSince ? heldOwnSince : siblingsOwnSince;
   const echoed = echoedValue(history, value, Date.parse(recordTime), ownSince);
   return echoed && new Date(Date.parse(echoed.setAt) - 1).toISOString();
+}
+
+/**
+ * The latest time another record of the same destination and person (a Mailchimp member under
+ * the address it had before an address change) held a value of its own for the trait, other than
+ * `value`: that too replaced what we had sent there, so a member changing their address back is
+ * not taken for our old write of it.
+ */
+function siblingsOwnSince(
+  name: string,
+  value: unknown,
+  siblings: readonly DestinationVersion[],
+): string {
+  let latest = '';
+  for (const sibling of siblings) {
+    const own = (sibling.traits as Record<string, unknown>)[name];
+    if (isEmptyValue(own) || sibling.echoedTraits?.includes(name)) continue;
+    if (stableJson(own) === stableJson(value)) continue;
+    const at = timeOf(sibling, name);
+    if (at > latest) latest = at;
+  }
+  return latest;
 }
 
 /**
