@@ -1,4 +1,4 @@
-import { describeShopifyError, isTaken } from './errors';
+import { complainsOnlyAbout, describeShopifyError, isTaken } from './errors';
 
 describe('Shopify error descriptions', () => {
   it("reads a 422's field errors, base errors without a field name", () => {
@@ -24,5 +24,19 @@ describe('Shopify error descriptions', () => {
     expect(isTaken({ errors: { email: 'has already been taken' } }, 'email')).toBe(true);
     expect(isTaken({ errors: 'Not Found' }, 'email')).toBe(false);
     expect(isTaken(undefined, 'email')).toBe(false);
+  });
+
+  it('tells a 422 that refuses nothing but one field', () => {
+    expect(complainsOnlyAbout({ errors: { phone: ['has already been taken'] } }, 'phone')).toBe(
+      true,
+    );
+    expect(complainsOnlyAbout({ errors: { phone: 'is invalid', email: [] } }, 'phone')).toBe(true);
+    const both = { errors: { email: ['is invalid'], phone: ['has already been taken'] } };
+    expect(complainsOnlyAbout(both, 'phone')).toBe(false);
+    expect(complainsOnlyAbout({ errors: { base: ['Customer must have a name'] } }, 'phone')).toBe(
+      false,
+    );
+    expect(complainsOnlyAbout({ errors: {} }, 'phone')).toBe(false);
+    expect(complainsOnlyAbout({ errors: 'Not Found' }, 'phone')).toBe(false);
   });
 });

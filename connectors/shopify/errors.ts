@@ -23,6 +23,21 @@ export function isTaken(data: unknown, field: string): boolean {
   );
 }
 
+/**
+ * True when every complaint of a 422 is about `field`: Shopify validates the whole customer and
+ * lists each field it refuses, so the same request without that field would pass.
+ */
+export function complainsOnlyAbout(data: unknown, field: string): boolean {
+  const errors = (data as ShopifyErrorBody | undefined)?.errors;
+  if (!errors || typeof errors !== 'object') return false;
+  const complaints = Object.entries(errors).filter(([, messages]) =>
+    (Array.isArray(messages) ? messages : [messages]).some(
+      (message) => typeof message === 'string' && message !== '',
+    ),
+  );
+  return complaints.length > 0 && complaints.every(([name]) => name === field);
+}
+
 function vendorWords(data: unknown): string | undefined {
   if (typeof data === 'string') return data.trim() || undefined;
   const errors = (data as ShopifyErrorBody | undefined)?.errors;

@@ -4,13 +4,14 @@ import {
   type ConnectorContext,
   type HttpResponse,
   type JsonValue,
+  type SkippedField,
   type VendorFields,
   type WriteItem,
   type WriteResult,
 } from '../../src/connector-sdk';
 import { creationTag, withTag } from './creation-tag';
 import { customerId } from './customer-id';
-import { describeShopifyError, isTaken } from './errors';
+import { complainsOnlyAbout, describeShopifyError, isTaken } from './errors';
 import { ADDRESS_PREFIX, mapOut, type ShopifyBody } from './map-out';
 import { findByCreationTag, findByEmail, findByPhone } from './find-customer';
 import { CUSTOMERS_PATH, customerAddressesPath, customerAddressPath, customerPath } from './paths';
@@ -29,7 +30,11 @@ type Ctx = ConnectorContext<ShopifyConfig, ShopifyCredentials>;
 const REJECTIONS = [400, 404, 422];
 /** The customer is not (or no longer) in the shop. */
 const GONE = Symbol('gone');
-type Outcome = { ok: true; id: string } | { ok: false; retryable: boolean; error: string };
+/** Mapped (and Shopify's) field of the customer's phone, which Shopify keeps unique. */
+const PHONE = 'phone';
+type Outcome =
+  | { ok: true; id: string; skipped?: SkippedField[] }
+  | { ok: false; retryable: boolean; error: string };
 
 /**
  * One customer at a time: Shopify's REST API has no batch write, and the shop's leaky bucket
@@ -43,10 +48,17 @@ type Outcome = { ok: true; id: string } | { ok: false; retryable: boolean; error
  * then found with `GET /customers/search.json?query=email:…` and updated instead, so a create
  * retried after a crash or a 429 never duplicates anyone. A profile without an email is found
  * the same way by its phone, which Shopify keeps unique too (a create retried after a timeout
- * that had in fact landed answers "phone has already been taken"). A profile with neither has
+ * that had in fact landed answers "phone has already been taken"), but only a holder without
+ * an email is taken for that earlier try: one with an email is another person sharing the
+ * phone, and the profile is created without the phone (below). A profile with neither has
  * nothing Shopify keeps unique: its create carries a creation tag, looked for before creating
  * (see `createUntraceable`). A known customer deleted in Shopify since (404) is created again:
  * the profile still pushes here.
+ *
+ * A phone Shopify refuses (held by another customer, e.g. a household sharing one, or not a
+ * number Shopify takes) does not hold back the rest: when it is a 422's only complaint, the
+ * write is sent again without it and the result names it in `skippedFields`, so the runtime
+ * does not count it as written. The customer holding the phone is left as it is.
  *
  * The default address is not a customer field in REST: a changed one is written through the
  * customer address resource (`PUT /customers/{id}/addresses/{address_id}.json`, or `POST` a
@@ -54,7 +66,18 @@ type Outcome = { ok: true; id: string } | { ok: false; retryable: boolean; error
  */
 export async function writeCustomers(ctx: Ctx, batch: WriteItem[]): Promise<WriteResult[]> {
   const results: WriteResult[] = [];
-  for (const item of batch) results.push(toResult(item, await writeCustomer(ctx, item)));
+  for (const item of batch) {
+    const outcome = await writeCustomer(ctx, item);
+    if (outcome.ok && outcome.skipped) {
+      // Shopify's words name the field and the rule, never the value: no phone in the logs.
+      ctx.logger.warn('Shopify customer written without the fields Shopify refused', {
+        customerId: outcome.id,
+        profileId: item.profileId,
+        skipped: outcome.skipped,
+      });
+    }
+    results.push(toResult(item, outcome));
+  }
   return results;
 }
 
@@ -85,19 +108,40 @@ async function createCustomer(ctx: Ctx, item: WriteItem): Promise<Outcome> {
     acceptStatuses: REJECTIONS,
   });
   if (response.status < 300) return { ok: true, id: customerId(response.data.customer) };
-  if (response.status !== 422 || !isTaken(response.data, key.field)) return refused(response);
-  const match =
-    key.field === 'email' ? await findByEmail(ctx, key.value) : await findByPhone(ctx, key.value);
-  // Search runs on an index that can trail writes: a customer created a moment ago (by a
-  // write that crashed before it was recorded) can be taken yet not found. Later it will be.
-  if (!match) {
-    return {
-      ok: false,
-      retryable: true,
-      error: `Shopify says ${key.value} is taken but its search does not return that customer yet`,
-    };
+  if (response.status !== 422) return refused(response);
+  if (isTaken(response.data, key.field)) {
+    const match =
+      key.field === 'email' ? await findByEmail(ctx, key.value) : await findByPhone(ctx, key.value);
+    // Search runs on an index that can trail writes: a customer created a moment ago (by a
+    // write that crashed before it was recorded) can be taken yet not found. Later it will be.
+    if (!match) {
+      return {
+        ok: false,
+        retryable: true,
+        error: `Shopify says ${key.value} is taken but its search does not return that customer yet`,
+      };
+    }
+    if (key.field === 'email' || !hasEmail(match)) return adopt(ctx, match, fields);
+    // The phone's holder has an email this profile lacks: another person sharing the phone.
   }
-  return adopt(ctx, match, fields);
+  const refusal = phoneRefusal(response, customer);
+  return refusal ? createWithoutPhone(ctx, item, refusal) : refused(response);
+}
+
+/**
+ * The create again, without the phone Shopify refused: a profile left with no email then has
+ * nothing Shopify keeps unique, and goes through `createUntraceable` (its creation tag).
+ */
+async function createWithoutPhone(
+  ctx: Ctx,
+  item: WriteItem,
+  refusal: SkippedField,
+): Promise<Outcome> {
+  const outcome = await createCustomer(ctx, { ...item, fields: withoutPhone(item.fields) });
+  if (!outcome.ok) {
+    return { ...outcome, error: `${outcome.error} (sent without the phone: ${refusal.reason})` };
+  }
+  return { ...outcome, skipped: [refusal, ...(outcome.skipped ?? [])] };
 }
 
 /**
@@ -207,14 +251,10 @@ async function updateCustomer(
   defaultAddress?: ShopifyAddress | null,
 ): Promise<Outcome | typeof GONE> {
   const { customer, address } = mapOut(values, options);
+  const skipped: SkippedField[] = [];
   let current = defaultAddress;
-  if (Object.keys(customer).length > 0) {
-    const response = await ctx.http.request<ShopifyCustomerResponse>({
-      method: 'PUT',
-      path: customerPath(id),
-      body: { customer: { id: numericId(id), ...customer } },
-      acceptStatuses: REJECTIONS,
-    });
+  const response = await putCustomer(ctx, id, customer, skipped);
+  if (response) {
     if (response.status === 404) return GONE;
     if (response.status >= 300) return refused(response);
     current = response.data.customer?.default_address ?? null;
@@ -223,7 +263,53 @@ async function updateCustomer(
     const outcome = await writeDefaultAddress(ctx, id, values, address, current);
     if (outcome) return outcome;
   }
-  return { ok: true, id };
+  return skipped.length > 0 ? { ok: true, id, skipped } : { ok: true, id };
+}
+
+/**
+ * `PUT /customers/{id}.json` with `customer`; a phone Shopify refuses is added to `skipped`
+ * and the rest sent again without it. Undefined when nothing is (left) to send.
+ */
+async function putCustomer(
+  ctx: Ctx,
+  id: string,
+  customer: ShopifyBody,
+  skipped: SkippedField[],
+): Promise<HttpResponse<ShopifyCustomerResponse> | undefined> {
+  if (Object.keys(customer).length === 0) return undefined;
+  const response = await ctx.http.request<ShopifyCustomerResponse>({
+    method: 'PUT',
+    path: customerPath(id),
+    body: { customer: { id: numericId(id), ...customer } },
+    acceptStatuses: REJECTIONS,
+  });
+  const refusal = phoneRefusal(response, customer);
+  if (!refusal) return response;
+  skipped.push(refusal);
+  return putCustomer(ctx, id, withoutPhone(customer), skipped);
+}
+
+/**
+ * The phone, when it is all a 422 refuses: taken by another customer, or not a number Shopify
+ * takes. A cleared phone (null) is never refused so.
+ */
+function phoneRefusal(
+  response: HttpResponse<unknown>,
+  sent: ShopifyBody,
+): SkippedField | undefined {
+  if (response.status !== 422 || typeof sent[PHONE] !== 'string') return undefined;
+  if (!complainsOnlyAbout(response.data, PHONE)) return undefined;
+  return { field: PHONE, reason: describeShopifyError(response.status, response.data) };
+}
+
+function withoutPhone<Fields extends Record<string, JsonValue>>(fields: Fields): Fields {
+  const rest = { ...fields };
+  delete rest[PHONE];
+  return rest;
+}
+
+function hasEmail(customer: ShopifyCustomer): boolean {
+  return typeof customer.email === 'string' && customer.email.trim() !== '';
 }
 
 /** Undefined when written; else why not. */
@@ -270,7 +356,8 @@ async function writeDefaultAddress(
 
 /**
  * What identifies the person a create is for: the email, else (no email) the phone. A phone
- * taken by someone with another email is not a match: people do share phones.
+ * taken is a match only for a profile without an email, and only when its holder has none
+ * either (the customer an earlier try made): people do share phones.
  */
 function matchKey(customer: ShopifyBody): { field: 'email' | 'phone'; value: string } | undefined {
   if (typeof customer.email === 'string') return { field: 'email', value: customer.email };
@@ -290,7 +377,15 @@ function refused(response: HttpResponse<unknown>, what?: string): Outcome {
 }
 
 function toResult(item: WriteItem, outcome: Outcome): WriteResult {
-  return outcome.ok
-    ? { profileId: item.profileId, ok: true, externalId: outcome.id }
-    : { profileId: item.profileId, ok: false, retryable: outcome.retryable, error: outcome.error };
+  if (!outcome.ok) {
+    return {
+      profileId: item.profileId,
+      ok: false,
+      retryable: outcome.retryable,
+      error: outcome.error,
+    };
+  }
+  const result: WriteResult = { profileId: item.profileId, ok: true, externalId: outcome.id };
+  if (outcome.skipped) result.skippedFields = outcome.skipped;
+  return result;
 }

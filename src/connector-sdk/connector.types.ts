@@ -247,6 +247,19 @@ export interface WriteResult {
   error?: string;
   /** True when retrying could help (429/5xx); false for a rejected record (4xx). */
   retryable?: boolean;
+  /**
+   * For a written item: fields the vendor refused while it took the rest (Shopify: a phone
+   * another customer holds). The runtime does not count them as written, so the next push of
+   * the profile sends them again.
+   */
+  skippedFields?: SkippedField[];
+}
+
+export interface SkippedField {
+  /** The key in `WriteItem.fields` (the vendor field) that was left out. */
+  field: string;
+  /** Why, in the vendor's words. */
+  reason: string;
 }
 
 export interface WebhookRequest {

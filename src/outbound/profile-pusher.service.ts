@@ -2,7 +2,12 @@ import { chunk } from '../common/collections/chunk';
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { ConnectorRegistry } from '../connector-registry/connector-registry';
-import type { Connector, VendorFields, WriteItem } from '../connector-sdk/connector.types';
+import type {
+  Connector,
+  SkippedField,
+  VendorFields,
+  WriteItem,
+} from '../connector-sdk/connector.types';
 import { ConnectionsService } from '../connections/connections.service';
 import { stableJson } from '../profiles/ingest/stable-json';
 import { ErasePropagator } from './erase-propagator.service';
@@ -19,7 +24,7 @@ import {
 } from './push-state.repository';
 
 export type PushOutcome =
-  | { kind: 'written'; fields: string[] }
+  | { kind: 'written'; fields: string[]; skipped?: SkippedField[] }
   | { kind: 'unchanged' }
   | { kind: 'skipped'; reason: string }
   | { kind: 'rejected'; error: string }
@@ -144,16 +149,23 @@ export class ProfilePusher {
         const result = results.get(item.profileId);
         const state = states.get(item.profileId);
         if (result?.ok) {
+          const skipped = result.skippedFields ?? [];
+          const isSkipped = (field: string) => skipped.some((s) => s.field === field);
           survivorOutcome.set(item.profileId, {
             kind: 'written',
-            fields: Object.keys(item.changed),
+            fields: Object.keys(item.changed).filter((field) => !isSkipped(field)),
+            ...(skipped.length > 0 ? { skipped } : {}),
           });
           saved.push({
             profileId: item.profileId,
             externalId: result.externalId ?? item.externalId ?? null,
-            fields: bases.get(item.profileId) ?? item.fields,
+            fields: withoutSkipped(bases.get(item.profileId) ?? item.fields, item.held, skipped),
             status: 'ok',
-            error: null,
+            // Written, yet not whole: the admin sees what the destination refused, and why.
+            error:
+              skipped.length > 0
+                ? skipped.map((s) => `${s.field} not written: ${s.reason}`).join('; ')
+                : null,
             pushedAt: new Date(),
           });
           continue;
@@ -248,6 +260,24 @@ export class ProfilePusher {
     );
     return new Map(results.map((result) => [result.profileId, result]));
   }
+}
+
+/**
+ * What the destination holds after a write it took without some fields: for those, what it
+ * held before (or nothing known), so the next push sees them still differ and sends them again.
+ */
+function withoutSkipped(
+  written: VendorFields,
+  heldBefore: VendorFields | undefined,
+  skipped: SkippedField[],
+): VendorFields {
+  if (skipped.length === 0) return written;
+  const fields = { ...written };
+  for (const { field } of skipped) {
+    if (heldBefore && field in heldBefore) fields[field] = heldBefore[field];
+    else delete fields[field];
+  }
+  return fields;
 }
 
 /**

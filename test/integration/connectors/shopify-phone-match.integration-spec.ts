@@ -37,20 +37,26 @@ describe('Shopify create of a profile known only by its phone', () => {
     expect(emulator.store.get(landed.id)).toMatchObject({ first_name: 'Cy', last_name: 'Park' });
   });
 
-  it('still refuses a profile with an email whose phone another customer holds', async () => {
-    emulator.createCustomer({ email: 'bo@example.com', phone: '+16135550101' });
+  it('never takes over the holder for a profile with an email: creates it without the phone', async () => {
+    const bo = emulator.createCustomer({ email: 'bo@example.com', phone: '+16135550101' });
     const fields = { email: 'cy@example.com', phone: '+16135550101', first_name: 'Cy' };
 
     const [result] = await connector.write!(context(), [
       { profileId: 'p-cy', fields, changed: fields },
     ]);
 
+    const cy = emulator.store.findByEmail('cy@example.com')!;
     expect(result).toEqual({
       profileId: 'p-cy',
-      ok: false,
-      retryable: false,
-      error: 'HTTP 422: phone has already been taken',
+      ok: true,
+      externalId: String(cy.id),
+      skippedFields: [{ field: 'phone', reason: 'HTTP 422: phone has already been taken' }],
     });
-    expect(customers()).toHaveLength(1);
+    expect(customers()).toHaveLength(2);
+    expect(emulator.store.get(bo.id)).toMatchObject({
+      email: 'bo@example.com',
+      phone: '+16135550101',
+    });
+    expect(cy.phone).toBeUndefined();
   });
 });

@@ -222,11 +222,12 @@ describe('Shopify connector: write', () => {
     expect(results).toEqual([
       { profileId: 'p-1', ok: true, externalId: expect.stringMatching(/^\d+$/) },
       { profileId: 'p-2', ok: false, retryable: false, error: 'HTTP 422: email is invalid' },
+      // Only its phone refused (another customer holds it): written without it.
       {
         profileId: 'p-3',
-        ok: false,
-        retryable: false,
-        error: 'HTTP 422: phone has already been taken',
+        ok: true,
+        externalId: expect.stringMatching(/^\d+$/),
+        skippedFields: [{ field: 'phone', reason: 'HTTP 422: phone has already been taken' }],
       },
       {
         profileId: 'p-4',
@@ -239,6 +240,7 @@ describe('Shopify connector: write', () => {
     expect(emulator.store.all().map((c) => c.email)).toEqual([
       'holder@example.com',
       'one@example.com',
+      'three@example.com',
       'five@example.com',
     ]);
   });
