@@ -214,12 +214,14 @@ describe('computeTraits: values from connectors that hold only part of a trait',
     const { line2: _line2, ...removed } = shopAddress;
     const crmOwn = crm({ ...removed, city: 'Toronto' });
     const shopNow = shop(removed, '2024-01-20T00:00:00.000Z');
-    // Older copies elsewhere still hold "Apt 4": a copy of our write, and a stale record.
+    // Older copies elsewhere still hold "Apt 4": a copy of our earlier write (ranked by its
+    // origin's time), and a stale record.
     const mailCopy = source({
       connectionId: 'mail',
       externalId: 'm',
       updatedAt: '2024-01-25T00:00:00.000Z',
       traits: { address: shopAddress },
+      traitTimes: { address: '2024-01-10T00:00:00.000Z' },
       echoedTraits: ['address'],
     });
     const staleDesk = source({
@@ -229,10 +231,24 @@ describe('computeTraits: values from connectors that hold only part of a trait',
     });
     const result = computeTraits([crmOwn, shopNow, mailCopy, staleDesk], crmFirst, partial);
     expect(result.traits.address).not.toHaveProperty('line2');
-    // Without the shop's record, a copy of our own write never lends a part either.
-    expect(computeTraits([crmOwn, mailCopy], crmFirst, partial).traits.address).not.toHaveProperty(
-      'line2',
-    );
+  });
+
+  it("keeps the apartment at the CRM's next edit once the shop holds our completed address", () => {
+    const { line2: _line2, ...crmParts } = shopAddress;
+    const retyped = crm({ ...crmParts, postalCode: 'm5j2n8' });
+    // The shop's record now is its copy of the address we completed and wrote there.
+    const shopCopy = source({
+      connectionId: 'shop',
+      externalId: 's',
+      updatedAt: '2024-02-01T00:00:05.000Z',
+      traits: { address: shopAddress },
+      traitTimes: { address: '2024-01-31T23:59:59.999Z' },
+      echoedTraits: ['address'],
+    });
+    expect(computeTraits([retyped, shopCopy], crmFirst, partial).traits.address).toMatchObject({
+      line2: 'Apt 4',
+      postalCode: 'm5j2n8',
+    });
   });
 
   it('fills nothing the winning connector holds: there, an absent part was cleared', () => {

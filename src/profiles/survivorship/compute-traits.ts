@@ -95,7 +95,9 @@ export function computeTraits(
     }
   }
   redecideDatedTraits(ranked, priorities, traits, provenance);
-  if (partialTraits.size > 0) completePartialValues(ranked, partialTraits, traits, provenance);
+  if (partialTraits.size > 0) {
+    completePartialValues(ranked, priorities, partialTraits, traits, provenance);
+  }
   if (hasCustom) traits.custom = sortKeys(custom);
   return { traits: sortKeys(traits) as CanonicalTraits, provenance: sortKeys(provenance) };
 }
@@ -120,29 +122,45 @@ function redecideDatedTraits(
   }
   if (!dated) return;
   for (const name of dated) {
-    let winner: { source: TraitSource; time: string; priority: number | null } | undefined;
-    for (const source of ranked) {
-      const value = (source.traits as Record<string, unknown>)[name];
-      if (isEmptyValue(value)) continue;
-      const time = source.traitTimes?.[name] ?? source.updatedAt;
-      const priority = source.echoedTraits?.includes(name)
-        ? null
-        : (priorities.get(source.connectionId) ?? null);
-      if (
-        !winner ||
-        compareRanks(source, winner.source, priority, winner.priority, time, winner.time) < 0
-      ) {
-        winner = { source, time, priority };
-      }
-    }
+    const winner = bestFor(name, ranked, priorities);
     if (!winner) continue;
-    traits[name] = (winner.source.traits as Record<string, unknown>)[name];
+    traits[name] = (winner.traits as Record<string, unknown>)[name];
     provenance[name] = {
-      connectionId: winner.source.connectionId,
-      externalId: winner.source.externalId,
-      updatedAt: winner.time,
+      connectionId: winner.connectionId,
+      externalId: winner.externalId,
+      updatedAt: traitTime(winner, name),
     };
   }
+}
+
+/**
+ * The source whose non-empty value for `name` ranks first by that trait alone: priorities first
+ * (none for a copy of our write), then the trait's own time.
+ */
+function bestFor(
+  name: string,
+  sources: TraitSource[],
+  priorities: PriorityLookup,
+): TraitSource | undefined {
+  let winner: { source: TraitSource; time: string; priority: number | null } | undefined;
+  for (const source of sources) {
+    if (isEmptyValue((source.traits as Record<string, unknown>)[name])) continue;
+    const time = traitTime(source, name);
+    const priority = source.echoedTraits?.includes(name)
+      ? null
+      : (priorities.get(source.connectionId) ?? null);
+    if (
+      !winner ||
+      compareRanks(source, winner.source, priority, winner.priority, time, winner.time) < 0
+    ) {
+      winner = { source, time, priority };
+    }
+  }
+  return winner?.source;
+}
+
+function traitTime(source: TraitSource, name: string): string {
+  return source.traitTimes?.[name] ?? source.updatedAt;
 }
 
 /**
@@ -150,13 +168,16 @@ function redecideDatedTraits(
  * no second line) says nothing about those parts: they are taken from the best-ranked other
  * value of the same place held whole, so a CRM outranking the shop keeps the shop's apartment
  * number. That value is the reference as it stands: a part it lacks (the customer removed
- * "Apt 4") stays missing, rather than coming back from a copy further down. Copies of our own
- * writes (echoed traits) and values from other partial connectors never serve. The provenance
+ * "Apt 4") stays missing, rather than coming back from a copy further down (a copy ranks by
+ * its origin's time, so the customer's own later edit outranks it). A tool's copy of our write
+ * serves like any whole value: once the shop holds our completed address, it is what keeps the
+ * apartment at the CRM's next edit. Values from other partial connectors never serve. The provenance
  * stays the winner's. A value of another place (a move) lends nothing, and a part the winner's
  * connector holds is never filled: there, absent means cleared.
  */
 function completePartialValues(
   ranked: TraitSource[],
+  priorities: PriorityLookup,
   partialTraits: PartialTraitsLookup,
   traits: Record<string, unknown>,
   provenance: Provenance,
@@ -166,12 +187,15 @@ function completePartialValues(
     const held = origin && partialTraits.get(origin.connectionId)?.[name];
     const value = traits[name];
     if (!held || !isPlainObject(value)) continue;
-    const reference = ranked.find((source) => {
-      if (partialTraits.get(source.connectionId)?.[name]) return false;
-      if (source.echoedTraits?.includes(name)) return false;
-      const other = (source.traits as Record<string, unknown>)[name];
-      return isPlainObject(other) && isSamePlace(value, other);
-    });
+    const reference = bestFor(
+      name,
+      ranked.filter((source) => {
+        if (partialTraits.get(source.connectionId)?.[name]) return false;
+        const other = (source.traits as Record<string, unknown>)[name];
+        return isPlainObject(other) && isSamePlace(value, other);
+      }),
+      priorities,
+    );
     if (!reference) continue;
     const whole = (reference.traits as Record<string, unknown>)[name] as Record<string, unknown>;
     let completed: Record<string, unknown> | undefined;
