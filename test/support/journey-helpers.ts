@@ -1,13 +1,28 @@
 /**
  * What the journeys over the four tools (see four-tools.ts) do again and again: read a person's
- * profile and change log over the API, run a full sync, rank a connection, and make the edits
- * a person makes in a tool, each announced by the tool's webhook.
+ * profile and change log over the API, run a full sync, rank a connection, bring a shop
+ * customer into every tool, and make the edits a person makes in a tool, each announced by the
+ * tool's webhook.
  */
 import type { CustomerInput } from '../emulators/shopify/customer-store';
 import type { FourTools, Tool } from './four-tools';
 import { triggerSync, waitForRun } from './sync-api';
+import { waitUntil } from './wait-for';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Records a journey starts from are dated an hour back, older than anything it then does. */
+export const AN_HOUR_AGO = () => Date.now() - 3_600_000;
+
+/** A shop customer's address with a second line, the part HubSpot cannot hold. */
+export const TORONTO_APARTMENT = {
+  address1: '12 Harbour St',
+  address2: 'Apt 4',
+  city: 'Toronto',
+  province_code: 'ON',
+  zip: 'M5J 2N8',
+  country_code: 'CA',
+};
 
 /** A profile as `GET /v1/profiles/:id` shows it, as far as the journeys read it. */
 export interface JourneyProfile {
@@ -35,7 +50,7 @@ export interface ProfileChange {
 }
 
 export function journeyHelpers(tools: FourTools) {
-  const { shopify, hubspot, zendesk } = tools;
+  const { shopify, hubspot, mailchimp, zendesk } = tools;
 
   async function profileById(id: string): Promise<JourneyProfile> {
     return (await tools.app.request('GET', `/v1/profiles/${id}`)).body as JourneyProfile;
@@ -105,6 +120,37 @@ export function journeyHelpers(tools: FourTools) {
     await tools.settle();
   }
 
+  /** Every tool holds the person, and each tool's notice of the record our writes made has come. */
+  async function everyToolHolds(email: string): Promise<void> {
+    await waitUntil(
+      () =>
+        shopify.store.findByEmail(email) !== undefined &&
+        hubspot.store.findByEmail(email) !== undefined &&
+        mailchimp.member(email) !== undefined &&
+        zendesk.store.findByEmail(email) !== undefined,
+    );
+    // Mailchimp announces no member an app creates without subscribing them; its next read
+    // hands the member over, as this delivery does.
+    const member = mailchimp.member(email)!;
+    const sent = await mailchimp.sendWebhook(tools.webhookUrl('mailchimp'), 'profile', member);
+    expect(sent.status).toBe(200);
+    await deliverEveryRecord(email);
+  }
+
+  /** A customer created in the shop an hour ago and announced, until every tool holds them. */
+  async function shopCustomer(email: string, input: CustomerInput = {}) {
+    const [customer] = shopify.seedCustomers([{ email, ...input }], { at: AN_HOUR_AGO() });
+    await tools.shopifyWebhook('customers/create', customer.id);
+    await everyToolHolds(email);
+    const profile = await profileByEmail(email);
+    expect(profile).toBeDefined();
+    return {
+      customerId: customer.id,
+      contactId: hubspot.store.findByEmail(email)!.id,
+      profile: profile!,
+    };
+  }
+
   return {
     settle: () => tools.settle(),
     profileById,
@@ -116,5 +162,7 @@ export function journeyHelpers(tools: FourTools) {
     editInShop,
     editInCrm,
     deliverEveryRecord,
+    everyToolHolds,
+    shopCustomer,
   };
 }
