@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { NotFoundError, ServiceUnavailableError } from '../common/errors/domain-error';
+import { PromiseCache } from '../common/collections/promise-cache';
 import { isUuid } from '../common/ids/is-uuid';
 import { ConnectorRegistry } from '../connector-registry/connector-registry';
 import type { Connector, ConnectorContext } from '../connector-sdk/connector.types';
@@ -21,11 +22,6 @@ export interface WebhookConnection {
   context(): ConnectorContext;
 }
 
-interface Entry {
-  expiresAt: number;
-  value: Promise<WebhookConnection | undefined>;
-}
-
 /**
  * Connection lookups for the webhook path, cached for a few seconds: at thousands of
  * deliveries per second a PostgreSQL round trip and a credential decryption per request would
@@ -36,8 +32,11 @@ interface Entry {
 @Injectable()
 export class WebhookConnections {
   private readonly logger = new Logger(WebhookConnections.name);
-  private readonly entries = new Map<string, Entry>();
-  private readonly bound = new Map<string, { expiresAt: number; value: Promise<string[]> }>();
+  private readonly entries = new PromiseCache<WebhookConnection | undefined>(
+    CONNECTION_CACHE_TTL_MS,
+    MAX_ENTRIES,
+  );
+  private readonly bound = new PromiseCache<string[]>(CONNECTION_CACHE_TTL_MS, MAX_ENTRIES);
 
   constructor(
     private readonly connections: ConnectionsService,
@@ -56,19 +55,7 @@ export class WebhookConnections {
   get(id: string, now = Date.now()): Promise<WebhookConnection | undefined> {
     if (!isUuid(id)) return Promise.resolve(undefined);
     const key = id.toLowerCase();
-    const cached = this.entries.get(key);
-    if (cached && cached.expiresAt > now) return cached.value;
-    if (cached) this.entries.delete(key);
-    const value = this.load(key);
-    this.entries.set(key, { expiresAt: now + CONNECTION_CACHE_TTL_MS, value });
-    value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
-    });
-    if (this.entries.size > MAX_ENTRIES) {
-      // Maps iterate in insertion order: the first key is the oldest entry.
-      this.entries.delete(this.entries.keys().next().value as string);
-    }
-    return value;
+    return this.entries.get(key, () => this.load(key), now);
   }
 
   /**
@@ -76,16 +63,11 @@ export class WebhookConnections {
    * public app's deliveries for other accounts would otherwise cost a query each).
    */
   boundTo(connector: string, key: string, account: string, now = Date.now()): Promise<string[]> {
-    const cacheKey = JSON.stringify([connector, key, account]);
-    const cached = this.bound.get(cacheKey);
-    if (cached && cached.expiresAt > now) return cached.value;
-    const value = this.connections.idsBoundTo(connector, key, account);
-    this.bound.set(cacheKey, { expiresAt: now + CONNECTION_CACHE_TTL_MS, value });
-    value.catch(() => {
-      if (this.bound.get(cacheKey)?.value === value) this.bound.delete(cacheKey);
-    });
-    if (this.bound.size > MAX_ENTRIES) this.bound.delete(this.bound.keys().next().value as string);
-    return value;
+    return this.bound.get(
+      JSON.stringify([connector, key, account]),
+      () => this.connections.idsBoundTo(connector, key, account),
+      now,
+    );
   }
 
   private async load(id: string): Promise<WebhookConnection | undefined> {
