@@ -13,6 +13,7 @@ import { BatchState, SourceState } from './batch-state';
 export function recognizeEchoes(records: PreparedRecord[], state: BatchState): PreparedRecord[] {
   // Most batches touch no profile that was ever pushed, nor hold a copy of one.
   if (state.sentValues.size === 0 && !holdsAnyCopy(state)) return records;
+  const liveSources = liveSourcesByProfileAndConnection(state);
   return records.map((record) => {
     if (record.deleted) return record;
     const held = state.sources.get(sourceKey(record.connectionId, record.externalId));
@@ -23,26 +24,28 @@ export function recognizeEchoes(records: PreparedRecord[], state: BatchState): P
       record,
       sent,
       held?.deleted ? undefined : held,
-      profileId ? siblingsOf(record, profileId, state) : [],
+      profileId ? siblingsOf(record, liveSources.get(`${profileId} ${record.connectionId}`)) : [],
     );
     return echoes ? { ...record, ...echoes } : record;
   });
 }
 
-/** The profile's other live records of the record's connection (its earlier ids). */
-function siblingsOf(record: PreparedRecord, profileId: string, state: BatchState): SourceState[] {
-  const siblings: SourceState[] = [];
+/** Live held sources by profile and connection (`profileId connectionId`), built once a batch. */
+function liveSourcesByProfileAndConnection(state: BatchState): Map<string, SourceState[]> {
+  const index = new Map<string, SourceState[]>();
   for (const source of state.sources.values()) {
-    if (
-      source.profileId === profileId &&
-      source.connectionId === record.connectionId &&
-      source.externalId !== record.externalId &&
-      !source.deleted
-    ) {
-      siblings.push(source);
-    }
+    if (source.deleted) continue;
+    const key = `${source.profileId} ${source.connectionId}`;
+    const list = index.get(key);
+    if (list) list.push(source);
+    else index.set(key, [source]);
   }
-  return siblings;
+  return index;
+}
+
+/** The profile's other live records of the record's connection (its earlier ids). */
+function siblingsOf(record: PreparedRecord, sources: SourceState[] = []): SourceState[] {
+  return sources.filter((source) => source.externalId !== record.externalId);
 }
 
 function ownerOf(record: PreparedRecord, state: BatchState): string | undefined {

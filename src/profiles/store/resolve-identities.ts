@@ -150,7 +150,8 @@ class Resolver {
 
     const candidates = this.matchingProfiles(record, existing);
     const strangers = this.phoneStrangers(record, candidates);
-    const matches = candidates.filter((profile) => !strangers.has(profile.id));
+    const matches =
+      strangers.size === 0 ? candidates : candidates.filter((p) => !strangers.has(p.id));
     let target: ProfileState;
     if (matches.length === 0) {
       target = this.createProfile();
@@ -198,10 +199,10 @@ class Resolver {
    * profile holds emails, none of them the record's: a shared household phone, not the same
    * person (unless `links.phoneAcrossEmails`). They are left out of its matches.
    */
-  private phoneStrangers(record: PreparedRecord, matches: ProfileState[]): Set<string> {
+  private phoneStrangers(record: PreparedRecord, matches: ProfileState[]): ReadonlySet<string> {
+    if (this.rules.links.phoneAcrossEmails || matches.length === 0) return NO_STRANGERS;
+    if (!record.identifiers.some((identifier) => identifier.type === 'email')) return NO_STRANGERS;
     const strangers = new Set<string>();
-    if (this.rules.links.phoneAcrossEmails || matches.length === 0) return strangers;
-    if (!record.identifiers.some((identifier) => identifier.type === 'email')) return strangers;
     const held = this.state.sources.get(sourceKey(record.connectionId, record.externalId));
     for (const profile of matches) {
       if (held?.profileId === profile.id) continue;
@@ -217,7 +218,7 @@ class Resolver {
   private recordSharedPhone(
     record: PreparedRecord,
     target: ProfileState,
-    strangers: Set<string>,
+    strangers: ReadonlySet<string>,
   ): void {
     const phone = record.identifiers.find((identifier) => {
       const owner = this.state.identifierOwners.get(identifierKey(identifier));
@@ -507,6 +508,9 @@ class Resolver {
     return profile;
   }
 }
+
+/** Shared by every record the `links.phoneAcrossEmails` rule leaves alone (nearly all). */
+const NO_STRANGERS: ReadonlySet<string> = new Set();
 
 function indexAdd(index: Map<string, Set<string>>, profileId: string, key: string): void {
   const keys = index.get(profileId);
