@@ -10,7 +10,7 @@ import type { StoredMember } from '../emulators/mailchimp/member-store';
 import type { CustomerInput } from '../emulators/shopify/customer-store';
 import { ECHO_CLOCK_SKEW_MS } from '../../src/profiles/survivorship/sent-values';
 import { useFourTools } from '../support/four-tools';
-import { journeyHelpers, sleep } from '../support/journey-helpers';
+import { journeyHelpers, sleep, TORONTO_APARTMENT } from '../support/journey-helpers';
 import { waitUntil } from '../support/wait-for';
 
 const SECRETS = { shopify: 'shop-secret', hubspot: 'crm-secret', zendesk: 'desk-secret' };
@@ -240,14 +240,7 @@ describe('echoes of the records our writes create', () => {
 describe('structured traits copied to tools that hold only part of them', () => {
   it("HubSpot's copy of an address (it has no second line) does not erase the apartment number elsewhere", async () => {
     const email = 'abe.address@northwind.dev';
-    const address = {
-      address1: '12 Harbour St',
-      address2: 'Apt 4',
-      city: 'Toronto',
-      province_code: 'ON',
-      zip: 'M5J 2N8',
-      country_code: 'CA',
-    };
+    const address = TORONTO_APARTMENT;
     const { customerId } = await shopCustomer(email, {
       first_name: 'Abe',
       default_address: address,
