@@ -1,5 +1,10 @@
 import type { Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
+
+/** What is watched: an ioredis client, or a BullMQ worker (which re-emits its connections'). */
+export interface ConnectionEvents {
+  on(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
+}
 
 /**
  * Logs, as JSON lines, when a Redis connection is lost (once, at `warn`, not at every reconnect
@@ -7,7 +12,11 @@ import type Redis from 'ioredis';
  * trace to stderr at every failed attempt ("[ioredis] Unhandled error event"), which log
  * pipelines that expect JSON cannot read, and says nothing when the connection returns.
  */
-export function logConnectionState(client: Redis, logger: Logger, connection: string): void {
+export function logConnectionState(
+  client: ConnectionEvents,
+  logger: Logger,
+  connection: string,
+): void {
   let lost = false;
   client.on('error', (error: NodeJS.ErrnoException) => {
     if (lost) return;
