@@ -7,6 +7,7 @@ import { ClusterLease } from './cluster-lease';
 import { DatabaseOutageRetry } from './database-outage';
 import { JobLogContext } from './job-logging';
 import { QueueDirectory, queueDirectoryProvider } from './queue-directory';
+import { QueueErrorLog } from './queue-error-log';
 import { ALL_QUEUES } from './queue-names';
 
 /**
@@ -33,7 +34,13 @@ import { ALL_QUEUES } from './queue-names';
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
   ],
-  providers: [JobLogContext, ClusterLease, DatabaseOutageRetry, queueDirectoryProvider],
+  providers: [
+    JobLogContext,
+    ClusterLease,
+    DatabaseOutageRetry,
+    queueDirectoryProvider,
+    QueueErrorLog,
+  ],
   exports: [BullModule, JobLogContext, ClusterLease, DatabaseOutageRetry, QueueDirectory],
 })
 export class QueuesModule {}
