@@ -6,7 +6,7 @@ import {
   type WriteResult,
 } from '../../src/connector-sdk';
 import { emailOf } from './email-field';
-import { mapOut, memberStatus, type MemberBody } from './map-out';
+import { mapOut, memberStatus, type MappedMember, type MemberBody } from './map-out';
 import { TAGS_FIELD, tagChanges, writeTags } from './member-tags';
 import { memberPath } from './paths';
 import { describeProblem } from './problem';
@@ -55,7 +55,7 @@ async function writeMember(
   }
   const current = subscriberHash(email);
   const target = targetHash(item, email);
-  const body = upsertBody(item, email, ctx.config);
+  const { body, skipped } = upsertBody(item, email, ctx.config);
   let response = await put(ctx, target, body);
   if (target !== current && MEMBER_REJECTED.includes(response.status)) {
     // The rename was refused (the old member is gone, or the new address is already a
@@ -91,7 +91,14 @@ async function writeMember(
       };
     }
   }
-  return { profileId: item.profileId, ok: true, externalId };
+  if (skipped.length === 0) return { profileId: item.profileId, ok: true, externalId };
+  // The reasons name the parts missing, never the address: no address in the logs.
+  ctx.logger.warn('Mailchimp member written without the fields Mailchimp cannot take', {
+    memberId: externalId,
+    profileId: item.profileId,
+    skipped,
+  });
+  return { profileId: item.profileId, ok: true, externalId, skippedFields: skipped };
 }
 
 function put(
@@ -122,8 +129,9 @@ export function targetHash(item: WriteItem, email: string): string {
 
 /**
  * A member we do not know yet (no `externalId`) gets every mapped field; a known one only
- * what changed. `email_address` and `status_if_new` go on every request, since either may
- * create the member (it may have been deleted in Mailchimp since).
+ * what changed. `skipped` names those of them Mailchimp cannot take (an incomplete address):
+ * they are left out. `email_address` and `status_if_new` go on every request, since either
+ * may create the member (it may have been deleted in Mailchimp since).
  *
  * `status` is sent only for a known member whose consent changed here. For anyone else the
  * canonical consent applies through `status_if_new`, i.e. only if Mailchimp creates them:
@@ -134,20 +142,20 @@ export function targetHash(item: WriteItem, email: string): string {
  * Nor is such a member set to `pending`, which Mailchimp accepts and answers with an opt-in
  * email to someone who opted out.
  */
-export function upsertBody(item: WriteItem, email: string, config: MailchimpConfig): MemberBody {
+export function upsertBody(item: WriteItem, email: string, config: MailchimpConfig): MappedMember {
   const source = item.externalId ? item.changed : item.fields;
   const fields: Record<string, JsonValue> = {};
   for (const [key, value] of Object.entries(source)) {
     if (key !== 'status' && key !== 'email_address' && key !== TAGS_FIELD) fields[key] = value;
   }
-  const body = mapOut(fields);
+  const { body, skipped } = mapOut(fields);
   body.email_address = email;
   body.status_if_new =
     memberStatus(item.fields.status) ?? memberStatus(config.statusIfNew) ?? 'transactional';
   const status = item.externalId ? memberStatus(item.changed.status) : undefined;
   const optedOut = OPTED_OUT.has(String(item.held?.status));
   if (status && !(optedOut && OPTING_IN.has(status))) body.status = status;
-  return body;
+  return { body, skipped };
 }
 
 /** Member statuses from which only the person can subscribe again. */
